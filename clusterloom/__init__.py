@@ -1,0 +1,5 @@
+"""clusterloom: the platform European cluster partnerships run on."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

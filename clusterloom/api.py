@@ -1,0 +1,47 @@
+"""The JSON API at /api/ (OpenAPI at /api/docs): each app contributes its router."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from clusterloom.core.errors import DomainError
+from clusterloom.directory.api import router as directory_router
+from clusterloom.partnerships.api import router as partnerships_router
+
+api = NinjaAPI(
+    title="clusterloom API",
+    version="1",
+    description=(
+        "Partnerships, organisations and clusters. Reads of public data need no login; writes "
+        "need a session or an API token (`Authorization: Bearer ...`) with the right role."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):
+    """A rule the caller broke: its message and where, never a stack trace."""
+    body = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    if exc.line is not None:
+        body["line"] = exc.line
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError):
+    """No valid session or token."""
+    return api.create_response(request, {"detail": "Authentication required."}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError):
+    """Malformed input: which field and why."""
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+api.add_router("/partnerships", partnerships_router)
+api.add_router("/organisations", directory_router)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Base models, audit log, permissions, domain errors."""
+
+    name = "clusterloom.core"
+    label = "core"
+    verbose_name = _("Core")

@@ -1,0 +1,146 @@
+"""Who may see or change what: every rule of the platform, in one place.
+
+Roles: platform admin (superuser), partnership coordinator (Partnership.coordinators), cluster
+manager (Organisation.managers), member (a Person linked to a user) and the anonymous public.
+Views and API endpoints ask `user.has_perm(PERM, obj)`; this backend answers from RULES.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth.backends import ModelBackend
+
+
+def is_admin(user) -> bool:
+    """A platform admin may do everything."""
+    return bool(user and user.is_active and user.is_superuser)
+
+
+def coordinated_partnership_ids(user) -> set[int]:
+    """Ids of the partnerships the user coordinates."""
+    if not (user and user.is_authenticated):
+        return set()
+    if not hasattr(user, "_coordinated_ids"):
+        user._coordinated_ids = set(user.coordinated_partnerships.values_list("id", flat=True))
+    return user._coordinated_ids
+
+
+def managed_organisation_ids(user) -> set[int]:
+    """Ids of the organisations (clusters) the user manages."""
+    if not (user and user.is_authenticated):
+        return set()
+    if not hasattr(user, "_managed_ids"):
+        user._managed_ids = set(user.managed_organisations.values_list("id", flat=True))
+    return user._managed_ids
+
+
+def organisations_of_coordinated(user) -> set[int]:
+    """Ids of the organisations that are partners of a partnership the user coordinates."""
+    ids = coordinated_partnership_ids(user)
+    if not ids:
+        return set()
+    if not hasattr(user, "_partner_org_ids"):
+        from django.apps import apps
+
+        member = apps.get_model("partnerships", "PartnershipMember")
+        user._partner_org_ids = set(
+            member.objects.filter(partnership_id__in=ids).values_list("organisation_id", flat=True)
+        )
+    return user._partner_org_ids
+
+
+def roles_of(user) -> list[str]:
+    """The role names a user holds, for display."""
+    roles = []
+    if is_admin(user):
+        roles.append("admin")
+    if coordinated_partnership_ids(user):
+        roles.append("coordinator")
+    if managed_organisation_ids(user):
+        roles.append("cluster_manager")
+    if user.is_authenticated and hasattr(user, "person"):
+        roles.append("member")
+    return roles
+
+
+def _coordinates(user, partnership) -> bool:
+    return partnership is not None and partnership.pk in coordinated_partnership_ids(user)
+
+
+def _may_change_organisation(user, organisation) -> bool:
+    if organisation is None:
+        return False
+    return organisation.pk in managed_organisation_ids(user) or (
+        organisation.pk in organisations_of_coordinated(user)
+    )
+
+
+def _may_see_person_contact(user, person) -> bool:
+    if person is None or not user.is_authenticated:
+        return False
+    return person.user_id == user.pk or _may_change_organisation(user, person.organisation)
+
+
+def _is_staff_role(user, obj=None) -> bool:
+    return bool(coordinated_partnership_ids(user) or managed_organisation_ids(user))
+
+
+def _may_view_partnership(user, partnership) -> bool:
+    return partnership is None or partnership.is_published or _coordinates(user, partnership)
+
+
+Rule = Callable[..., bool]
+
+#: permission name -> rule(user, obj) -> bool. Admins pass every rule.
+RULES: dict[str, Rule] = {
+    "partnerships.view_partnership": _may_view_partnership,
+    "partnerships.add_partnership": lambda user, obj=None: False,
+    "partnerships.change_partnership": _coordinates,
+    "partnerships.delete_partnership": lambda user, obj=None: False,
+    "partnerships.confirm_target": _coordinates,
+    "partnerships.import_profile": lambda user, obj=None: (
+        obj is not None and _coordinates(user, obj)
+    ),
+    "directory.add_organisation": _is_staff_role,
+    "directory.change_organisation": _may_change_organisation,
+    "directory.delete_organisation": lambda user, obj=None: False,
+    "directory.import_members": _may_change_organisation,
+    "directory.import_cordis": lambda user, obj=None: False,
+    "directory.view_person": _may_see_person_contact,
+    "directory.change_person": _may_see_person_contact,
+    "directory.erase_person": _may_see_person_contact,
+    "geo.change_region": lambda user, obj=None: bool(coordinated_partnership_ids(user)),
+    "taxonomy.change_term": lambda user, obj=None: False,
+}
+
+
+def has_rule_perm(user, perm: str, obj=None) -> bool:
+    """Answer one permission question for a user (anonymous included)."""
+    if user is None or (user.is_authenticated and not user.is_active):
+        return False
+    if is_admin(user):
+        return True
+    rule = RULES.get(perm)
+    if rule is None:
+        return False
+    if not user.is_authenticated and perm != "partnerships.view_partnership":
+        return False
+    return bool(rule(user, obj))
+
+
+class RoleBackend(ModelBackend):
+    """Django authentication backend that answers `has_perm` from RULES."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if perm in RULES:
+            return has_rule_perm(user_obj, perm, obj)
+        return super().has_perm(user_obj, perm, obj)
+
+
+def require(user, perm: str, obj=None) -> None:
+    """Raise the domain's PermissionDenied unless the user holds the permission."""
+    from .errors import PermissionDenied
+
+    if not has_rule_perm(user, perm, obj):
+        from django.utils.translation import gettext as _
+
+        raise PermissionDenied(_("You are not allowed to do this."))

@@ -1,0 +1,60 @@
+"""The user's own account page: roles, API tokens, personal-data export and erasure."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .permissions import roles_of
+
+
+@login_required
+def account(request):
+    """Show the user's roles and tokens; issue a token on POST."""
+    new_token = None
+    if request.method == "POST":
+        name = (request.POST.get("token_name") or "").strip()[:100]
+        if not name:
+            messages.error(request, _("Give the token a name."))
+        else:
+            _token, new_token = services.api_token_issue(user=request.user, name=name)
+    return render(
+        request,
+        "core/account.html",
+        {
+            "roles": roles_of(request.user),
+            "tokens": request.user.api_tokens.all(),
+            "new_token": new_token,
+        },
+    )
+
+
+@login_required
+def account_export(request):
+    """Download everything the platform holds about the user (GDPR Art. 15/20)."""
+    data = services.personal_data_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="clusterloom-my-data.json"'
+    return response
+
+
+@login_required
+@require_POST
+def account_erase(request):
+    """Erase the user's personal data (GDPR Art. 17) after confirmation."""
+    if request.POST.get("confirm") != "erase":
+        messages.error(request, _("Type “erase” to confirm."))
+        return redirect("account")
+    user = request.user
+    logout(request)
+    services.account_erase(user=user)
+    messages.success(request, _("Your account and personal data have been erased."))
+    return redirect("home")

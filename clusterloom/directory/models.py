@@ -1,0 +1,201 @@
+"""Organisations of every kind, clusters with their members, and people."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from clusterloom.core.models import TimeStampedModel
+from clusterloom.geo.models import City, Country, Region
+from clusterloom.taxonomy.models import Term
+
+
+class OrganisationKind(models.TextChoices):
+    """What an organisation is; decides which ClusterXchange roles it may take."""
+
+    CLUSTER = "cluster", _("Cluster organisation")
+    BUSINESS_NETWORK = "business_network", _("Business network")
+    SME = "sme", _("SME")
+    LARGE_COMPANY = "large_company", _("Large company")
+    RTO = "rto", _("Research or technology organisation")
+    UNIVERSITY = "university", _("University")
+    PUBLIC_AUTHORITY = "public_authority", _("Public authority")
+    OTHER = "other", _("Other")
+
+
+class OrganisationSize(models.TextChoices):
+    """Head-count band (EU SME definition)."""
+
+    MICRO = "micro", _("Micro (under 10)")
+    SMALL = "small", _("Small (10-49)")
+    MEDIUM = "medium", _("Medium (50-249)")
+    LARGE = "large", _("Large (250 or more)")
+    UNKNOWN = "", _("Unknown")
+
+
+class Organisation(TimeStampedModel):
+    """An organisation in the directory: a cluster organisation, a company, a university, ..."""
+
+    name = models.CharField(_("name"), max_length=255, db_index=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True, db_index=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=OrganisationKind.choices,
+        default=OrganisationKind.OTHER,
+        db_index=True,
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
+    )
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("region"),
+    )
+    city = models.ForeignKey(
+        City,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("city"),
+    )
+    #: City as written in the source, kept when it matches no known city.
+    city_name = models.CharField(_("city name"), max_length=200, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    #: What the organisation offers and seeks, in its own words (used for partner search).
+    offers = models.TextField(_("offers"), blank=True)
+    requests = models.TextField(_("seeks"), blank=True)
+    size = models.CharField(
+        _("size"), max_length=10, choices=OrganisationSize.choices, blank=True, default=""
+    )
+    #: None when not known; CORDIS states it for many participants.
+    is_sme = models.BooleanField(_("SME"), null=True, blank=True)
+    terms = models.ManyToManyField(
+        Term, blank=True, related_name="organisations", verbose_name=_("taxonomy terms")
+    )
+    #: CORDIS organisationID, when imported from CORDIS.
+    cordis_id = models.BigIntegerField(_("CORDIS id"), null=True, blank=True, unique=True)
+    #: Acronyms of the CORDIS projects the organisation took part in.
+    cordis_projects = models.JSONField(_("CORDIS projects"), default=list, blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_organisations",
+        verbose_name=_("managers"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["country", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_cluster_like(self) -> bool:
+        """Cluster and business-network organisations may form partnerships."""
+        return self.kind in (OrganisationKind.CLUSTER, OrganisationKind.BUSINESS_NETWORK)
+
+
+class Cluster(TimeStampedModel):
+    """The cluster a cluster organisation runs: its size and, when known, its members."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="cluster",
+        verbose_name=_("cluster organisation"),
+    )
+    #: Members as the cluster declares them (the member list may be incomplete or unknown).
+    member_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
+    sme_count = models.PositiveIntegerField(_("number of SMEs"), null=True, blank=True)
+    #: Full-time equivalents of cluster management staff (ECCP asks at least 0.5).
+    management_fte = models.DecimalField(
+        _("management staff (FTE)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    #: Member kinds the cluster declares when its member list is not on the platform.
+    declared_member_kinds = models.JSONField(_("declared member kinds"), default=list, blank=True)
+    website_in_english = models.BooleanField(_("website in English"), null=True, blank=True)
+    members = models.ManyToManyField(
+        Organisation,
+        through="ClusterMembership",
+        related_name="member_of",
+        verbose_name=_("members"),
+    )
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class ClusterMembership(TimeStampedModel):
+    """An organisation that is a member of a cluster."""
+
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cluster")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="cluster_memberships",
+        verbose_name=_("member"),
+    )
+    since = models.DateField(_("member since"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "organisation"], name="unique_membership")
+        ]
+        verbose_name = _("cluster membership")
+        verbose_name_plural = _("cluster memberships")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ∈ {self.cluster}"
+
+
+class Person(TimeStampedModel):
+    """A person at an organisation; a member of the platform when linked to a login."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name=_("login"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    #: The person agreed that name and job title appear on public pages.
+    consent_public = models.BooleanField(_("consent to a public profile"), default=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -1,0 +1,21 @@
+"""URL map: pages per app, accounts, admin, the API."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from clusterloom.api import api
+
+urlpatterns = [
+    path("", include("clusterloom.partnerships.urls")),
+    path("organisations/", include("clusterloom.directory.urls")),
+    path("accounts/", include("clusterloom.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
