@@ -22,3 +22,30 @@ def _no_outbound_network(monkeypatch, settings):
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+#: Countries whose cities the test database gets (the seeds' countries and Germany).
+TEST_CITY_COUNTRIES = {"IT", "ES", "CZ", "SK", "PT", "TR", "DE"}
+
+
+def load_test_reference_data() -> None:
+    """Countries, NUTS regions, reference taxonomy terms, and cities of a few countries."""
+    from clusterloom.geo.services import cities_load, reference_data_load
+    from clusterloom.taxonomy.services import reference_terms_load
+
+    reference_data_load(cities=False)
+    cities_load(countries=TEST_CITY_COUNTRIES)
+    reference_terms_load()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts with the reference data, as a real install does."""
+    with django_db_blocker.unblock():
+        load_test_reference_data()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For transactional tests (live server): the flush between tests empties every table."""
+    load_test_reference_data()
