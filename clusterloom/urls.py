@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clusterloom.api import api
+from clusterloom.core.views import healthz
 
 urlpatterns = [
     path("", include("clusterloom.partnerships.urls")),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

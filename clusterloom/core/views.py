@@ -58,3 +58,8 @@ def account_erase(request):
     services.account_erase(user=user)
     messages.success(request, _("Your account and personal data have been erased."))
     return redirect("home")
+
+
+def healthz(request):
+    """Liveness probe for load balancers, and the trivial view benchmarks compare against."""
+    return HttpResponse("ok", content_type="text/plain")
