@@ -1,0 +1,134 @@
+"""The demo a fresh install shows: reference data, the two seed partnerships, CORDIS
+organisations, region categories and one login per role. Every step is safe to repeat."""
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from clusterloom.geo.models import Region, RegionCategory
+
+SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
+CORDIS_ORGANISATIONS = settings.BASE_DIR / "data" / "cordis" / "organization.json"
+
+#: Categories of the seed partnerships' NUTS 2 regions under cohesion policy 2021-27
+#: (Commission Implementing Decision (EU) 2021/1130). Demo values a coordinator can change;
+#: only set while a region's category is still unknown.
+DEMO_REGION_CATEGORIES = {
+    "CZ05": RegionCategory.LESS_DEVELOPED,  # Severovýchod
+    "PT11": RegionCategory.LESS_DEVELOPED,  # Norte
+    "ES52": RegionCategory.TRANSITION,  # Comunitat Valenciana
+    "ES30": RegionCategory.MORE_DEVELOPED,  # Comunidad de Madrid
+    "ES51": RegionCategory.MORE_DEVELOPED,  # Cataluña
+    "ITI1": RegionCategory.MORE_DEVELOPED,  # Toscana
+    "SK01": RegionCategory.MORE_DEVELOPED,  # Bratislavský kraj
+}
+
+
+@dataclass
+class SetupReport:
+    """What a setup run did, for the operator."""
+
+    lines: list[str] = field(default_factory=list)
+    #: Logins created in this run with their generated passwords (printed once).
+    new_logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def region_categories_demo() -> int:
+    """Set the demo categories of the seed regions where nobody has set one yet."""
+    changed = 0
+    for code, category in DEMO_REGION_CATEGORIES.items():
+        changed += Region.objects.filter(code=code, category=RegionCategory.UNKNOWN).update(
+            category=category
+        )
+    return changed
+
+
+def seed_partnerships_import(actor=None) -> list[str]:
+    """Import EXTRATEX from its ECCP page text and Hi-Tech-TEX from its structured file."""
+    from clusterloom.partnerships.serialization import partnership_import_structured
+    from clusterloom.partnerships.services import partnership_import_eccp
+
+    extratex = partnership_import_eccp(
+        actor=actor,
+        text=(SEEDS_DIR / "extratex-eccp.txt").read_text(encoding="utf-8"),
+        source="ECCP partnership profile page (text)",
+    )
+    data = yaml.safe_load((SEEDS_DIR / "hi-tech-tex.yaml").read_text(encoding="utf-8"))
+    hitechtex = partnership_import_structured(actor=actor, data=data)
+    return [extratex.acronym, hitechtex.acronym]
+
+
+def _login(report: SetupReport, username: str, role: str, **extra):
+    """Get or create a login; a new one gets a random password, reported once."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    password = extra.pop("password", None) or secrets.token_urlsafe(12)
+    user = user_model.objects.create_user(username=username, password=password, **extra)
+    report.new_logins.append((role, username, password))
+    return user
+
+
+@transaction.atomic
+def demo_logins(report: SetupReport) -> None:
+    """One login per role: admin, EXTRATEX coordinator, CLUTEX cluster manager, a member."""
+    import os
+
+    from clusterloom.directory.models import Organisation, Person
+    from clusterloom.partnerships.models import Partnership
+
+    admin = _login(
+        report,
+        os.environ.get("CLUSTERLOOM_ADMIN_USERNAME", "admin"),
+        "platform admin",
+        password=os.environ.get("CLUSTERLOOM_ADMIN_PASSWORD") or None,
+        is_staff=True,
+        is_superuser=True,
+        email="admin@example.org",
+    )
+    del admin
+    coordinator = _login(report, "coordinator", "EXTRATEX coordinator", email="coord@example.org")
+    extratex = Partnership.objects.filter(acronym="EXTRATEX").first()
+    if extratex:
+        extratex.coordinators.add(coordinator)
+    manager = _login(report, "clutex", "CLUTEX cluster manager", email="clutex@example.org")
+    clutex = Organisation.objects.filter(name__istartswith="CLUTEX").first()
+    if clutex:
+        clutex.managers.add(manager)
+    member = _login(report, "member", "member at AECIM", email="member@example.org")
+    aecim = Organisation.objects.filter(name="AECIM").first()
+    if aecim and not hasattr(member, "person"):
+        Person.objects.create(
+            organisation=aecim,
+            user=member,
+            first_name="Lucía",
+            last_name="Demo",
+            email="member@example.org",
+            job_title="Innovation manager",
+            languages=["es", "en"],
+        )
+
+
+def setup_all(*, cities: bool = True) -> SetupReport:
+    """Everything `make run` needs after migrating; safe to run again."""
+    from clusterloom.directory.imports import cordis_organisations_import
+    from clusterloom.geo.services import reference_data_load
+    from clusterloom.taxonomy.services import reference_terms_load
+
+    report = SetupReport()
+    counts = reference_data_load(cities=cities)
+    counts["taxonomy terms"] = reference_terms_load()
+    report.lines.append("reference data: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    report.lines.append(f"region categories set for the demo: {region_categories_demo()}")
+    report.lines.append("seed partnerships: " + ", ".join(seed_partnerships_import()))
+    if CORDIS_ORGANISATIONS.exists():
+        result = cordis_organisations_import(actor=None, path_or_data=CORDIS_ORGANISATIONS)
+        report.lines.append(f"CORDIS organisations: {result}")
+    demo_logins(report)
+    return report
