@@ -1,0 +1,634 @@
+"""Imports into the directory: a cluster's member list (CSV or XLSX) and CORDIS organisations.
+
+Both are all-or-nothing (one transaction; every row is checked before anything is written),
+idempotent on re-run, and name the row of every problem.
+
+Member list columns (header row first, names case-insensitive, in any order):
+
+- name (required; also "organisation", "organization", "member", "company", "... name")
+- country (required; ISO code or English name; also "country code", "nation")
+- kind (sme, large company, rto, university, public authority, cluster, business network,
+  other, or the labels shown in the app; also "type", "category", "organisation type")
+- city (also "town", "location")
+- website (also "web site", "url", "web", "homepage", "www")
+- sme (yes/no, true/false, 1/0, x; also "is sme", "sme?")
+
+A missing kind is "sme" when the sme column says yes, else "other". Row numbers are spreadsheet
+row numbers: the header is row 1, the first member row 2.
+"""
+
+import csv
+import io
+import json
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clusterloom.core.audit import audit
+from clusterloom.core.errors import DomainError, ImportFailed
+from clusterloom.geo.models import Country
+from clusterloom.geo.selectors import city_lookup, country_lookup
+
+from .models import Cluster, ClusterMembership, Organisation, OrganisationKind
+from .names import fold, name_key
+from .services import organisation_create, organisation_get_or_create_by_name, website_normalise
+
+#: Largest member list, in rows (a cluster has hundreds of members, not hundreds of thousands).
+MAX_MEMBER_ROWS = 20_000
+
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": (
+        "name",
+        "organisation",
+        "organization",
+        "organisation name",
+        "organization name",
+        "member",
+        "member name",
+        "company",
+        "company name",
+    ),
+    "kind": ("kind", "type", "category", "organisation type", "organization type", "member type"),
+    "country": ("country", "country code", "nation"),
+    "city": ("city", "town", "location"),
+    "website": ("website", "web site", "url", "web", "homepage", "home page", "www"),
+    "sme": ("sme", "is sme", "is_sme", "sme?"),
+}
+REQUIRED_COLUMNS = ("name", "country")
+
+KIND_ALIASES: dict[str, str] = {
+    "cluster": OrganisationKind.CLUSTER,
+    "cluster organisation": OrganisationKind.CLUSTER,
+    "cluster organization": OrganisationKind.CLUSTER,
+    "business network": OrganisationKind.BUSINESS_NETWORK,
+    "network": OrganisationKind.BUSINESS_NETWORK,
+    "sme": OrganisationKind.SME,
+    "small company": OrganisationKind.SME,
+    "large company": OrganisationKind.LARGE_COMPANY,
+    "large": OrganisationKind.LARGE_COMPANY,
+    "large enterprise": OrganisationKind.LARGE_COMPANY,
+    "rto": OrganisationKind.RTO,
+    "research": OrganisationKind.RTO,
+    "research organisation": OrganisationKind.RTO,
+    "research organization": OrganisationKind.RTO,
+    "research or technology organisation": OrganisationKind.RTO,
+    "technology centre": OrganisationKind.RTO,
+    "technology center": OrganisationKind.RTO,
+    "university": OrganisationKind.UNIVERSITY,
+    "higher education": OrganisationKind.UNIVERSITY,
+    "public authority": OrganisationKind.PUBLIC_AUTHORITY,
+    "public body": OrganisationKind.PUBLIC_AUTHORITY,
+    "public": OrganisationKind.PUBLIC_AUTHORITY,
+    "other": OrganisationKind.OTHER,
+}
+YES = {"yes", "y", "true", "1", "x", "ja", "si", "oui", "ano", "evet", "sim"}
+NO = {"no", "n", "false", "0", "nein", "ne", "non", "hayir", "nao"}
+
+
+class MemberImportFailed(ImportFailed):
+    """A member list with problems; `problems` holds every one, nothing was imported."""
+
+    def __init__(self, problems: list[str], *, line: int | None = None):
+        count = len(problems)
+        head = _("%(count)d problem(s) in the member list, nothing was imported: ") % {
+            "count": count
+        }
+        super().__init__(head + "; ".join(problems[:50]), line=line)
+        self.problems = problems
+
+
+@dataclass
+class MemberImportResult:
+    """What a member-list import did."""
+
+    rows: int = 0
+    created: int = 0  #: organisations new to the directory
+    added: int = 0  #: memberships new to the cluster
+    already: int = 0  #: rows that were members already
+    members: list[Organisation] = field(default_factory=list)
+
+
+def _kind_key(text: str) -> str:
+    return " ".join(fold(text).replace("_", " ").replace("-", " ").split())
+
+
+def upload_read_rows(file_name: str, content: bytes) -> list[list[str]]:
+    """The rows of an uploaded CSV or XLSX file (header first), after checking type and size."""
+    if len(content) > settings.UPLOAD_MAX_BYTES:
+        raise ImportFailed(
+            _("The file is too large (%(size)d bytes; at most %(max)d).")
+            % {"size": len(content), "max": settings.UPLOAD_MAX_BYTES}
+        )
+    if not content:
+        raise ImportFailed(_("The file is empty."))
+    suffix = Path(file_name or "").suffix.lower()
+    is_zip = content[:4] == b"PK\x03\x04"
+    if suffix == ".xlsx":
+        if not is_zip:
+            raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook."))
+        return _xlsx_rows(content)
+    if suffix in (".csv", ".txt"):
+        if is_zip or b"\x00" in content[:8192]:
+            raise ImportFailed(_("The file is named .csv but is not a text file."))
+        return _csv_rows(content)
+    raise ImportFailed(_("Upload a .csv or .xlsx file."))
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            _("The CSV file is not UTF-8 text (byte %(position)d). Save it as “CSV UTF-8”.")
+            % {"position": exc.start + 1}
+        ) from None
+    if "\x00" in text:
+        raise ImportFailed(_("The file is named .csv but is not a text file."))
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [row for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise ImportFailed(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        names = set(archive.namelist())
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook.")) from None
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook."))
+    if unpacked > 40 * settings.UPLOAD_MAX_BYTES:
+        raise ImportFailed(_("The workbook unpacks to too much data."))
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about workbook features it ignores (styles, validation lists).
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            sheet = workbook.worksheets[0]
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append(["" if cell is None else _cell_text(cell) for cell in row])
+                if len(rows) > MAX_MEMBER_ROWS + 1:
+                    break
+            workbook.close()
+    except Exception as exc:  # noqa: BLE001 - any broken workbook is the uploader's problem
+        raise ImportFailed(
+            _("The Excel workbook cannot be read: %(error)s") % {"error": type(exc).__name__}
+        ) from None
+    return rows
+
+
+def _cell_text(cell: Any) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def _header_map(header: list[str]) -> dict[str, int]:
+    """Column name -> index; raises on unknown, duplicate or missing columns."""
+    lookup = {alias: column for column, aliases in COLUMN_ALIASES.items() for alias in aliases}
+    found: dict[str, int] = {}
+    problems = []
+    for index, raw in enumerate(header):
+        label = " ".join(str(raw).strip().lower().split())
+        if not label:
+            continue
+        column = lookup.get(label)
+        if column is None:
+            problems.append(
+                _("row 1, column %(col)d: unknown column “%(name)s” (expected: %(known)s)")
+                % {"col": index + 1, "name": raw, "known": ", ".join(COLUMN_ALIASES)}
+            )
+        elif column in found:
+            problems.append(
+                _("row 1, column %(col)d: column “%(name)s” appears twice")
+                % {"col": index + 1, "name": column}
+            )
+        else:
+            found[column] = index
+    for column in REQUIRED_COLUMNS:
+        if column not in found:
+            problems.append(_("row 1: the column “%(name)s” is missing") % {"name": column})
+    if problems:
+        raise MemberImportFailed(problems, line=1)
+    return found
+
+
+@dataclass
+class _MemberRow:
+    row: int
+    name: str
+    country: Country
+    kind: str
+    city: str
+    website: str
+    is_sme: bool | None
+
+
+def _parse_member_rows(rows: list[list[str]]) -> list[_MemberRow]:
+    if not rows or not any(str(c).strip() for c in rows[0]):
+        raise MemberImportFailed([_("row 1: the header row is missing")], line=1)
+    columns = _header_map(rows[0])
+    if len(rows) - 1 > MAX_MEMBER_ROWS:
+        raise ImportFailed(
+            _("The list has more than %(max)d rows.") % {"max": MAX_MEMBER_ROWS}, line=1
+        )
+    problems: list[str] = []
+    parsed: list[_MemberRow] = []
+    countries: dict[str, Country | None] = {}
+
+    for number, row in enumerate(rows[1:], start=2):
+
+        def cell(column: str, row=row) -> str:
+            index = columns.get(column)
+            if index is None or index >= len(row):
+                return ""
+            return " ".join(str(row[index]).split())
+
+        if not any(str(c).strip() for c in row):
+            continue  # blank lines between members are harmless
+
+        def problem(column: str, message: str, number=number) -> None:
+            problems.append(
+                _("row %(row)d, column %(column)s: %(message)s")
+                % {"row": number, "column": column, "message": message}
+            )
+
+        name = cell("name")
+        if not name:
+            problem("name", _("the name is empty"))
+        elif len(name) > 255:
+            problem("name", _("the name is longer than 255 characters"))
+        country_text = cell("country")
+        if country_text not in countries:
+            countries[country_text] = country_lookup(country_text) if country_text else None
+        country = countries[country_text]
+        if not country_text:
+            problem("country", _("the country is empty"))
+        elif country is None:
+            problem("country", _("unknown country '%(value)s'") % {"value": country_text})
+        sme_text = cell("sme").lower()
+        is_sme = None
+        if sme_text in YES:
+            is_sme = True
+        elif sme_text in NO:
+            is_sme = False
+        elif sme_text:
+            problem("sme", _("'%(value)s' is not yes or no") % {"value": cell("sme")})
+        kind_text = cell("kind")
+        kind = KIND_ALIASES.get(_kind_key(kind_text)) or (
+            _kind_key(kind_text).replace(" ", "_")
+            if _kind_key(kind_text).replace(" ", "_") in OrganisationKind.values
+            else None
+        )
+        if not kind_text:
+            kind = OrganisationKind.SME if is_sme else OrganisationKind.OTHER
+        elif kind is None:
+            problem(
+                "kind",
+                _("unknown kind '%(value)s' (use one of: %(kinds)s)")
+                % {"value": kind_text, "kinds": ", ".join(OrganisationKind.values)},
+            )
+        website = ""
+        if cell("website"):
+            try:
+                website = website_normalise(cell("website"))
+            except DomainError:
+                problem(
+                    "website", _("'%(value)s' is not a web address") % {"value": cell("website")}
+                )
+        if name and country and kind:
+            parsed.append(
+                _MemberRow(number, name, country, kind, cell("city")[:200], website, is_sme)
+            )
+    if problems:
+        first = int(problems[0].split(",")[0].split()[-1]) if problems[0][:4] == "row " else None
+        raise MemberImportFailed(problems, line=first)
+    if not parsed:
+        raise MemberImportFailed([_("row 2: the list has no members")], line=2)
+    return parsed
+
+
+def cluster_members_import(
+    *, actor, cluster: Cluster, file_name: str, content: bytes
+) -> MemberImportResult:
+    """Import a cluster's member list from CSV or XLSX: all rows or none, idempotent.
+
+    Members are matched to existing organisations by name within their country (see
+    `organisation_get_or_create_by_name`), so a re-run adds no duplicates.
+    """
+    parsed = _parse_member_rows(upload_read_rows(file_name, content))
+    result = MemberImportResult(rows=len(parsed))
+    with transaction.atomic():
+        existing = set(cluster.memberships.values_list("organisation_id", flat=True))
+        for row in parsed:
+            defaults: dict[str, Any] = {"website": row.website, "is_sme": row.is_sme}
+            if row.city:
+                defaults["city"] = row.city
+            try:
+                organisation, created = organisation_get_or_create_by_name(
+                    name=row.name,
+                    country=row.country,
+                    kind=row.kind,
+                    actor=actor,
+                    defaults=defaults,
+                )
+            except DomainError as exc:
+                raise MemberImportFailed(
+                    [
+                        _("row %(row)d, column %(column)s: %(message)s")
+                        % {"row": row.row, "column": exc.field or "name", "message": exc.message}
+                    ],
+                    line=row.row,
+                ) from None
+            if organisation.pk == cluster.organisation_id:
+                raise MemberImportFailed(
+                    [
+                        _("row %(row)d, column name: a cluster cannot be its own member")
+                        % {"row": row.row}
+                    ],
+                    line=row.row,
+                )
+            result.created += int(created)
+            if organisation.pk in existing:
+                result.already += 1
+                continue
+            membership = ClusterMembership.objects.create(
+                cluster=cluster, organisation=organisation
+            )
+            existing.add(organisation.pk)
+            result.added += 1
+            result.members.append(organisation)
+            audit(actor, "cluster.member_added", membership)
+        audit(
+            actor,
+            "cluster.members_imported",
+            cluster,
+            changes={
+                "file": file_name,
+                "rows": result.rows,
+                "added": result.added,
+                "created": result.created,
+            },
+        )
+    return result
+
+
+# --- CORDIS -----------------------------------------------------------------------------------
+
+#: CORDIS writes two countries differently from ISO 3166.
+CORDIS_COUNTRY_CODES = {"EL": "GR", "UK": "GB"}
+CORDIS_KINDS = {
+    "HES": OrganisationKind.UNIVERSITY,
+    "REC": OrganisationKind.RTO,
+    "PUB": OrganisationKind.PUBLIC_AUTHORITY,
+    "OTH": OrganisationKind.OTHER,
+}
+
+
+@dataclass
+class CordisImportResult:
+    """What a CORDIS import did."""
+
+    rows: int = 0
+    organisations: int = 0
+    created: int = 0
+    updated: int = 0
+
+
+def _cordis_single(value: Any) -> str:
+    """CORDIS repeats values for merged records ("PRC;PRC", "FI;FI"): the first one."""
+    return str(value or "").split(";")[0].strip()
+
+
+def cordis_kind(activity_type: str, sme: bool | None) -> str:
+    """The kind for a CORDIS activity type.
+
+    PRC (private for-profit) is an SME when CORDIS says SME, a large company when it says not an
+    SME, and "other" when the SME flag is empty: guessing "large company" would bar a possible
+    SME from ClusterXchange visits, guessing "SME" would grant rights not proven.
+    """
+    if activity_type == "PRC":
+        if sme is None:
+            return OrganisationKind.OTHER
+        return OrganisationKind.SME if sme else OrganisationKind.LARGE_COMPANY
+    return CORDIS_KINDS.get(activity_type, OrganisationKind.OTHER)
+
+
+def _cordis_load(path_or_data) -> list[dict[str, Any]]:
+    if isinstance(path_or_data, list):
+        return path_or_data
+    try:
+        if isinstance(path_or_data, bytes | bytearray):
+            data = json.loads(path_or_data.decode("utf-8-sig"))
+        else:
+            data = json.loads(Path(path_or_data).read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise ImportFailed(
+            _("Cannot read %(path)s: %(error)s")
+            % {"path": path_or_data, "error": exc.strerror or exc}
+        ) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportFailed(
+            _("Not a CORDIS JSON file: %(error)s") % {"error": exc},
+            line=getattr(exc, "lineno", None),
+        ) from None
+    if not isinstance(data, list):
+        raise ImportFailed(_("A CORDIS organization.json holds a list of participations."))
+    return data
+
+
+@dataclass
+class _CordisOrganisation:
+    cordis_id: int
+    first_row: int
+    name: str = ""
+    short_name: str = ""
+    activity_type: str = ""
+    sme: bool | None = None
+    country: Country | None = None
+    city: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    website: str = ""
+    projects: set[str] = field(default_factory=set)
+
+
+def _cordis_parse(rows: list[Any]) -> dict[int, _CordisOrganisation]:
+    """One record per organisationID; later rows fill what earlier rows left empty."""
+    countries: dict[str, Country | None] = {}
+    found: dict[int, _CordisOrganisation] = {}
+    for index, row in enumerate(rows):
+
+        def fail(message: str, index=index, field_name: str | None = None):
+            raise ImportFailed(
+                _("row %(index)d: %(message)s") % {"index": index, "message": message},
+                line=index,
+                field=field_name,
+            )
+
+        if not isinstance(row, dict):
+            fail(_("not a JSON object"))
+        try:
+            cordis_id = int(row.get("organisationID"))
+        except (TypeError, ValueError):
+            fail(_("organisationID is missing or not a number"), field_name="organisationID")
+        name = " ".join(str(row.get("name") or "").split())
+        if not name:
+            fail(_("the name is empty"), field_name="name")
+        code = _cordis_single(row.get("country")).upper()
+        code = CORDIS_COUNTRY_CODES.get(code, code)
+        if code not in countries:
+            countries[code] = Country.objects.filter(code=code).first() if code else None
+        if countries[code] is None:
+            fail(_("unknown country '%(value)s'") % {"value": code}, field_name="country")
+        activity = _cordis_single(row.get("activityType")).upper()
+        if activity not in ("PRC", "HES", "REC", "OTH", "PUB", ""):
+            fail(
+                _("unknown activityType '%(value)s'") % {"value": activity},
+                field_name="activityType",
+            )
+        sme_value = row.get("SME")
+        if sme_value not in (True, False, "", None):
+            fail(_("SME must be true, false or empty"), field_name="SME")
+        latitude = longitude = None
+        geolocation = str(row.get("geolocation") or "").strip()
+        if geolocation:
+            try:
+                lat_text, lon_text = geolocation.split(",")
+                latitude, longitude = float(lat_text), float(lon_text)
+            except ValueError:
+                latitude = None
+            if latitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                fail(
+                    _("geolocation '%(value)s' is not 'lat,lon'") % {"value": geolocation},
+                    field_name="geolocation",
+                )
+        try:
+            website = website_normalise(str(row.get("organizationURL") or ""))
+        except DomainError:
+            website = ""  # CORDIS carries free text here at times; the rest of the row is good
+        record = found.get(cordis_id)
+        if record is None:
+            record = found[cordis_id] = _CordisOrganisation(cordis_id, index, name=name)
+        record.short_name = record.short_name or " ".join(str(row.get("shortName") or "").split())
+        record.activity_type = record.activity_type or activity
+        if sme_value in (True, False):
+            record.sme = sme_value  # the latest stated flag wins
+        record.country = record.country or countries[code]
+        record.city = record.city or " ".join(str(row.get("city") or "").split())[:200]
+        if record.latitude is None and latitude is not None:
+            record.latitude, record.longitude = latitude, longitude
+        record.website = record.website or website
+        acronym = str(row.get("projectAcronym") or "").strip()
+        if acronym:
+            record.projects.add(acronym)
+    return found
+
+
+def _cordis_unlinked_by_key(countries: set[str]) -> dict[tuple[str, str], int]:
+    """(country, name key) -> id of organisations not yet linked to CORDIS, for name matches."""
+    index: dict[tuple[str, str], int] = {}
+    unlinked = Organisation.objects.filter(cordis_id__isnull=True, country__in=countries)
+    for pk, country, name in unlinked.values_list("pk", "country_id", "name"):
+        index.setdefault((country, name_key(name)), pk)
+    return index
+
+
+def cordis_organisations_import(*, actor, path_or_data) -> CordisImportResult:
+    """Import CORDIS organization.json (a path, bytes or the parsed list) in one transaction.
+
+    One organisation per organisationID. Idempotent: an organisation is found again by its
+    CORDIS id, or else by its name within its country among organisations not yet linked to
+    CORDIS (so a cluster entered by hand becomes one record with its CORDIS data). Existing
+    organisations keep what users entered; CORDIS fills only empty fields and adds projects.
+    """
+    rows = _cordis_load(path_or_data)
+    records = _cordis_parse(rows)
+    result = CordisImportResult(rows=len(rows), organisations=len(records))
+    with transaction.atomic():
+        by_id = {
+            org.cordis_id: org for org in Organisation.objects.filter(cordis_id__in=list(records))
+        }
+        unlinked = _cordis_unlinked_by_key({r.country.code for r in records.values()})
+        for record in records.values():
+            organisation = by_id.get(record.cordis_id)
+            if organisation is None:
+                pk = unlinked.pop((record.country.code, name_key(record.name)), None)
+                organisation = Organisation.objects.get(pk=pk) if pk else None
+            if organisation is None:
+                organisation = organisation_create(
+                    actor=actor,
+                    data={
+                        "name": record.name,
+                        "short_name": record.short_name,
+                        "kind": cordis_kind(record.activity_type, record.sme),
+                        "country": record.country,
+                        "city": record.city,
+                        "latitude": record.latitude,
+                        "longitude": record.longitude,
+                        "website": record.website,
+                        "is_sme": record.sme,
+                    },
+                )
+                organisation.cordis_id = record.cordis_id
+                organisation.cordis_projects = sorted(record.projects)
+                organisation.save(update_fields=["cordis_id", "cordis_projects", "updated_at"])
+                result.created += 1
+                continue
+            if _cordis_fill(actor, organisation, record):
+                result.updated += 1
+    return result
+
+
+def _cordis_fill(actor, organisation: Organisation, record: _CordisOrganisation) -> bool:
+    """Fill an existing organisation's empty fields from CORDIS; True when something changed."""
+    changes: dict[str, Any] = {}
+
+    def fill(field_name: str, value: Any) -> None:
+        if value not in (None, "") and getattr(organisation, field_name) in (None, ""):
+            changes[field_name] = [None, value]
+            setattr(organisation, field_name, value)
+
+    fill("short_name", record.short_name[:100])
+    fill("website", record.website)
+    fill("is_sme", record.sme)
+    if organisation.latitude is None and record.latitude is not None:
+        fill("latitude", record.latitude)
+        fill("longitude", record.longitude)
+    if organisation.kind == OrganisationKind.OTHER:
+        kind = cordis_kind(record.activity_type, record.sme)
+        if kind != OrganisationKind.OTHER:
+            changes["kind"] = [organisation.kind, kind]
+            organisation.kind = kind
+    if not organisation.city_id and not organisation.city_name and record.city:
+        organisation.city = city_lookup(record.city, country=record.country)
+        organisation.city_name = record.city
+        changes["city"] = [None, record.city]
+    if organisation.cordis_id != record.cordis_id:
+        changes["cordis_id"] = [organisation.cordis_id, record.cordis_id]
+        organisation.cordis_id = record.cordis_id
+    projects = sorted(set(organisation.cordis_projects or []) | record.projects)
+    if projects != sorted(organisation.cordis_projects or []):
+        changes["cordis_projects"] = [organisation.cordis_projects, projects]
+        organisation.cordis_projects = projects
+    if not changes:
+        return False
+    organisation.save()
+    audit(actor, "organisation.updated_from_cordis", organisation, changes=changes)
+    return True

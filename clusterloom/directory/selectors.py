@@ -1,0 +1,127 @@
+"""Reads of the directory: search and filter, visibility, an organisation's page data."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+
+from clusterloom.taxonomy.models import Term, Vocabulary
+
+from .models import ClusterMembership, Organisation, Person
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    """Every organisation is public; people's contact details are guarded separately."""
+    return Organisation.objects.all()
+
+
+def people_visible_to(user, organisation: Organisation) -> list[tuple[Person, bool]]:
+    """People of an organisation as (person, may see contact details).
+
+    Anonymous visitors and members without rights see only people who consented to a public
+    profile, and no contact details; users with `directory.view_person` see everything.
+    """
+    result = []
+    for person in organisation.people.all():
+        may_contact = user.has_perm("directory.view_person", person)
+        if may_contact or person.consent_public:
+            result.append((person, may_contact))
+    return result
+
+
+@dataclass
+class DirectoryFilters:
+    """The directory's search form: every field optional."""
+
+    q: str = ""
+    country: str = ""
+    region: str = ""
+    kind: str = ""
+    sector: str = ""
+    emerging: str = ""
+    ket: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> "DirectoryFilters":
+        """From request.GET or a dict; values trimmed and length-capped."""
+        return cls(
+            **{name: str(data.get(name) or "").strip()[:200] for name in cls.__annotations__}
+        )
+
+
+def _term_filter(vocabulary: str, value: str) -> Q:
+    """Organisations carrying the term of that vocabulary (by slug or name)."""
+    terms = Term.objects.filter(vocabulary=vocabulary).filter(
+        Q(slug=value.lower()) | Q(name__iexact=value)
+    )
+    return Q(
+        pk__in=Organisation.terms.through.objects.filter(term__in=terms).values("organisation")
+    )
+
+
+def organisations_search(filters: DirectoryFilters, *, user=None) -> QuerySet[Organisation]:
+    """Organisations matching the filters, with country, region and city loaded and terms
+    prefetched (one query each, however many rows)."""
+    qs = organisations_visible_to(user)
+    if filters.q:
+        for word in filters.q.split()[:8]:
+            qs = qs.filter(
+                Q(name__icontains=word)
+                | Q(short_name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(city_name__icontains=word)
+                | Q(city__name__icontains=word)
+            )
+    if filters.country:
+        qs = qs.filter(country_id=filters.country.upper()[:2])
+    if filters.region:
+        qs = qs.filter(region_id__startswith=filters.region.upper())
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    for vocabulary, value in (
+        (Vocabulary.SECTORAL, filters.sector),
+        (Vocabulary.EMERGING, filters.emerging),
+        (Vocabulary.KET, filters.ket),
+    ):
+        if value:
+            qs = qs.filter(_term_filter(vocabulary, value))
+    return qs.select_related("country", "region", "city").prefetch_related(
+        Prefetch("terms", queryset=Term.objects.order_by("vocabulary", "name"))
+    )
+
+
+def organisations_page(filters: DirectoryFilters, page: Any, *, user=None):
+    """One page of search results (settings.DIRECTORY_PAGE_SIZE); the count is taken once."""
+    paginator = Paginator(
+        organisations_search(filters, user=user).order_by("name", "pk"),
+        settings.DIRECTORY_PAGE_SIZE,
+    )
+    try:
+        return paginator.page(page or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+def terms_for_filters() -> dict[str, list[Term]]:
+    """Reference terms offered in the filter lists, per vocabulary."""
+    grouped: dict[str, list[Term]] = {
+        Vocabulary.SECTORAL: [],
+        Vocabulary.EMERGING: [],
+        Vocabulary.KET: [],
+    }
+    for term in Term.objects.filter(vocabulary__in=list(grouped), is_reference=True).order_by(
+        "name"
+    ):
+        grouped[term.vocabulary].append(term)
+    return grouped
+
+
+def cluster_members(cluster) -> QuerySet[ClusterMembership]:
+    """A cluster's members with their country and city, by name."""
+    return cluster.memberships.select_related(
+        "organisation", "organisation__country", "organisation__city"
+    ).order_by("organisation__name")
