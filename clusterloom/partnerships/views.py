@@ -1,26 +1,246 @@
-"""Partnership pages."""
+"""Partnership pages: home, list, profile (screen, print, PDF), edit, targets, network.
 
-from django.shortcuts import get_object_or_404, render
+Permissions (core/permissions.py): profiles of published partnerships are public; unpublished
+ones exist only for their coordinators and admins (404 for everyone else). Editing the profile
+and setting or confirming targets need `partnerships.change_partnership` /
+`partnerships.confirm_target` on that partnership.
+"""
 
-from .models import Partnership
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clusterloom.core.errors import DomainError, NotFound
+
+from . import selectors
+from .forms import PartnershipForm, TargetConfirmForm, TargetForm
+from .models import Partnership, TargetCode
+from .network import layout, render_svg
+from .pdf import html_to_pdf
 
 
+def _visible_or_404(request, slug: str) -> Partnership:
+    try:
+        return selectors.partnership_get_visible(request.user, slug)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _require(request, perm: str, partnership: Partnership) -> None:
+    """Anonymous users go to the login page; users without the permission get a 403."""
+    if not request.user.has_perm(perm, partnership):
+        raise PermissionDenied
+
+
+def _login_first(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def _add_domain_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@require_GET
 def home(request):
-    """Home: the partnerships on the platform and a search box."""
-    return render(request, "partnerships/home.html", {"partnerships": Partnership.objects.all()})
+    """Home: the partnerships on the platform, a directory search box and a text filter."""
+    text = request.GET.get("q", "")
+    return render(
+        request,
+        "partnerships/home.html",
+        {"cards": selectors.partnership_cards(request.user, text), "q": text, "is_home": True},
+    )
 
 
+@require_GET
 def partnership_list(request):
-    """All published partnerships."""
-    return render(request, "partnerships/home.html", {"partnerships": Partnership.objects.all()})
+    """The partnerships the user may see, filtered by text."""
+    text = request.GET.get("q", "")
+    return render(
+        request,
+        "partnerships/home.html",
+        {"cards": selectors.partnership_cards(request.user, text), "q": text, "is_home": False},
+    )
 
 
+def _consortium_results(partnership: Partnership):
+    from .consortium import consortium_check
+
+    return consortium_check(partnership)
+
+
+def _profile_context(request, partnership: Partnership) -> dict:
+    profile = selectors.partnership_profile(partnership)
+    can_edit = request.user.has_perm("partnerships.change_partnership", partnership)
+    can_confirm = request.user.has_perm("partnerships.confirm_target", partnership)
+    return {
+        "partnership": partnership,
+        "profile": profile,
+        "can_edit": can_edit,
+        "can_confirm": can_confirm,
+    }
+
+
+@require_GET
 def partnership_detail(request, slug):
-    """A partnership's public profile."""
-    partnership = get_object_or_404(Partnership, slug=slug)
-    return render(request, "partnerships/home.html", {"partnerships": [partnership]})
+    """A partnership's profile, laid out like its ECCP page."""
+    partnership = _visible_or_404(request, slug)
+    context = _profile_context(request, partnership)
+    if context["can_edit"]:
+        context["consortium"] = _consortium_results(partnership)
+        context["target_form"] = TargetForm()
+    return render(request, "partnerships/partnership_detail.html", context)
 
 
+@require_GET
+def partnership_print(request, slug):
+    """The profile as a printer-friendly page: same content, no navigation."""
+    partnership = _visible_or_404(request, slug)
+    context = _profile_context(request, partnership)
+    return render(request, "partnerships/partnership_print.html", context)
+
+
+@require_GET
+def partnership_pdf(request, slug):
+    """The printer-friendly profile as a PDF (WeasyPrint, static files only)."""
+    partnership = _visible_or_404(request, slug)
+    context = _profile_context(request, partnership) | {"for_pdf": True}
+    html = render_to_string("partnerships/partnership_print.html", context, request=request)
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{partnership.slug}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request, slug):
+    """Edit the profile (coordinators of this partnership and admins)."""
+    if (login := _login_first(request)) is not None:
+        return login
+    partnership = _visible_or_404(request, slug)
+    _require(request, "partnerships.change_partnership", partnership)
+    from .services import partnership_update
+
+    # The form works on its own copy so the service sees the unchanged partnership.
+    draft = Partnership.objects.get(pk=partnership.pk)
+    form = PartnershipForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partnership_update(actor=request.user, partnership=partnership, data=form.update_data())
+        except DomainError as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The profile has been saved."))
+            return redirect("partnership_detail", slug=partnership.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "partnerships/partnership_edit.html",
+        {"partnership": partnership, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_targets(request, slug):
+    """Set a target's value or confirm a proposed one (coordinators and admins)."""
+    if (login := _login_first(request)) is not None:
+        return login
+    partnership = _visible_or_404(request, slug)
+    _require(request, "partnerships.change_partnership", partnership)
+    form = TargetForm()
+    if request.method == "POST":
+        from .services import target_confirm, target_set
+
+        if request.POST.get("action") == "confirm":
+            _require(request, "partnerships.confirm_target", partnership)
+            form = TargetConfirmForm(request.POST)
+            if form.is_valid():
+                target = partnership.targets.filter(code=form.cleaned_data["code"]).first()
+                if target is None:
+                    form.add_error("code", _("This partnership has no such target yet."))
+                else:
+                    try:
+                        target_confirm(actor=request.user, target=target)
+                    except DomainError as exc:
+                        _add_domain_error(form, exc)
+                    else:
+                        messages.success(
+                            request,
+                            _("Target “%(target)s” confirmed.")
+                            % {"target": target.get_code_display()},
+                        )
+                        return redirect(reverse("partnership_detail", args=[slug]) + "#targets")
+        else:
+            form = TargetForm(request.POST)
+            if form.is_valid():
+                try:
+                    target_set(
+                        actor=request.user,
+                        partnership=partnership,
+                        code=form.cleaned_data["code"],
+                        value=form.cleaned_data["value"],
+                    )
+                except DomainError as exc:
+                    _add_domain_error(form, exc)
+                else:
+                    messages.success(request, _("The target has been saved."))
+                    return redirect(reverse("partnership_detail", args=[slug]) + "#targets")
+    context = _profile_context(request, partnership) | {
+        "target_form": form,
+        "code_choices": TargetCode.choices,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "partnerships/partnership_targets.html", context, status=status)
+
+
+@require_GET
 def network(request):
-    """Network of partnerships and the clusters they share."""
-    return render(request, "partnerships/home.html", {"partnerships": Partnership.objects.all()})
+    """Partnerships and the clusters they share, as an SVG with a table alternative."""
+    data = selectors.partnership_network(
+        request.user,
+        partnership_url=lambda p: reverse("partnership_detail", args=[p.slug]),
+        organisation_url=lambda o: reverse("organisation_detail", args=[o.slug]),
+    )
+    net = layout(data.partnerships, data.clusters, data.edges)
+    shared = len(net.shared_clusters)
+    description = " ".join(
+        [
+            ngettext("%(count)d partnership", "%(count)d partnerships", len(net.partnerships))
+            % {"count": len(net.partnerships)},
+            ngettext("and %(count)d cluster;", "and %(count)d clusters;", len(net.clusters))
+            % {"count": len(net.clusters)},
+            ngettext(
+                "%(count)d cluster takes part in more than one partnership.",
+                "%(count)d clusters take part in more than one partnership.",
+                shared,
+            )
+            % {"count": shared},
+        ]
+    )
+    svg = render_svg(
+        net,
+        title=_("Partnerships and their clusters"),
+        description=description,
+        shared_note=_("in more than one partnership"),
+    )
+    return render(
+        request,
+        "partnerships/network.html",
+        {
+            # render_svg escapes every label it writes.
+            "svg": mark_safe(svg),  # noqa: S308
+            "description": description,
+            "table": data.table,
+            "shared_count": shared,
+        },
+    )

@@ -1,0 +1,94 @@
+"""Forms of the partnership pages: the profile and its targets."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Partnership, TargetCode
+
+#: Profile fields a coordinator edits on the edit page.
+PROFILE_FIELDS = [
+    "title",
+    "programme",
+    "start_date",
+    "duration_months",
+    "stated_partner_count",
+    "planned_exchanges",
+    "website",
+    "origin",
+    "objectives",
+    "target_groups",
+    "other_partner_members",
+    "key_partners_networks",
+    "is_published",
+]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip(" \t•-*") for line in (text or "").splitlines() if line.strip(" \t•-*")]
+
+
+class PartnershipForm(forms.ModelForm):
+    """The public profile of a partnership; actions and results one per line."""
+
+    actions = forms.CharField(
+        label=_("Actions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One action per line."),
+    )
+    results_expected = forms.CharField(
+        label=_("Results expected"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One result per line."),
+    )
+
+    class Meta:
+        model = Partnership
+        fields = PROFILE_FIELDS
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "origin": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.Textarea(attrs={"rows": 6}),
+            "target_groups": forms.Textarea(attrs={"rows": 3}),
+            "other_partner_members": forms.Textarea(attrs={"rows": 3}),
+            "key_partners_networks": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["actions"] = "\n".join(a.text for a in self.instance.actions.all())
+            self.initial["results_expected"] = "\n".join(
+                r.text for r in self.instance.expected_results.all()
+            )
+        for name, field in self.fields.items():
+            css = "form-check-input" if name == "is_published" else "form-control"
+            if name == "programme":
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+
+    def update_data(self) -> dict:
+        """The cleaned values as the data dict `partnership_update` takes."""
+        data = {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+        data["actions"] = _lines(self.cleaned_data.get("actions", ""))
+        data["results_expected"] = _lines(self.cleaned_data.get("results_expected", ""))
+        return data
+
+
+class TargetForm(forms.Form):
+    """Set (and, for a coordinator, confirm) one numeric target."""
+
+    code = forms.ChoiceField(label=_("Target"), choices=TargetCode.choices)
+    value = forms.IntegerField(label=_("Value"), min_value=0, max_value=1_000_000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["value"].widget.attrs["class"] = "form-control form-control-sm"
+
+
+class TargetConfirmForm(forms.Form):
+    """Confirm a proposed target as it stands."""
+
+    code = forms.ChoiceField(label=_("Target"), choices=TargetCode.choices)

@@ -1,0 +1,231 @@
+"""Reads of partnerships: what a user may see, the profile as the ECCP shows it, the network."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from clusterloom.core.errors import NotFound
+from clusterloom.core.permissions import coordinated_partnership_ids, is_admin
+from clusterloom.directory.models import Organisation
+from clusterloom.taxonomy.models import Vocabulary
+
+from .models import Partnership, PartnershipMember, Target, TargetCode
+from .network import NetworkNode
+
+
+def flag_emoji(code: str) -> str:
+    """The flag of an ISO 3166 alpha-2 country code as regional-indicator characters."""
+    code = (code or "").upper()
+    if len(code) != 2 or not code.isalpha():
+        return ""
+    return "".join(chr(0x1F1E6 + ord(ch) - ord("A")) for ch in code)
+
+
+def visible_to(user) -> QuerySet[Partnership]:
+    """Published partnerships, plus unpublished ones the user coordinates (all for admins)."""
+    qs = Partnership.objects.all()
+    if is_admin(user):
+        return qs
+    return qs.filter(Q(is_published=True) | Q(pk__in=coordinated_partnership_ids(user)))
+
+
+def partnership_search(user, text: str = "") -> QuerySet[Partnership]:
+    """Visible partnerships whose acronym, title, objectives or partners match the text."""
+    qs = visible_to(user)
+    text = (text or "").strip()[:200]
+    if text:
+        qs = qs.filter(
+            Q(acronym__icontains=text)
+            | Q(title__icontains=text)
+            | Q(objectives__icontains=text)
+            | Q(members__organisation__name__icontains=text)
+            | Q(members__organisation__short_name__icontains=text)
+        ).distinct()
+    return qs.annotate(listed_partner_count=Count("members", distinct=True)).order_by("acronym")
+
+
+def partnership_cards(user, text: str = "") -> list[dict]:
+    """Home-page cards: acronym, title, programme, countries (with flags), partner counts."""
+    qs = partnership_search(user, text).prefetch_related(
+        Prefetch(
+            "members",
+            queryset=PartnershipMember.objects.select_related("organisation__country"),
+        )
+    )
+    cards = []
+    for partnership in qs:
+        countries = {}
+        for member in partnership.members.all():
+            country = member.organisation.country
+            countries.setdefault(country.code, country.name)
+        cards.append(
+            {
+                "partnership": partnership,
+                "countries": [
+                    {"code": code, "name": name, "flag": flag_emoji(code)}
+                    for code, name in sorted(countries.items())
+                ],
+                "listed_partner_count": partnership.listed_partner_count,
+            }
+        )
+    return cards
+
+
+def partnership_get_visible(user, slug: str) -> Partnership:
+    """The partnership with this slug if the user may see it; NotFound otherwise."""
+    partnership = visible_to(user).filter(slug=slug).first()
+    if partnership is None:
+        raise NotFound(_("No such partnership."))
+    return partnership
+
+
+@dataclass
+class PartnerRow:
+    """One row of the composition table."""
+
+    member: PartnershipMember
+    organisation: Organisation
+    name: str
+    role: str
+    role_label: str
+    country_code: str
+    country_name: str
+    region_code: str
+    region_name: str
+    members: int | None
+    smes: int | None
+    sectors: list[str] = field(default_factory=list)
+    technology_fields: list[str] = field(default_factory=list)
+    #: (category, term) pairs, as the ECCP shows "Manufacturing & Industry" / "Basic metals".
+    value_chain: list[tuple[str, str]] = field(default_factory=list)
+    emerging_industries: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Profile:
+    """Everything the profile page, the print version, the PDF and the API show."""
+
+    partnership: Partnership
+    partners: list[PartnerRow]
+    actions: list[str]
+    results_expected: list[str]
+    targets: list[Target]
+    emerging_industries: list[str]
+    sectoral_industries: list[str]
+    other_terms: list[str]
+
+    @property
+    def listed_partner_count(self) -> int:
+        """Partners the profile lists in its composition table."""
+        return len(self.partners)
+
+    @property
+    def unlisted_partner_count(self) -> int:
+        """Partners the profile states but does not list (0 when none are missing)."""
+        stated = self.partnership.stated_partner_count
+        return max(0, stated - self.listed_partner_count) if stated is not None else 0
+
+
+def _terms_by_vocabulary(terms) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for term in sorted(terms, key=lambda t: (t.category.casefold(), t.name.casefold())):
+        grouped.setdefault(term.vocabulary, []).append(term)
+    return grouped
+
+
+def _partner_row(member: PartnershipMember) -> PartnerRow:
+    org = member.organisation
+    terms = _terms_by_vocabulary(org.terms.all())
+    cluster = getattr(org, "cluster", None)
+    value_chain = [(t.category, t.name) for t in terms.get(Vocabulary.VALUE_CHAIN, [])]
+    # Key enabling technologies appear under the "KETS" value-chain category on the ECCP.
+    value_chain += [(t.category or "KETS", t.name) for t in terms.get(Vocabulary.KET, [])]
+    return PartnerRow(
+        member=member,
+        organisation=org,
+        name=member.listed_name or org.name,
+        role=member.role,
+        role_label=member.get_role_display(),
+        country_code=org.country_id,
+        country_name=org.country.name,
+        region_code=org.region_id or "",
+        region_name=org.region.name if org.region else "",
+        members=cluster.member_count if cluster else None,
+        smes=cluster.sme_count if cluster else None,
+        sectors=[t.name for t in terms.get(Vocabulary.SECTORAL, [])]
+        + [t.name for t in terms.get(Vocabulary.ECOSYSTEM, [])],
+        technology_fields=[t.name for t in terms.get(Vocabulary.TECHNOLOGY, [])],
+        value_chain=value_chain,
+        emerging_industries=[t.name for t in terms.get(Vocabulary.EMERGING, [])],
+    )
+
+
+def partnership_profile(partnership: Partnership) -> Profile:
+    """The profile with its composition, actions, results, targets and industries."""
+    members = (
+        partnership.members.select_related(
+            "organisation__country", "organisation__region", "organisation__cluster"
+        )
+        .prefetch_related("organisation__terms")
+        .order_by("order", "id")
+    )
+    terms = _terms_by_vocabulary(partnership.terms.all())
+    targets = sorted(
+        partnership.targets.all(),
+        key=lambda t: (
+            TargetCode.values.index(t.code) if t.code in TargetCode.values else 99,
+            t.code,
+        ),
+    )
+    return Profile(
+        partnership=partnership,
+        partners=[_partner_row(m) for m in members],
+        actions=[a.text for a in partnership.actions.all()],
+        results_expected=[r.text for r in partnership.expected_results.all()],
+        targets=targets,
+        emerging_industries=[t.name for t in terms.pop(Vocabulary.EMERGING, [])],
+        sectoral_industries=[t.name for t in terms.pop(Vocabulary.SECTORAL, [])],
+        other_terms=[str(t) for group in terms.values() for t in group],
+    )
+
+
+@dataclass
+class NetworkData:
+    """Nodes and edges of the partnership network, and the table alternative."""
+
+    partnerships: list[NetworkNode]
+    clusters: list[NetworkNode]
+    edges: list[tuple[str, str]]
+    #: cluster name -> acronyms of its partnerships, for the accessible table.
+    table: list[tuple[Organisation, list[Partnership]]]
+
+
+def partnership_network(user, *, partnership_url, organisation_url) -> NetworkData:
+    """Partnerships the user may see and their partner clusters, for the network view.
+
+    `partnership_url(p)` and `organisation_url(o)` give the links the drawing carries.
+    """
+    partnerships = list(visible_to(user).order_by("acronym"))
+    members = (
+        PartnershipMember.objects.filter(partnership__in=partnerships)
+        .select_related("organisation", "partnership")
+        .order_by("organisation__name")
+    )
+    by_org: dict[int, tuple[Organisation, list[Partnership]]] = {}
+    edges = []
+    for member in members:
+        org = member.organisation
+        by_org.setdefault(org.pk, (org, []))[1].append(member.partnership)
+        edges.append((f"p-{member.partnership_id}", f"c-{org.pk}"))
+    return NetworkData(
+        partnerships=[
+            NetworkNode(f"p-{p.pk}", p.acronym, partnership_url(p)) for p in partnerships
+        ],
+        clusters=[
+            NetworkNode(f"c-{org.pk}", org.short_name or org.name, organisation_url(org))
+            for org, _ps in by_org.values()
+        ],
+        edges=edges,
+        table=sorted(by_org.values(), key=lambda row: (-len(row[1]), row[0].name.casefold())),
+    )
