@@ -10,6 +10,7 @@ from clusterloom.core.views import healthz
 urlpatterns = [
     path("", include("clusterloom.partnerships.urls")),
     path("organisations/", include("clusterloom.directory.urls")),
+    path("regions/", include("clusterloom.geo.urls")),
     path("accounts/", include("clusterloom.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
