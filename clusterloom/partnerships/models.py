@@ -99,6 +99,8 @@ class PartnershipMember(TimeStampedModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     #: Name as the profile lists it ("OTIR2020-TFC - Next Technology Tecnotessile").
     listed_name = models.CharField(_("name as listed"), max_length=255, blank=True)
+    #: True when the role was inferred (the ECCP lists the coordinator first) and not stated.
+    role_inferred = models.BooleanField(_("role inferred"), default=False)
 
     class Meta:
         ordering = ["order", "id"]

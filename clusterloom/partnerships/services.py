@@ -1,0 +1,544 @@
+"""Every write to partnerships: profile fields, composition, targets, and the ECCP import."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from clusterloom.core.audit import audit
+from clusterloom.core.errors import DomainError, ImportFailed
+from clusterloom.directory.models import Organisation
+from clusterloom.directory.services import (
+    cluster_get_or_create,
+    cluster_update,
+    organisation_get_or_create_by_name,
+    organisation_update,
+    website_normalise,
+)
+from clusterloom.geo.selectors import country_lookup, country_names_folded, region_lookup
+from clusterloom.taxonomy.models import Term
+from clusterloom.taxonomy.reference import ECCP_VALUE_CHAIN_CATEGORIES
+from clusterloom.taxonomy.selectors import classify_term
+from clusterloom.taxonomy.services import term_get_or_create
+
+from . import consortium
+from .eccp_text import ParsedProfile, ProfileParseError, parse_profile
+from .models import (
+    Action,
+    ExpectedResult,
+    PartnerRole,
+    Partnership,
+    PartnershipMember,
+    Programme,
+    Target,
+    TargetCode,
+    TargetStatus,
+)
+
+#: Profile fields a caller may set (create, update, structured import).
+PARTNERSHIP_FIELDS = (
+    "acronym",
+    "slug",
+    "title",
+    "programme",
+    "start_date",
+    "duration_months",
+    "stated_partner_count",
+    "planned_exchanges",
+    "origin",
+    "objectives",
+    "target_groups",
+    "other_partner_members",
+    "key_partners_networks",
+    "website",
+    "source",
+    "is_published",
+)
+_TEXT_FIELDS = (
+    "origin",
+    "objectives",
+    "target_groups",
+    "other_partner_members",
+    "key_partners_networks",
+)
+_COUNT_LIMITS = {"duration_months": 600, "stated_partner_count": 1000, "planned_exchanges": 10**6}
+
+
+def _count(value, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value:
+        if value > _COUNT_LIMITS.get(name, 10**9):
+            raise DomainError(_("The number is too large."), field=name)
+        return value
+    raise DomainError(_("Enter a whole number, 0 or more."), field=name)
+
+
+def _date(value, name: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DomainError(_("Enter a date as YYYY-MM-DD."), field=name) from None
+
+
+def _clean(data: dict[str, Any], current: Partnership | None) -> dict[str, Any]:
+    """Check and convert the given profile fields; only keys present in `data` come back."""
+    unknown = set(data) - set(PARTNERSHIP_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise DomainError(_("Unknown field “%(field)s”.") % {"field": name}, field=name)
+    out: dict[str, Any] = {}
+    if "acronym" in data or current is None:
+        acronym = " ".join(str(data.get("acronym") or "").split())
+        if not acronym:
+            raise DomainError(_("A partnership needs an acronym."), field="acronym")
+        if len(acronym) > 40:
+            raise DomainError(
+                _("The acronym is too long (40 characters at most)."), field="acronym"
+            )
+        clash = Partnership.objects.filter(acronym__iexact=acronym)
+        if current is not None:
+            clash = clash.exclude(pk=current.pk)
+        if clash.exists():
+            raise DomainError(_("Another partnership has this acronym."), field="acronym")
+        out["acronym"] = acronym
+    if "slug" in data and data["slug"]:
+        slug = slugify(str(data["slug"]))[:60]
+        if not slug:
+            raise DomainError(_("Not a valid slug."), field="slug")
+        clash = Partnership.objects.filter(slug=slug)
+        if current is not None:
+            clash = clash.exclude(pk=current.pk)
+        if clash.exists():
+            raise DomainError(_("Another partnership has this slug."), field="slug")
+        out["slug"] = slug
+    if "title" in data or current is None:
+        title = " ".join(str(data.get("title") or "").split())
+        if not title:
+            raise DomainError(_("A partnership needs a title."), field="title")
+        if len(title) > 400:
+            raise DomainError(_("The title is too long (400 characters at most)."), field="title")
+        out["title"] = title
+    if "programme" in data:
+        programme = data["programme"] or Programme.OTHER
+        if programme not in Programme.values:
+            raise DomainError(
+                _("Unknown programme “%(value)s”.") % {"value": programme}, field="programme"
+            )
+        out["programme"] = programme
+    if "start_date" in data:
+        out["start_date"] = _date(data["start_date"], "start_date")
+    for name in ("duration_months", "stated_partner_count", "planned_exchanges"):
+        if name in data:
+            out[name] = _count(data[name], name)
+    for name in _TEXT_FIELDS:
+        if name in data:
+            out[name] = str(data[name] or "").strip()
+    if "website" in data:
+        out["website"] = website_normalise(data["website"])
+    if "source" in data:
+        out["source"] = str(data["source"] or "").strip()[:300]
+    if "is_published" in data:
+        if data["is_published"] not in (True, False):
+            raise DomainError(_("Answer yes or no."), field="is_published")
+        out["is_published"] = data["is_published"]
+    return out
+
+
+def _json(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _unique_slug(acronym: str) -> str:
+    base = slugify(acronym)[:55] or "partnership"
+    slug, n = base, 1
+    while Partnership.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def partnership_create(*, actor, data: dict[str, Any]) -> Partnership:
+    """Create a partnership from checked profile fields; the slug comes from the acronym."""
+    fields = _clean(data, None)
+    partnership = Partnership(**fields)
+    if not partnership.slug:
+        partnership.slug = _unique_slug(partnership.acronym)
+    partnership.save()
+    audit(
+        actor,
+        "partnership.created",
+        partnership,
+        changes={k: _json(v) for k, v in fields.items()},
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(*, actor, partnership: Partnership, data: dict[str, Any]) -> Partnership:
+    """Change the given profile fields; the audit entry lists each changed field."""
+    fields = _clean(data, partnership)
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(partnership, name)
+        if old != value:
+            changes[name] = [_json(old), _json(value)]
+            setattr(partnership, name, value)
+    if changes:
+        partnership.save()
+        audit(actor, "partnership.updated", partnership, changes=changes)
+    return partnership
+
+
+@transaction.atomic
+def partnership_member_set(
+    *,
+    actor,
+    partnership: Partnership,
+    organisation: Organisation,
+    role: str,
+    order: int,
+    listed_name: str | None = None,
+    role_inferred: bool = False,
+) -> PartnershipMember:
+    """Add an organisation to the partnership, or change its role and place in the list."""
+    if role not in PartnerRole.values:
+        raise DomainError(_("Unknown role “%(value)s”.") % {"value": role}, field="role")
+    order = _count(order, "order")
+    if order is None or order > 32767:
+        raise DomainError(_("Enter a whole number, 0 or more."), field="order")
+    member = PartnershipMember.objects.filter(
+        partnership=partnership, organisation=organisation
+    ).first()
+    wanted = {"role": role, "order": order, "role_inferred": role_inferred}
+    if listed_name is not None:
+        wanted["listed_name"] = " ".join(listed_name.split())[:255]
+    if member is None:
+        member = PartnershipMember.objects.create(
+            partnership=partnership, organisation=organisation, **wanted
+        )
+        audit(actor, "partnership.member_added", member, to_state=role, changes=wanted)
+        return member
+    changes = {k: [getattr(member, k), v] for k, v in wanted.items() if getattr(member, k) != v}
+    if changes:
+        before = member.role
+        for name, (_old, new) in changes.items():
+            setattr(member, name, new)
+        member.save()
+        audit(
+            actor,
+            "partnership.member_changed",
+            member,
+            from_state=before,
+            to_state=member.role,
+            changes=changes,
+        )
+    return member
+
+
+def _target_value(value, name: str = "value") -> int:
+    value = _count(value, name)
+    if value is None:
+        raise DomainError(_("Enter the target as a whole number."), field=name)
+    return value
+
+
+@transaction.atomic
+def target_set(*, actor, partnership: Partnership, code: str, value) -> Target:
+    """A coordinator sets a target: it is confirmed with that value."""
+    if code not in TargetCode.values:
+        raise DomainError(_("Unknown target “%(value)s”.") % {"value": code}, field="code")
+    value = _target_value(value)
+    target = Target.objects.filter(partnership=partnership, code=code).first()
+    if target is None:
+        target = Target.objects.create(
+            partnership=partnership, code=code, value=value, status=TargetStatus.CONFIRMED
+        )
+        audit(
+            actor, "target.set", target, to_state=TargetStatus.CONFIRMED, changes={"value": value}
+        )
+        return target
+    before = (target.status, target.value)
+    target.value, target.status = value, TargetStatus.CONFIRMED
+    if before != (target.status, target.value):
+        target.save()
+        audit(
+            actor,
+            "target.set",
+            target,
+            from_state=before[0],
+            to_state=target.status,
+            changes={"value": [before[1], value]},
+        )
+    return target
+
+
+@transaction.atomic
+def target_confirm(*, actor, target: Target, value=None) -> Target:
+    """Confirm a proposed target, optionally correcting its value."""
+    before = (target.status, target.value)
+    if value is not None:
+        target.value = _target_value(value)
+    target.status = TargetStatus.CONFIRMED
+    if before != (target.status, target.value):
+        target.save()
+        audit(
+            actor,
+            "target.confirmed",
+            target,
+            from_state=before[0],
+            to_state=target.status,
+            changes={"value": [before[1], target.value]},
+        )
+    return target
+
+
+def target_propose(
+    *, actor, partnership: Partnership, code: str, value: int, source_text: str, warnings: list
+) -> Target:
+    """A target read from a profile: proposed, unless a coordinator already confirmed one."""
+    target = Target.objects.filter(partnership=partnership, code=code).first()
+    if target is None:
+        target = Target.objects.create(
+            partnership=partnership, code=code, value=value, source_text=source_text
+        )
+        audit(actor, "target.proposed", target, to_state=target.status, changes={"value": value})
+        return target
+    if target.status == TargetStatus.CONFIRMED:
+        if target.value != value:
+            warnings.append(
+                _("Target %(code)s stays at the confirmed %(kept)s (the profile says %(new)s).")
+                % {"code": code, "kept": target.value, "new": value}
+            )
+        if not target.source_text:
+            target.source_text = source_text
+            target.save(update_fields=["source_text", "updated_at"])
+        return target
+    if (target.value, target.source_text) != (value, source_text):
+        old = target.value
+        target.value, target.source_text = value, source_text
+        target.save()
+        audit(
+            actor,
+            "target.proposed",
+            target,
+            to_state=target.status,
+            changes={"value": [old, value]},
+        )
+    return target
+
+
+def lines_set(*, partnership: Partnership, model, texts: list[str]) -> None:
+    """Replace a partnership's ordered actions or expected results, keeping rows in place."""
+    existing = list(model.objects.filter(partnership=partnership).order_by("order", "id"))
+    for order, text in enumerate(texts):
+        if order < len(existing):
+            row = existing[order]
+            if (row.order, row.text) != (order, text):
+                row.order, row.text = order, text
+                row.save()
+        else:
+            model.objects.create(partnership=partnership, order=order, text=text)
+    for row in existing[len(texts) :]:
+        row.delete()
+
+
+def organisation_terms_add(*, actor, organisation: Organisation, terms: list[Term]) -> None:
+    """Add taxonomy terms to an organisation (through the directory's service)."""
+    current = list(organisation.terms.all())
+    missing = [t for t in terms if t not in current]
+    if missing:
+        organisation_update(
+            actor=actor, organisation=organisation, data={"terms": current + missing}
+        )
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: the partnership, whether it is new, and what to check by hand."""
+
+    partnership: Partnership
+    created: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def _in_place(error: DomainError, *, field: str, line: int | None = None) -> ImportFailed:
+    where = f"{field}.{error.field}" if error.field else field
+    return ImportFailed(error.message, field=where, line=line if line else error.line)
+
+
+@transaction.atomic
+def partnership_import_eccp(*, actor, text: str, source: str = "") -> ImportOutcome:
+    """Create or update a partnership from the text of its ECCP profile page (all or nothing).
+
+    Re-importing updates in place: the same partners, terms and targets, no duplicates; a target
+    a coordinator confirmed keeps its value; fields the page leaves empty keep their value.
+    """
+    try:
+        parsed = parse_profile(
+            text,
+            classify=classify_term,
+            country_names=country_names_folded(),
+            categories=list(ECCP_VALUE_CHAIN_CATEGORIES),
+        )
+    except ProfileParseError as error:
+        raise ImportFailed(error.message, line=error.line) from None
+    warnings = list(parsed.warnings)
+    partnership = Partnership.objects.filter(acronym__iexact=parsed.acronym).first()
+    created = partnership is None
+    data = _profile_data(parsed, source)
+    try:
+        if created:
+            partnership = partnership_create(actor=actor, data=data)
+        else:
+            data.pop("acronym")
+            partnership = partnership_update(actor=actor, partnership=partnership, data=data)
+    except DomainError as error:
+        raise ImportFailed(error.message, field=error.field) from None
+    partnership.terms.add(*_terms(parsed.terms))
+    lines_set(partnership=partnership, model=Action, texts=parsed.actions)
+    lines_set(partnership=partnership, model=ExpectedResult, texts=parsed.results)
+    human_coordinator = partnership.members.filter(
+        role=PartnerRole.COORDINATOR, role_inferred=False
+    ).exists()
+    for index, partner in enumerate(parsed.partners):
+        organisation = _partner_organisation(actor, partner, index, warnings)
+        existing = partnership.members.filter(organisation=organisation).first()
+        if existing is not None and not existing.role_inferred:
+            # A role set before (by hand or by a structured import) is not overridden.
+            role, role_inferred = existing.role, False
+        elif index == parsed.coordinator_index and not human_coordinator:
+            role, role_inferred = PartnerRole.COORDINATOR, parsed.coordinator_inferred
+        else:
+            role, role_inferred = PartnerRole.PARTNER, False
+        partnership_member_set(
+            actor=actor,
+            partnership=partnership,
+            organisation=organisation,
+            role=role,
+            order=index,
+            listed_name=partner.listed_name,
+            role_inferred=role_inferred,
+        )
+    for target in parsed.targets:
+        target_propose(
+            actor=actor,
+            partnership=partnership,
+            code=target.code,
+            value=target.value,
+            source_text=target.source_text,
+            warnings=warnings,
+        )
+    audit(
+        actor,
+        "partnership.imported",
+        partnership,
+        changes={"source": source or "ECCP profile text", "partners": len(parsed.partners)},
+    )
+    return ImportOutcome(partnership=partnership, created=created, warnings=warnings)
+
+
+def _profile_data(parsed: ParsedProfile, source: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "acronym": parsed.acronym,
+        "title": parsed.title,
+        "programme": parsed.programme,
+        "source": source or "ECCP partnership profile",
+    }
+    for name in (
+        "start_date",
+        "duration_months",
+        "stated_partner_count",
+        "planned_exchanges",
+        *_TEXT_FIELDS,
+    ):
+        value = getattr(parsed, name)
+        if value not in (None, ""):
+            data[name] = value
+    return data
+
+
+def _terms(parsed_terms) -> list[Term]:
+    return [
+        term_get_or_create(vocabulary=t.vocabulary, name=t.name[:200], category=t.category[:100])
+        for t in parsed_terms
+    ]
+
+
+def _partner_organisation(actor, partner, index: int, warnings: list) -> Organisation:
+    where = f"partners[{index}]"
+    country = country_lookup(partner.country_code) or country_lookup(partner.country)
+    if country is None:
+        raise ImportFailed(
+            _("unknown country “%(value)s”") % {"value": partner.country},
+            field=f"{where}.country",
+            line=partner.line,
+        )
+    region = region_lookup(partner.region, country=country) if partner.region else None
+    if partner.region and region is None:
+        warnings.append(
+            _("Region “%(region)s” of %(name)s is not a known NUTS region; left empty.")
+            % {"region": partner.region, "name": partner.listed_name}
+        )
+    try:
+        organisation, _created = organisation_get_or_create_by_name(
+            name=partner.listed_name[:255],
+            country=country,
+            kind="cluster",
+            short_name=partner.short_name,
+            actor=actor,
+            defaults={"region": region} if region else {},
+        )
+        if organisation.is_cluster_like:
+            cluster, _new = cluster_get_or_create(actor=actor, organisation=organisation)
+            cluster_update(
+                actor=actor,
+                cluster=cluster,
+                data={"member_count": partner.member_count, "sme_count": partner.sme_count},
+            )
+        else:
+            warnings.append(
+                _("%(name)s is in the directory as “%(kind)s”, not as a cluster.")
+                % {"name": organisation.name, "kind": organisation.get_kind_display()}
+            )
+        organisation_terms_add(actor=actor, organisation=organisation, terms=_terms(partner.terms))
+    except DomainError as error:
+        raise _in_place(error, field=where, line=partner.line) from None
+    return organisation
+
+
+def consortium_check(partnership: Partnership) -> list[consortium.RuleResult]:
+    """The consortium rules of the ESCP call applied to the partnership's listed partners."""
+    partners = []
+    members = partnership.members.select_related(
+        "organisation__country", "organisation__region"
+    ).order_by("order", "id")
+    for member in members:
+        organisation = member.organisation
+        region = organisation.region
+        partners.append(
+            consortium.PartnerFacts(
+                name=organisation.name,
+                kind=organisation.kind,
+                country_code=organisation.country_id,
+                country_eligible=organisation.country.is_eu or organisation.country.is_cosme,
+                region_name=str(region) if region else "",
+                region_category=region.effective_category() if region else "",
+            )
+        )
+    results = consortium.check_consortium(partners)
+    for result in results:
+        result.message = _(result.template) % result.params
+    return results
