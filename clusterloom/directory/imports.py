@@ -118,13 +118,18 @@ def _kind_key(text: str) -> str:
     return " ".join(fold(text).replace("_", " ").replace("-", " ").split())
 
 
-def upload_read_rows(file_name: str, content: bytes) -> list[list[str]]:
-    """The rows of an uploaded CSV or XLSX file (header first), after checking type and size."""
-    if len(content) > settings.UPLOAD_MAX_BYTES:
+def upload_check_size(size: int) -> None:
+    """Refuse uploads larger than settings.UPLOAD_MAX_BYTES."""
+    if size > settings.UPLOAD_MAX_BYTES:
         raise ImportFailed(
             _("The file is too large (%(size)d bytes; at most %(max)d).")
-            % {"size": len(content), "max": settings.UPLOAD_MAX_BYTES}
+            % {"size": size, "max": settings.UPLOAD_MAX_BYTES}
         )
+
+
+def upload_read_rows(file_name: str, content: bytes) -> list[list[str]]:
+    """The rows of an uploaded CSV or XLSX file (header first), after checking type and size."""
+    upload_check_size(len(content))
     if not content:
         raise ImportFailed(_("The file is empty."))
     suffix = Path(file_name or "").suffix.lower()

@@ -1,0 +1,139 @@
+"""Directory forms: search, organisation and cluster edit, member-list upload."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clusterloom.geo.models import Country
+from clusterloom.taxonomy.models import Term, Vocabulary
+
+from .models import OrganisationKind, OrganisationSize
+from .selectors import terms_for_filters
+
+
+class BootstrapForm(forms.Form):
+    """Adds Bootstrap's classes to every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class SearchForm(BootstrapForm):
+    """The directory's filters (GET)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    region = forms.CharField(
+        label=_("Region (NUTS code)"),
+        required=False,
+        max_length=8,
+        help_text=_("A NUTS code or its start: “ES” or “ES3” includes ES30."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any"))] + OrganisationKind.choices
+    )
+    sector = forms.ChoiceField(label=_("Sectoral industry"), required=False)
+    emerging = forms.ChoiceField(label=_("Emerging industry"), required=False)
+    ket = forms.ChoiceField(label=_("Key enabling technology"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_choice = [("", _("Any"))]
+        self.fields["country"].choices = any_choice + [
+            (code, name)
+            for code, name in Country.objects.filter(organisations__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("code", "name")
+        ]
+        terms = terms_for_filters()
+        for field, vocabulary in (
+            ("sector", Vocabulary.SECTORAL),
+            ("emerging", Vocabulary.EMERGING),
+            ("ket", Vocabulary.KET),
+        ):
+            self.fields[field].choices = any_choice + [(t.slug, t.name) for t in terms[vocabulary]]
+
+
+class OrganisationForm(BootstrapForm):
+    """Edit an organisation; checks beyond the field types are the service's (DomainError)."""
+
+    name = forms.CharField(label=_("Name"), max_length=255)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
+    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all())
+    region = forms.CharField(label=_("Region (NUTS code or name)"), max_length=150, required=False)
+    city = forms.CharField(label=_("City"), max_length=200, required=False)
+    website = forms.CharField(label=_("Website"), max_length=300, required=False)
+    size = forms.ChoiceField(label=_("Size"), choices=OrganisationSize.choices, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    offers = forms.CharField(
+        label=_("What it offers"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    requests = forms.CharField(
+        label=_("What it seeks"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    terms = forms.ModelMultipleChoiceField(
+        label=_("Taxonomy terms"),
+        queryset=Term.objects.order_by("vocabulary", "name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+    @staticmethod
+    def initial_for(organisation) -> dict:
+        """The form's initial values for an organisation."""
+        return {
+            "name": organisation.name,
+            "short_name": organisation.short_name,
+            "kind": organisation.kind,
+            "country": organisation.country_id,
+            "region": organisation.region_id or "",
+            "city": organisation.city.name if organisation.city else organisation.city_name,
+            "website": organisation.website,
+            "size": organisation.size,
+            "description": organisation.description,
+            "offers": organisation.offers,
+            "requests": organisation.requests,
+            "terms": list(organisation.terms.all()),
+        }
+
+
+class ClusterForm(BootstrapForm):
+    """What a cluster declares (used by the ECCP validity check)."""
+
+    member_count = forms.IntegerField(label=_("Number of members"), min_value=0, required=False)
+    sme_count = forms.IntegerField(label=_("Number of SMEs"), min_value=0, required=False)
+    management_fte = forms.DecimalField(
+        label=_("Management staff (FTE)"),
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+    )
+    declared_member_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of members (when the member list is not on the platform)"),
+        choices=OrganisationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    website_in_english = forms.NullBooleanField(
+        label=_("Website in English"), required=False, widget=forms.NullBooleanSelect
+    )
+
+
+class MembersImportForm(BootstrapForm):
+    """Upload a member list."""
+
+    file = forms.FileField(
+        label=_("Member list (CSV or XLSX)"),
+        help_text=_(
+            "Columns: name, country (required), kind, city, website, sme. The first row holds "
+            "the column names."
+        ),
+    )
