@@ -23,25 +23,8 @@ PROFILE_FIELDS = [
 ]
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip(" \t•-*") for line in (text or "").splitlines() if line.strip(" \t•-*")]
-
-
 class PartnershipForm(forms.ModelForm):
-    """The public profile of a partnership; actions and results one per line."""
-
-    actions = forms.CharField(
-        label=_("Actions"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One action per line."),
-    )
-    results_expected = forms.CharField(
-        label=_("Results expected"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One result per line."),
-    )
+    """The public profile fields of a partnership."""
 
     class Meta:
         model = Partnership
@@ -57,11 +40,6 @@ class PartnershipForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["actions"] = "\n".join(a.text for a in self.instance.actions.all())
-            self.initial["results_expected"] = "\n".join(
-                r.text for r in self.instance.expected_results.all()
-            )
         for name, field in self.fields.items():
             css = "form-check-input" if name == "is_published" else "form-control"
             if name == "programme":
@@ -70,10 +48,7 @@ class PartnershipForm(forms.ModelForm):
 
     def update_data(self) -> dict:
         """The cleaned values as the data dict `partnership_update` takes."""
-        data = {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
-        data["actions"] = _lines(self.cleaned_data.get("actions", ""))
-        data["results_expected"] = _lines(self.cleaned_data.get("results_expected", ""))
-        return data
+        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
 
 
 class TargetForm(forms.Form):

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,6 +26,7 @@ from .forms import PartnershipForm, TargetConfirmForm, TargetForm
 from .models import Partnership, TargetCode
 from .network import layout, render_svg
 from .pdf import html_to_pdf
+from .services import consortium_check, partnership_update, target_confirm, target_set
 
 
 def _visible_or_404(request, slug: str) -> Partnership:
@@ -73,10 +75,24 @@ def partnership_list(request):
     )
 
 
-def _consortium_results(partnership: Partnership):
-    from .consortium import consortium_check
+#: Headings of the consortium rules of the ESCP call, by rule code.
+RULE_LABELS = {
+    "min_partners": _lazy("At least 3 partners"),
+    "min_countries": _lazy("Partners from at least 3 EU/COSME countries"),
+    "cohesion_region": _lazy("A partner in a less developed or transition region"),
+    "partner_kinds": _lazy("Every partner a cluster or business-network organisation"),
+}
 
-    return consortium_check(partnership)
+
+def _consortium_results(partnership: Partnership) -> list[dict]:
+    return [
+        {
+            "name": RULE_LABELS.get(result.rule, result.rule),
+            "status": result.status,
+            "message": result.message,
+        }
+        for result in consortium_check(partnership)
+    ]
 
 
 def _profile_context(request, partnership: Partnership) -> dict:
@@ -128,8 +144,6 @@ def partnership_edit(request, slug):
         return login
     partnership = _visible_or_404(request, slug)
     _require(request, "partnerships.change_partnership", partnership)
-    from .services import partnership_update
-
     # The form works on its own copy so the service sees the unchanged partnership.
     draft = Partnership.objects.get(pk=partnership.pk)
     form = PartnershipForm(request.POST or None, instance=draft)
@@ -159,8 +173,6 @@ def partnership_targets(request, slug):
     _require(request, "partnerships.change_partnership", partnership)
     form = TargetForm()
     if request.method == "POST":
-        from .services import target_confirm, target_set
-
         if request.POST.get("action") == "confirm":
             _require(request, "partnerships.confirm_target", partnership)
             form = TargetConfirmForm(request.POST)
