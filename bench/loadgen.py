@@ -23,6 +23,8 @@ class PassResult:
     error_samples: list[str] = field(default_factory=list)
     wall_seconds: float = 0.0
     bytes_received: int = 0
+    #: CPU the load generator itself used (it shares the machine with the server).
+    client_cpu_seconds: float = 0.0
 
     def summary(self) -> dict:
         """Requests, median, p95, p99 (ms), throughput (requests/s), errors."""
@@ -37,6 +39,7 @@ class PassResult:
             "wall_seconds": round(self.wall_seconds, 3),
             "throughput_rps": round(n / self.wall_seconds, 1) if self.wall_seconds else None,
             "mean_body_bytes": round(self.bytes_received / n) if n else 0,
+            "client_cpu_seconds": round(self.client_cpu_seconds, 3),
         }
         if len(lat) >= 2:
             q = statistics.quantiles(lat, n=100, method="inclusive")
@@ -116,7 +119,9 @@ def run_pass(
         thread.start()
     barrier.wait()
     started = time.perf_counter()
+    cpu_started = time.process_time()
     for thread in threads:
         thread.join()
     result.wall_seconds = time.perf_counter() - started
+    result.client_cpu_seconds = time.process_time() - cpu_started
     return result

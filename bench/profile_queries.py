@@ -45,7 +45,8 @@ def profile(manifest: dict, *, samples: int, seed: int, show_sql: bool) -> dict:
     report = {}
     for endpoint in ENDPOINTS:
         paths = paths_for(endpoint, manifest, clients=1, per_client=samples, seed=seed + 1)[0]
-        counts, times, statuses, repeats = [], [], Counter(), Counter()
+        counts, times, sql_times, statuses, repeats = [], [], [], Counter(), Counter()
+        slowest: dict[str, float] = {}
         by_partners = []
         for path in paths:
             with CaptureQueriesContext(connection) as ctx:
@@ -56,6 +57,10 @@ def profile(manifest: dict, *, samples: int, seed: int, show_sql: bool) -> dict:
                 times.append((time.perf_counter() - started) * 1000)
             statuses[response.status_code] += 1
             counts.append(len(ctx.captured_queries))
+            sql_times.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+            for q in ctx.captured_queries:
+                shape = _shape(q["sql"])
+                slowest[shape] = max(slowest.get(shape, 0.0), float(q["time"]) * 1000)
             shapes = Counter(_shape(q["sql"]) for q in ctx.captured_queries)
             for sql, n in shapes.items():
                 if n > 1:
@@ -69,6 +74,12 @@ def profile(manifest: dict, *, samples: int, seed: int, show_sql: bool) -> dict:
             "queries_mean": round(statistics.mean(counts), 1),
             "queries_max": max(counts),
             "in_process_median_ms": round(statistics.median(times), 2),
+            # Time inside the database driver; the rest is Python (ORM, forms, templates).
+            "sql_median_ms": round(statistics.median(sql_times), 2),
+            "slowest_statements": [
+                {"ms": round(ms, 2), "sql": sql[:300] if not show_sql else sql}
+                for sql, ms in sorted(slowest.items(), key=lambda kv: -kv[1])[:3]
+            ],
             "repeated_statements": [
                 {"times_in_one_request": n, "sql": sql[:300] if not show_sql else sql}
                 for sql, n in repeats.most_common(5)
@@ -85,6 +96,27 @@ def profile(manifest: dict, *, samples: int, seed: int, show_sql: bool) -> dict:
     return report
 
 
+def cprofile(manifest: dict, endpoint: str, *, samples: int, seed: int) -> str:
+    """Where one endpoint's time goes, by function (cumulative), over `samples` requests."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.test import Client
+
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    paths = paths_for(endpoint, manifest, clients=1, per_client=samples, seed=seed + 1)[0]
+    client.get(paths[0])  # warm caches (templates, translations) outside the profile
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for path in paths:
+        client.get(path)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+    return out.getvalue()
+
+
 def main() -> None:
     """Parse arguments, set up Django, print the report as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -93,13 +125,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show-sql", action="store_true", help="print whole statements")
     parser.add_argument("--out", type=Path, help="also write the report here")
+    parser.add_argument("--cprofile", metavar="ENDPOINT", help="profile one endpoint by function")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterloom.settings")
     import django
 
     django.setup()
+    manifest = json.loads(args.manifest.read_text())
+    if args.cprofile:
+        print(cprofile(manifest, args.cprofile, samples=args.samples, seed=args.seed))
+        return
     report = profile(
-        json.loads(args.manifest.read_text()),
+        manifest,
         samples=args.samples,
         seed=args.seed,
         show_sql=args.show_sql,

@@ -84,6 +84,35 @@ def machine() -> dict:
     }
 
 
+_SPIN = (
+    "import time\nt = time.perf_counter()\nx = 0\n"
+    "for i in range(3_000_000):\n    x += i\nprint(time.perf_counter() - t)"
+)
+
+
+def cpu_available() -> dict:
+    """How many CPUs' worth of work this machine does right now (others may be using it).
+
+    The same loop runs alone, then once per CPU in parallel; on an idle machine the parallel
+    copies take as long as the lone one, and the ratio is the CPU count.
+    """
+
+    def spin(copies: int) -> float:
+        procs = [
+            subprocess.Popen([sys.executable, "-c", _SPIN], stdout=subprocess.PIPE, text=True)
+            for _ in range(copies)
+        ]
+        return max(float(p.communicate()[0]) for p in procs)
+
+    cpus = os.cpu_count() or 1
+    alone = min(spin(1) for _ in range(3))
+    parallel = min(spin(cpus) for _ in range(3))
+    return {
+        "load_average": Path("/proc/loadavg").read_text().split()[:3],
+        "effective_cpus": round(cpus * alone / parallel, 2),
+    }
+
+
 def free_port() -> int:
     """A TCP port on loopback nobody listens on right now."""
     with socket.socket() as s:
@@ -244,11 +273,15 @@ def bench_database(label: str, database_url: str, workdir: Path, args) -> dict:
         python(env, "profile_queries.py", "--manifest", str(manifest_path), "--samples", "10")
     )
     log(f"{label}: queries per request counted; starting gunicorn")
+    cpu_before = cpu_available()
     with gunicorn(env, workers=args.workers, threads=args.threads, logdir=var) as port:
         rows = measure(port, manifest, args)
+    cpu_after = cpu_available()
     server_log = (var / "gunicorn.log").read_text()
     return {
         "database": label,
+        "cpu_before": cpu_before,
+        "cpu_after": cpu_after,
         "setup_seconds": setup_seconds,
         "reference_data": reference,
         "generated": manifest["counts"],
@@ -273,12 +306,17 @@ def markdown(run: dict) -> str:
     ]
     for db in run["databases"]:
         title = db["database"] + (f" {db['server_version']}" if db.get("server_version") else "")
+        before, after = db["cpu_before"], db["cpu_after"]
         out += [
             f"### {title}",
             "",
+            f"CPUs free for this run (see bench/run.py `cpu_available`): "
+            f"{before['effective_cpus']} of {m['cpus']} before, {after['effective_cpus']} after; "
+            f"load average {' '.join(before['load_average'])} before.",
+            "",
             "| endpoint | clients | requests | errors | median ms | p95 ms | p99 ms "
-            "| req/s | median ÷ /healthz | SQL queries/request |",
-            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+            "| req/s | median ÷ /healthz | SQL queries/request | load-generator CPU |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
         for r in db["results"]:
             q = db["queries"].get(r["endpoint"], {})
@@ -287,10 +325,16 @@ def markdown(run: dict) -> str:
                 if q and q["queries_min"] != q["queries_max"]
                 else str(q.get("queries_min", ""))
             )
+            # Share of the machine's CPUs the load generator took during the pass.
+            loadgen_cpu = (
+                f"{100 * r['client_cpu_seconds'] / r['wall_seconds'] / m['cpus']:.0f} %"
+                if r["wall_seconds"]
+                else ""
+            )
             out.append(
                 f"| {r['endpoint']} | {r['clients']} | {r['requests']} | {r['errors']} "
                 f"| {r['median_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['throughput_rps']} "
-                f"| {r['median_ratio_to_baseline']} | {queries} |"
+                f"| {r['median_ratio_to_baseline']} | {queries} | {loadgen_cpu} |"
             )
         out.append("")
         errors = [r for r in db["results"] if r["errors"]]
@@ -318,7 +362,7 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=10_000)
     parser.add_argument("--partnerships", type=int, default=100)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--per-client", type=int, default=25, help="requests per client")
+    parser.add_argument("--per-client", type=int, default=40, help="requests per client")
     parser.add_argument("--single-requests", type=int, default=100, help="1-client pass size")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up requests per 8 clients")
     parser.add_argument("--workers", type=int, default=2)
