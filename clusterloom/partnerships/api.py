@@ -242,14 +242,16 @@ def partnership_detail(request: HttpRequest, slug: str):
     return _profile_out(selectors.partnership_get_visible(request.user, slug))
 
 
-@router.post("", response={201: PartnershipOut, **ERRORS, 422: dict}, auth=WRITE_AUTH)
+# One response model only: ninja then answers 201 without the deprecated (status, body) tuple.
+# Errors (400/401/403/422) come from the API's exception handlers, as {"detail": ...}.
+@router.post("", response={201: PartnershipOut}, auth=WRITE_AUTH)
 def partnership_create(request: HttpRequest, payload: PartnershipIn):
     """Create a partnership (admins)."""
     require(request.user, "partnerships.add_partnership")
     partnership = services.partnership_create(
         actor=request.user, data=payload.model_dump(exclude_none=True)
     )
-    return 201, _profile_out(partnership)
+    return _profile_out(partnership)
 
 
 @router.patch("/{slug}", response={200: PartnershipOut, **ERRORS, 422: dict}, auth=WRITE_AUTH)
