@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from clusterloom.core.api_auth import WRITE_AUTH
 from clusterloom.core.errors import DomainError, NotFound
@@ -136,7 +137,7 @@ class ErrorOut(Schema):
 
 def _detail(org: Organisation) -> OrganisationDetailOut:
     org = selectors.organisations_search(selectors.DirectoryFilters()).get(pk=org.pk)
-    base = OrganisationOut.from_model(org).dict()
+    base = OrganisationOut.from_model(org).model_dump()
     cluster = Cluster.objects.filter(organisation=org).first()
     return OrganisationDetailOut(
         **base,
@@ -154,7 +155,7 @@ def _detail(org: Organisation) -> OrganisationDetailOut:
 
 
 def _data(payload: OrganisationIn, *, partial: bool) -> dict:
-    data = payload.dict(exclude_unset=partial)
+    data = payload.model_dump(exclude_unset=partial)
     if not partial:
         data = {k: v for k, v in data.items() if v is not None}
     if data.get("terms") is not None:
@@ -229,7 +230,7 @@ def organisation_create(request, payload: OrganisationIn):
     """Create an organisation (cluster managers, coordinators, admins)."""
     require(request.user, "directory.add_organisation")
     org = services.organisation_create(actor=request.user, data=_data(payload, partial=False))
-    return 201, _detail(org)
+    return Status(201, _detail(org))
 
 
 @router.patch(
@@ -277,7 +278,7 @@ def organisation_members_import(request, slug: str, file: UploadedFile = File(..
                 actor=request.user, cluster=cluster, file_name=file.name or "", content=file.read()
             )
     except MemberImportFailed as exc:
-        return 400, ProblemsOut(detail=exc.message, problems=exc.problems, line=exc.line)
+        return Status(400, ProblemsOut(detail=exc.message, problems=exc.problems, line=exc.line))
     return ImportOut(
         rows=result.rows, added=result.added, created=result.created, already=result.already
     )

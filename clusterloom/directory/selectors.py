@@ -77,7 +77,7 @@ def organisations_search(filters: DirectoryFilters, *, user=None) -> QuerySet[Or
     if filters.country:
         qs = qs.filter(country_id=filters.country.upper()[:2])
     if filters.region:
-        qs = qs.filter(region_id__startswith=filters.region.upper())
+        qs = qs.filter(region__code__startswith=filters.region.upper())
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     for vocabulary, value in (
