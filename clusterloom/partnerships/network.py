@@ -24,6 +24,8 @@ class NetworkNode:
     key: str
     label: str
     href: str = ""
+    #: Longer name shown as the tooltip (e.g. the full name behind a short name).
+    tooltip: str = ""
 
 
 @dataclass
@@ -36,6 +38,7 @@ class PlacedNode:
     x: float
     y: float
     side: str  # "partnership" or "cluster"
+    tooltip: str = ""
     degree: int = 0
     shared: bool = False
 
@@ -106,11 +109,11 @@ def layout(
     height = int(2 * MARGIN_Y + rows * ROW)
 
     placed_p = [
-        PlacedNode(n.key, n.label, n.href, LEFT_X, y, "partnership")
+        PlacedNode(n.key, n.label, n.href, LEFT_X, y, "partnership", n.tooltip or n.label)
         for n, y in zip(p_sorted, _column(len(p_sorted), rows), strict=True)
     ]
     placed_c = [
-        PlacedNode(n.key, n.label, n.href, RIGHT_X, y, "cluster")
+        PlacedNode(n.key, n.label, n.href, RIGHT_X, y, "cluster", n.tooltip or n.label)
         for n, y in zip(c_sorted, _column(len(c_sorted), rows), strict=True)
     ]
     by_key_p = {n.key: n for n in placed_p}
@@ -178,7 +181,7 @@ def render_svg(
     for node in net.partnerships:
         parts.append(
             f'<g class="net-node partnership" data-key="{escape(node.key)}">'
-            f"<title>{escape(node.label)}</title>"
+            f"<title>{escape(node.tooltip)}</title>"
             f'<rect class="net-p" x="{node.x - NODE_R:.1f}" y="{node.y - NODE_R:.1f}" '
             f'width="{2 * NODE_R}" height="{2 * NODE_R}" rx="3"/>'
             f"{_label(node, node.label, 'end', -NODE_R - 6)}</g>"
@@ -186,7 +189,7 @@ def render_svg(
     for node in net.clusters:
         css = "net-c shared" if node.shared else "net-c"
         text = f"{node.label} ★" if node.shared else node.label
-        tooltip = f"{node.label} — {shared_note}" if node.shared and shared_note else node.label
+        tooltip = f"{node.tooltip} — {shared_note}" if node.shared and shared_note else node.tooltip
         parts.append(
             f'<g class="net-node cluster{" shared" if node.shared else ""}" '
             f'data-key="{escape(node.key)}"><title>{escape(tooltip)}</title>'

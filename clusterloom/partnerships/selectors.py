@@ -220,10 +220,11 @@ def partnership_network(user, *, partnership_url, organisation_url) -> NetworkDa
         edges.append((f"p-{member.partnership_id}", f"c-{org.pk}"))
     return NetworkData(
         partnerships=[
-            NetworkNode(f"p-{p.pk}", p.acronym, partnership_url(p)) for p in partnerships
+            NetworkNode(f"p-{p.pk}", p.acronym, partnership_url(p), f"{p.acronym}: {p.title}")
+            for p in partnerships
         ],
         clusters=[
-            NetworkNode(f"c-{org.pk}", org.short_name or org.name, organisation_url(org))
+            NetworkNode(f"c-{org.pk}", org.short_name or org.name, organisation_url(org), org.name)
             for org, _ps in by_org.values()
         ],
         edges=edges,

@@ -3,14 +3,18 @@
 import html
 
 import pytest
+import yaml
 from django.test import Client
 from django.urls import reverse
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.models import AuditEntry
 from clusterloom.geo.models import Region, RegionCategory
+from clusterloom.partnerships.demo import SEEDS_DIR
 from clusterloom.partnerships.models import Target
 from clusterloom.partnerships.pdf import StaticOnlyFetcher
+from clusterloom.partnerships.serialization import partnership_import_structured
+from clusterloom.partnerships.services import partnership_import_eccp
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +275,38 @@ def test_forms_need_a_csrf_token(roles, seeds):
     response = client.post(url, {"action": "confirm", "code": "exchanges"})
     assert response.status_code == 403
     assert Target.objects.get(partnership=seeds.extratex, code="exchanges").status == "proposed"
+
+
+@pytest.fixture
+def imported_seeds(db):
+    """Both seed partnerships as the setup command imports them (ECCP text, structured YAML)."""
+    partnership_import_eccp(
+        actor=None, text=(SEEDS_DIR / "extratex-eccp.txt").read_text(encoding="utf-8")
+    )
+    data = yaml.safe_load((SEEDS_DIR / "hi-tech-tex.yaml").read_text(encoding="utf-8"))
+    partnership_import_structured(actor=None, data=data)
+
+
+def test_imported_extratex_profile_page(client, imported_seeds):
+    text = page(client, "partnership_detail", "extratex")
+    assert "The profile states 6 partners but lists only 4: 2 partners are not listed." in text
+    table = text[text.index('id="composition"') :]
+    table = table[: table.index("</table>")]
+    assert table.count('<th scope="row">') == 4
+    for expected in ["AECIM", "Comunidad de Madrid", "Severovýchod", "Toscana", "480", "450"]:
+        assert expected in table, expected
+    assert "Machining (turning, drilling, moulding, planing, cutting)" in table
+    assert "Motor vehicles & other transport equipments" in table
+    assert "59 visits, including 30 SMEs and 17 non-ESCP-4X members." in text
+
+
+def test_imported_seeds_share_clutex_and_ntt_in_the_network(client, imported_seeds):
+    text = html.unescape(client.get(reverse("network")).content.decode())
+    svg = text[text.index("<svg") : text.index("</svg>")]
+    shared = [
+        chunk[: chunk.index("</title>")]
+        for chunk in svg.split('class="net-node cluster shared"')[1:]
+    ]
+    assert len(shared) == 2
+    assert any("CLUTEX" in s for s in shared)
+    assert any("Next Technology Tecnotessile" in s for s in shared)
