@@ -13,29 +13,34 @@ and where; it never returns half a profile.
 
 import datetime
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-Classifier = Callable[[str], str | None]
+from .eccp_table import (
+    Classifier,
+    CompositionReader,
+    Line,
+    ParsedPartner,
+    ParsedTerm,
+    ProfileParseError,
+    fold,
+    split_glued,
+    split_terms,
+)
+from .eccp_targets import NUM, ParsedTarget, find_targets, number_value
 
-#: Words profiles use for small numbers ("two learning events").
-NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-}
+__all__ = [
+    "Classifier",
+    "ParsedPartner",
+    "ParsedProfile",
+    "ParsedTarget",
+    "ParsedTerm",
+    "ProfileParseError",
+    "find_targets",
+    "parse_profile",
+    "split_glued",
+    "split_terms",
+]
+
 MONTHS = {
     name: number
     for number, name in enumerate(
@@ -44,56 +49,7 @@ MONTHS = {
         start=1,
     )
 }
-_NUM = r"(\d{1,6}|" + "|".join(NUMBER_WORDS) + r")"
-#: A number that may also be "a"/"an" (for singular phrases: "a benchmarking exercise").
-_NUM1 = r"(\d{1,6}|a|an|" + "|".join(NUMBER_WORDS) + r")"
 _BULLET = re.compile(r"^[•·\-\*–]\s*")
-_LINE_MAX_WORDS = 12
-
-
-class ProfileParseError(ValueError):
-    """The text is not (or not all of) an ECCP partnership profile."""
-
-    def __init__(self, message: str, *, line: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
-
-
-@dataclass(frozen=True)
-class ParsedTerm:
-    """A taxonomy term as read: vocabulary code, name and (for value chains) category."""
-
-    vocabulary: str
-    name: str
-    category: str = ""
-
-
-@dataclass
-class ParsedPartner:
-    """One row of the composition table."""
-
-    listed_name: str
-    short_name: str
-    country: str
-    country_code: str
-    region: str
-    member_count: int | None
-    sme_count: int | None
-    terms: list[ParsedTerm] = field(default_factory=list)
-    line: int = 0
-
-
-@dataclass
-class ParsedTarget:
-    """A numeric target read from the text, with the sentence it was read from."""
-
-    code: str
-    value: int
-    source_text: str
 
 
 @dataclass
@@ -146,13 +102,6 @@ _LABEL_RES = {
 _IGNORED = re.compile(r"^(printer-friendly version)+$", re.I)
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces: how names are compared."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.replace("ı", "i").casefold().split())
-
-
 def default_classifier() -> Classifier:
     """A classifier from the reference vocabularies (used when the caller gives none)."""
     from clusterloom.taxonomy import reference as ref
@@ -194,14 +143,6 @@ def default_categories() -> list[str]:
 # --- small readers -------------------------------------------------------------------------
 
 
-def number_value(text: str) -> int:
-    """12 for "12", 2 for "two", 1 for "a"."""
-    text = text.lower()
-    if text.isdigit():
-        return int(text)
-    return 1 if text in ("a", "an") else NUMBER_WORDS[text]
-
-
 def read_date(text: str) -> datetime.date | None:
     """A date written as "Monday, 3 February, 2020", "3 February 2020" or "2020-02-03"."""
     try:
@@ -220,59 +161,12 @@ def read_date(text: str) -> datetime.date | None:
     return None
 
 
-def split_terms(line: str) -> list[str]:
-    """Comma-separated terms, keeping commas inside brackets and before a lower-case word
-    ("Moulding, injection moulding, sintering" is one ECCP technology field)."""
-    items: list[str] = []
-    current = ""
-    depth = 0
-    for index, char in enumerate(line):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth = max(0, depth - 1)
-        if char == "," and depth == 0:
-            rest = line[index + 1 :].lstrip()
-            if rest and not rest[0].islower():
-                items.append(current.strip())
-                current = ""
-                continue
-        current += char
-    items.append(current.strip())
-    return [item for item in items if item]
-
-
-def split_glued(item: str, categories: Iterable[str]) -> tuple[str, str] | None:
-    """("KETS", "Advanced materials") for "KETSAdvanced materials"; None when not glued."""
-    for category in sorted(categories, key=len, reverse=True):
-        if item.startswith(category) and len(item) > len(category):
-            rest = item[len(category) :]
-            if rest[0].isupper() or rest[0].isdigit():
-                return category, rest.strip()
-    return None
-
-
-_GENERIC_GLUE = re.compile(r"^([A-Z][A-Za-z&,' -]{2,}?[a-z])([A-Z][a-z].*)$")
-
-
-def _split_generic_glue(item: str) -> tuple[str, str] | None:
-    """A category not on the known list, glued the same way ("AgrifoodCrop production")."""
-    m = _GENERIC_GLUE.match(item)
-    return (m[1].strip(), m[2].strip()) if m else None
-
-
 # --- the parser ----------------------------------------------------------------------------
 
 
-@dataclass
-class _Line:
-    number: int
-    text: str
-
-
-def _lines(text: str) -> list[_Line]:
+def _lines(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
-    return [_Line(n, " ".join(raw.split())) for n, raw in enumerate(text.split("\n"), start=1)]
+    return [Line(n, " ".join(raw.split())) for n, raw in enumerate(text.split("\n"), start=1)]
 
 
 def _label_of(line: str) -> tuple[str, str] | None:
@@ -282,10 +176,10 @@ def _label_of(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _paragraphs(lines: list[_Line]) -> list[list[_Line]]:
+def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     """Lines grouped into paragraphs; every bullet is a paragraph of its own."""
-    groups: list[list[_Line]] = []
-    current: list[_Line] = []
+    groups: list[list[Line]] = []
+    current: list[Line] = []
     for line in lines:
         if not line.text or _BULLET.match(line.text):
             if current:
@@ -318,205 +212,6 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
 
 
-class _Composition:
-    """Reads the rows of the "Partnership composition" table."""
-
-    def __init__(self, classify: Classifier, countries: dict[str, str], categories: list[str]):
-        self.classify = classify
-        self.countries = countries
-        self.categories = categories
-        self.warnings: list[str] = []
-
-    def country_row(self, text: str):
-        """(country, code, region, members, smes) when the line is a row's last line."""
-        words = text.split(" ")
-        for k in range(min(5, len(words)), 0, -1):
-            code = self.countries.get(fold(" ".join(words[:k])))
-            if not code:
-                continue
-            rest = words[k:]
-            numbers: list[str] = []
-            while rest and re.fullmatch(r"\d{1,7}", rest[-1]) and len(numbers) < 2:
-                numbers.insert(0, rest.pop())
-            region = " ".join(rest)
-            if len(numbers) < 2 and ("," in region or len(rest) > _LINE_MAX_WORDS):
-                return None
-            return " ".join(words[:k]), code, region, numbers
-        return None
-
-    def split_name(self, text: str) -> tuple[str, list[str]]:
-        """The partner's name and the sectoral industries that follow it on the same line."""
-        words = text.split(" ")
-        for i in range(1, len(words)):
-            items = split_terms(" ".join(words[i:]))
-            if items and all(self.classify(item) == "sectoral" for item in items):
-                return " ".join(words[:i]).rstrip(",").strip(), items
-        return text, []
-
-    def term_line(self, text: str, has_sectors: bool, line: int) -> list[ParsedTerm]:
-        """The terms of one line, classified by what the line holds."""
-        items = split_terms(text)
-        glued = [split_glued(item, self.categories) for item in items]
-        if not any(glued):
-            generic = [_split_generic_glue(item) for item in items]
-            if all(generic):
-                glued = generic
-                self.warnings.append(
-                    f"line {line}: value-chain categories not on the known list: "
-                    + ", ".join(sorted({g[0] for g in generic if g}))
-                )
-        if any(glued):
-            terms = []
-            for item, parts in zip(items, glued, strict=True):
-                if parts is None:
-                    terms.append(ParsedTerm("value_chain", item))
-                elif parts[0].upper() == "KETS":
-                    terms.append(ParsedTerm("ket", parts[1]))
-                else:
-                    terms.append(ParsedTerm("value_chain", parts[1], parts[0]))
-            return terms
-        kinds = [self.classify(item) for item in items]
-        if kinds.count("emerging") * 2 > len(items):
-            vocabulary = "emerging"
-        elif all(k == "ket" for k in kinds):
-            vocabulary = "ket"
-        elif all(k == "sectoral" for k in kinds) and not has_sectors:
-            vocabulary = "sectoral"
-        else:
-            vocabulary = "technology"
-        return [ParsedTerm(vocabulary, item) for item in items]
-
-    def read(self, lines: list[_Line], table_line: int) -> list[ParsedPartner]:
-        """Every partner of the table; a row without its country line is an error."""
-        body = [line for line in lines if line.text]
-        if body and body[0].text.lower().startswith("name ") and "country" in body[0].text.lower():
-            body = body[1:]
-        partners: list[ParsedPartner] = []
-        current: dict | None = None
-        for line in body:
-            if current is None:
-                name, sectors = self.split_name(line.text)
-                current = {
-                    "name": name,
-                    "line": line.number,
-                    "terms": [ParsedTerm("sectoral", s) for s in sectors],
-                }
-                continue
-            row = self.country_row(line.text)
-            if row is None:
-                has_sectors = any(t.vocabulary == "sectoral" for t in current["terms"])
-                current["terms"].extend(self.term_line(line.text, has_sectors, line.number))
-                continue
-            partners.append(self._partner(current, row, line.number))
-            current = None
-        if current is not None:
-            raise ProfileParseError(
-                f"the row of partner '{current['name']}' has no 'Country Region Members SMEs' "
-                "line: the text seems to be cut off",
-                line=current["line"],
-            )
-        if not partners:
-            raise ProfileParseError(
-                "the 'Partnership composition' table lists no partners", line=table_line
-            )
-        return partners
-
-    def _partner(self, current: dict, row, line: int) -> ParsedPartner:
-        country, code, region, numbers = row
-        if len(numbers) == 1:
-            raise ProfileParseError(
-                "expected 'Country Region Members SMEs' but found one number: "
-                "the text seems to be cut off",
-                line=line,
-            )
-        members, smes = (int(numbers[0]), int(numbers[1])) if numbers else (None, None)
-        name = current["name"]
-        if not numbers:
-            self.warnings.append(f"line {line}: no member and SME counts for '{name}'")
-        if not region:
-            self.warnings.append(f"line {line}: no region for '{name}'")
-        if members is not None and smes is not None and smes > members:
-            self.warnings.append(f"line {line}: '{name}' states more SMEs than members")
-        terms: list[ParsedTerm] = []
-        for term in current["terms"]:
-            if term not in terms:
-                terms.append(term)
-        short = ""
-        if m := re.match(r"^([A-Z0-9][A-Z0-9&\-]{1,20})\s+[-–]\s+\S", name):
-            short = m[1]
-        return ParsedPartner(
-            listed_name=name,
-            short_name=short,
-            country=country,
-            country_code=code,
-            region=region,
-            member_count=members,
-            sme_count=smes,
-            terms=terms,
-            line=current["line"],
-        )
-
-
-_TARGET_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("exchanges", re.compile(rf"\b{_NUM}\s+(?:clusterxchange\s+)?(?:visits|exchanges)\b", re.I)),
-    ("labels_bronze", re.compile(rf"\b{_NUM1}\s+bronze\b(?=.*\blabel)", re.I)),
-    ("labels_silver", re.compile(rf"\b{_NUM1}\s+silver\b(?=.*\blabel)", re.I)),
-    ("labels_gold", re.compile(rf"\b{_NUM1}\s+gold\b(?=.*\blabel)", re.I)),
-    (
-        "benchmarkings",
-        re.compile(rf"\b{_NUM1}\s+benchmarking(?:s|\s+exercises?|\s+interviews?)?\b", re.I),
-    ),
-    (
-        "cluster_strategies",
-        re.compile(rf"\b{_NUM}\s+(?:individual\s+)?clusters?['’]?\s+strategies\b", re.I),
-    ),
-    (
-        "joint_strategies",
-        re.compile(
-            rf"\b{_NUM1}\s+(?:(?:joint|common|shared)\s+strategy"
-            r"|(?:comprehensive\s+)?strategy\s+for\s+the\s+(?:cluster\s+)?partnership)\b",
-            re.I,
-        ),
-    ),
-    ("learning_events", re.compile(rf"\b{_NUM}\s+(?:[\w-]+\s+)?learning\s+events?\b", re.I)),
-    ("study_visits", re.compile(rf"\b{_NUM}\s+study[\s-]visits?\b", re.I)),
-    (
-        "matchmaking_events",
-        re.compile(rf"\b{_NUM}\s+(?:[\w()-]+\s+){{0,2}}matchmaking\s+events?\b", re.I),
-    ),
-    ("trainings", re.compile(rf"\b{_NUM}\s+(?:[\w-]+\s+)?trainings?\b", re.I)),
-]
-_SME_SHARE = re.compile(
-    rf"\b(?:of which|including|incl\.)\s+{_NUM}\s+(?:are\s+)?(?:by\s+)?SMEs\b", re.I
-)
-_NON_MEMBER_SHARE = re.compile(
-    rf"\b{_NUM}\s+(?:are\s+)?(?:by\s+)?non[\s-](?:[\w-]+\s+)?members\b", re.I
-)
-
-
-def find_targets(sources: Iterable[str]) -> list[ParsedTarget]:
-    """Numeric targets stated in the given sentences; the first statement of each wins."""
-    found: dict[str, ParsedTarget] = {}
-    for source in sources:
-        for code, pattern in _TARGET_PATTERNS:
-            if code in found:
-                continue
-            if m := pattern.search(source):
-                found[code] = ParsedTarget(code, number_value(m[1]), source)
-                if code == "exchanges":
-                    if share := _SME_SHARE.search(source, m.end()):
-                        found.setdefault(
-                            "exchanges_sme",
-                            ParsedTarget("exchanges_sme", number_value(share[1]), source),
-                        )
-                    if share := _NON_MEMBER_SHARE.search(source, m.end()):
-                        found.setdefault(
-                            "exchanges_non_member",
-                            ParsedTarget("exchanges_non_member", number_value(share[1]), source),
-                        )
-    return list(found.values())
-
-
 def _programme(crumbs: str) -> str:
     text = fold(crumbs).replace("-", " ")
     for pattern, code in (
@@ -531,7 +226,7 @@ def _programme(crumbs: str) -> str:
 
 
 _STATED_COUNT = re.compile(
-    rf"\b(?:composed of|consists of|consisting of|made up of|brings together|gathers)\s+{_NUM}"
+    rf"\b(?:composed of|consists of|consisting of|made up of|brings together|gathers)\s+{NUM}"
     r"\s+(?:[\w-]+\s+){0,2}?(?:clusters|cluster organisations|partners|organisations)\b",
     re.I,
 )
@@ -554,7 +249,7 @@ def parse_profile(
         raise ProfileParseError("the profile must be text")
     classify = classify or default_classifier()
     countries = country_names if country_names is not None else default_country_names()
-    composition = _Composition(classify, countries, categories or default_categories())
+    composition = CompositionReader(classify, countries, categories or default_categories())
     lines = _lines(text)
     content = [line for line in lines if line.text]
     if not content:
@@ -584,7 +279,7 @@ def parse_profile(
     if profile.programme == "other":
         profile.warnings.append(f"line {crumb.number}: programme not recognised in the breadcrumb")
 
-    sections: dict[str, tuple[int, list[_Line]]] = {}
+    sections: dict[str, tuple[int, list[Line]]] = {}
     current: str | None = None
     for line in lines:
         if line.number <= title_line.number or _IGNORED.match(line.text):
@@ -592,7 +287,7 @@ def parse_profile(
         label = _label_of(line.text) if line.text else None
         if label:
             current = label[0]
-            inline = [_Line(line.number, label[1])] if label[1] else []
+            inline = [Line(line.number, label[1])] if label[1] else []
             sections.setdefault(current, (line.number, []))[1].extend(inline)
             if current == "composition":
                 sections["composition"][1].extend(
