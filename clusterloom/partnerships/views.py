@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clusterloom.core.errors import DomainError, NotFound
 
@@ -53,7 +53,7 @@ def _add_domain_error(form, exc: DomainError) -> None:
     form.add_error(field, exc.message)
 
 
-@require_GET
+@require_safe
 def home(request):
     """Home: the partnerships on the platform, a directory search box and a text filter."""
     text = request.GET.get("q", "")
@@ -64,7 +64,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def partnership_list(request):
     """The partnerships the user may see, filtered by text."""
     text = request.GET.get("q", "")
@@ -107,7 +107,7 @@ def _profile_context(request, partnership: Partnership) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def partnership_detail(request, slug):
     """A partnership's profile, laid out like its ECCP page."""
     partnership = _visible_or_404(request, slug)
@@ -118,7 +118,7 @@ def partnership_detail(request, slug):
     return render(request, "partnerships/partnership_detail.html", context)
 
 
-@require_GET
+@require_safe
 def partnership_print(request, slug):
     """The profile as a printer-friendly page: same content, no navigation."""
     partnership = _visible_or_404(request, slug)
@@ -126,7 +126,7 @@ def partnership_print(request, slug):
     return render(request, "partnerships/partnership_print.html", context)
 
 
-@require_GET
+@require_safe
 def partnership_pdf(request, slug):
     """The printer-friendly profile as a PDF (WeasyPrint, static files only)."""
     partnership = _visible_or_404(request, slug)
@@ -215,7 +215,7 @@ def partnership_targets(request, slug):
     return render(request, "partnerships/partnership_targets.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def network(request):
     """Partnerships and the clusters they share, as an SVG with a table alternative."""
     data = selectors.partnership_network(

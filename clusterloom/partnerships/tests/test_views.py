@@ -310,3 +310,9 @@ def test_imported_seeds_share_clutex_and_ntt_in_the_network(client, imported_see
     assert len(shared) == 2
     assert any("CLUTEX" in s for s in shared)
     assert any("Next Technology Tecnotessile" in s for s in shared)
+
+
+def test_pages_answer_head_and_refuse_other_methods(client, seeds):
+    assert client.head(reverse("partnership_detail", args=["extratex"])).status_code == 200
+    assert client.post(reverse("partnership_detail", args=["extratex"])).status_code == 405
+    assert client.delete(reverse("network")).status_code == 405
