@@ -37,7 +37,12 @@ from clusterloom.geo.selectors import city_lookup, country_lookup
 
 from .models import Cluster, ClusterMembership, Organisation, OrganisationKind
 from .names import fold, name_key
-from .services import organisation_create, organisation_get_or_create_by_name, website_normalise
+from .services import (
+    NameIndex,
+    organisation_create,
+    organisation_get_or_create_by_name,
+    website_normalise,
+)
 
 #: Largest member list, in rows (a cluster has hundreds of members, not hundreds of thousands).
 MAX_MEMBER_ROWS = 20_000
@@ -341,7 +346,10 @@ def cluster_members_import(
     result = MemberImportResult(rows=len(parsed))
     with transaction.atomic():
         existing = set(cluster.memberships.values_list("organisation_id", flat=True))
+        indexes: dict[str, NameIndex] = {}
         for row in parsed:
+            if row.country.code not in indexes:
+                indexes[row.country.code] = NameIndex(row.country)
             defaults: dict[str, Any] = {"website": row.website, "is_sme": row.is_sme}
             if row.city:
                 defaults["city"] = row.city
@@ -352,6 +360,7 @@ def cluster_members_import(
                     kind=row.kind,
                     actor=actor,
                     defaults=defaults,
+                    index=indexes[row.country.code],
                 )
             except DomainError as exc:
                 raise MemberImportFailed(

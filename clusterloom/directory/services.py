@@ -241,24 +241,44 @@ def organisation_update(*, actor, organisation: Organisation, data: dict[str, An
     return organisation
 
 
+class NameIndex:
+    """The name keys of one country's organisations, built once for many look-ups (imports)."""
+
+    def __init__(self, country: Country):
+        self.country_code = country.code
+        self.full: dict[str, int] = {}
+        self.any: dict[str, int] = {}
+        rows = Organisation.objects.filter(country=country).order_by("pk")
+        for pk, name, short_name in rows.values_list("pk", "name", "short_name"):
+            self.add(pk, name, short_name)
+
+    def add(self, pk: int, name: str, short_name: str = "") -> None:
+        """Index one organisation (the first one indexed keeps a shared key)."""
+        self.full.setdefault(name_key(name), pk)
+        for key in name_keys(name, short_name):
+            self.any.setdefault(key, pk)
+
+    def find(self, name: str, short_name: str = "") -> int | None:
+        """Id of the organisation answering to the name: full-name match first, then parts."""
+        pk = self.full.get(name_key(name))
+        if pk is not None:
+            return pk
+        found = [self.any[k] for k in name_keys(name, short_name) if k in self.any]
+        return min(found) if found else None
+
+
 def organisation_find_by_name(
-    *, name: str, country: Country, short_name: str = ""
+    *, name: str, country: Country, short_name: str = "", index: NameIndex | None = None
 ) -> Organisation | None:
     """The organisation in `country` that answers to this name or short name, if any.
 
     An exact name key (case, accents, dashes and legal suffix ignored) wins over a match on a
-    part ("CLUTEX" in "CLUTEX - klastr ...") or the short name.
+    part ("CLUTEX" in "CLUTEX - klastr ...") or the short name. Pass an `index` when looking
+    up many names in one country.
     """
-    wanted_full = name_key(name)
-    wanted = name_keys(name, short_name)
-    candidates = Organisation.objects.filter(country=country).only("id", "name", "short_name")
-    partial = None
-    for candidate in candidates.iterator(chunk_size=2000):
-        if name_key(candidate.name) == wanted_full:
-            return Organisation.objects.get(pk=candidate.pk)
-        if partial is None and wanted & name_keys(candidate.name, candidate.short_name):
-            partial = candidate.pk
-    return Organisation.objects.get(pk=partial) if partial else None
+    index = index or NameIndex(country)
+    pk = index.find(name, short_name)
+    return Organisation.objects.get(pk=pk) if pk is not None else None
 
 
 @transaction.atomic
@@ -270,22 +290,31 @@ def organisation_get_or_create_by_name(
     short_name: str = "",
     actor=None,
     defaults: dict[str, Any] | None = None,
+    index: NameIndex | None = None,
 ) -> tuple[Organisation, bool]:
     """The one organisation with this name in this country, created when there is none.
 
     Matching ignores case, accents, kinds of dashes and legal suffixes and also tries the short
     name, so an organisation listed by two partnerships is one record. Returns (organisation,
     created). An existing organisation keeps its data; only blank fields are filled from
-    `defaults`, and a kind of "other" is replaced by the given kind.
+    `defaults`, and a kind of "other" is replaced by the given kind. Imports pass a NameIndex
+    of the country so that many rows need not scan the country's organisations each.
     """
     country = _country(country)
     if not " ".join(str(name or "").split()):
         raise DomainError(_("An organisation needs a name."), field="name")
-    found = organisation_find_by_name(name=name, country=country, short_name=short_name)
+    if index is not None and index.country_code != country.code:
+        index = None
+    found = organisation_find_by_name(
+        name=name, country=country, short_name=short_name, index=index
+    )
     if found is None:
         data = {"name": name, "short_name": short_name, "kind": kind, "country": country}
         data.update(defaults or {})
-        return organisation_create(actor=actor, data=data), True
+        created = organisation_create(actor=actor, data=data)
+        if index is not None:
+            index.add(created.pk, created.name, created.short_name)
+        return created, True
     fill: dict[str, Any] = {}
     if kind and kind != OrganisationKind.OTHER and found.kind == OrganisationKind.OTHER:
         fill["kind"] = kind
@@ -435,6 +464,7 @@ __all__ = [
     "cluster_update",
     "cordis_organisations_import",
     "organisation_create",
+    "NameIndex",
     "organisation_find_by_name",
     "organisation_get_or_create_by_name",
     "organisation_update",

@@ -150,3 +150,11 @@ def test_command_imports_and_reports(capsys):
     assert "765 organisations: 765 created" in capsys.readouterr().out
     call_command("import_cordis", str(ORGANIZATION_JSON))
     assert "0 created, 0 updated" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_cli_verb_with_dash(capsys):
+    from clusterloom.cli import main
+
+    main(["import-cordis", str(ORGANIZATION_JSON)])
+    assert "765 created" in capsys.readouterr().out

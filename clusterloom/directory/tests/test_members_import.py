@@ -194,3 +194,18 @@ def test_cluster_cannot_list_itself(cluster):
     with pytest.raises(MemberImportFailed, match="own member"):
         cluster_members_import(actor=None, cluster=cluster, file_name="m.csv", content=content)
     assert cluster.memberships.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_members_command(cluster, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "members.csv"
+    path.write_text(CSV, encoding="utf-8")
+    call_command("import_members", "clutex", str(path))
+    assert "4 members added" in capsys.readouterr().out
+    call_command("import_members", "clutex", str(path))
+    assert "0 members added" in capsys.readouterr().out
+    path.write_text("name,country\nX,Atlantis\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Atlantis"):
+        call_command("import_members", "clutex", str(path))
