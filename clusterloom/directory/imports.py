@@ -259,6 +259,7 @@ def _parse_member_rows(rows: list[list[str]]) -> list[_MemberRow]:
             _("The list has more than %(max)d rows.") % {"max": MAX_MEMBER_ROWS}, line=1
         )
     problems: list[str] = []
+    problem_rows: list[int] = []
     parsed: list[_MemberRow] = []
     countries: dict[str, Country | None] = {}
 
@@ -274,6 +275,7 @@ def _parse_member_rows(rows: list[list[str]]) -> list[_MemberRow]:
             continue  # blank lines between members are harmless
 
         def problem(column: str, message: str, number=number) -> None:
+            problem_rows.append(number)
             problems.append(
                 _("row %(row)d, column %(column)s: %(message)s")
                 % {"row": number, "column": column, "message": message}
@@ -327,8 +329,7 @@ def _parse_member_rows(rows: list[list[str]]) -> list[_MemberRow]:
                 _MemberRow(number, name, country, kind, cell("city")[:200], website, is_sme)
             )
     if problems:
-        first = int(problems[0].split(",")[0].split()[-1]) if problems[0][:4] == "row " else None
-        raise MemberImportFailed(problems, line=first)
+        raise MemberImportFailed(problems, line=problem_rows[0])
     if not parsed:
         raise MemberImportFailed([_("row 2: the list has no members")], line=2)
     return parsed
