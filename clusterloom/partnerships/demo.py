@@ -60,7 +60,7 @@ def seed_partnerships_import(actor=None) -> list[str]:
     )
     data = yaml.safe_load((SEEDS_DIR / "hi-tech-tex.yaml").read_text(encoding="utf-8"))
     hitechtex = partnership_import_structured(actor=actor, data=data)
-    return [extratex.acronym, hitechtex.acronym]
+    return [extratex.partnership.acronym, hitechtex.partnership.acronym]
 
 
 def _login(report: SetupReport, username: str, role: str, **extra):

@@ -14,14 +14,6 @@ from .models import Partnership, PartnershipMember, Target, TargetCode
 from .network import NetworkNode
 
 
-def flag_emoji(code: str) -> str:
-    """The flag of an ISO 3166 alpha-2 country code as regional-indicator characters."""
-    code = (code or "").upper()
-    if len(code) != 2 or not code.isalpha():
-        return ""
-    return "".join(chr(0x1F1E6 + ord(ch) - ord("A")) for ch in code)
-
-
 def visible_to(user) -> QuerySet[Partnership]:
     """Published partnerships, plus unpublished ones the user coordinates (all for admins)."""
     qs = Partnership.objects.all()
@@ -46,7 +38,7 @@ def partnership_search(user, text: str = "") -> QuerySet[Partnership]:
 
 
 def partnership_cards(user, text: str = "") -> list[dict]:
-    """Home-page cards: acronym, title, programme, countries (with flags), partner counts."""
+    """Home-page cards: acronym, title, programme, countries, partner counts."""
     qs = partnership_search(user, text).prefetch_related(
         Prefetch(
             "members",
@@ -63,8 +55,7 @@ def partnership_cards(user, text: str = "") -> list[dict]:
             {
                 "partnership": partnership,
                 "countries": [
-                    {"code": code, "name": name, "flag": flag_emoji(code)}
-                    for code, name in sorted(countries.items())
+                    {"code": code, "name": name} for code, name in sorted(countries.items())
                 ],
                 "listed_partner_count": partnership.listed_partner_count,
             }
