@@ -107,6 +107,11 @@ class Profile:
     other_terms: list[str]
 
     @property
+    def role_inferred(self) -> bool:
+        """Whether a partner's role was inferred (the profile did not name its coordinator)."""
+        return any(row.member.role_inferred for row in self.partners)
+
+    @property
     def listed_partner_count(self) -> int:
         """Partners the profile lists in its composition table."""
         return len(self.partners)

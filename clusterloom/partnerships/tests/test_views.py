@@ -315,3 +315,13 @@ def test_pages_answer_head_and_refuse_other_methods(client, seeds):
     assert client.head(reverse("partnership_detail", args=["extratex"])).status_code == 200
     assert client.post(reverse("partnership_detail", args=["extratex"])).status_code == 405
     assert client.delete(reverse("network")).status_code == 405
+
+
+def test_inferred_coordinator_is_marked_as_such(client):
+    from clusterloom.partnerships.services import partnership_import_eccp
+
+    text = (SEEDS_DIR / "extratex-eccp.txt").read_text(encoding="utf-8")
+    partnership_import_eccp(actor=None, text=text)
+    body = client.get(reverse("partnership_detail", args=["extratex"])).content.decode()
+    assert 'id="role-inferred"' in body
+    assert "does not name its coordinator" in body
