@@ -309,6 +309,12 @@ def generate(*, organisations: int, partnerships: int, seed: int) -> dict:
         Target.objects.bulk_create(targets, batch_size=2000)
         PThrough.objects.bulk_create(p_terms, batch_size=2000)
 
+    # A production database has planner statistics; after a bulk load they must be gathered.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
     countries_used = sorted({o.country_id for o in orgs})
     return {
         "seed": seed,

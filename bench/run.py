@@ -378,7 +378,7 @@ def main() -> None:
     parser.add_argument(
         "--wait-idle",
         type=float,
-        default=0,
+        default=120,
         metavar="SECONDS",
         help="wait up to this long for the other processes to leave the CPUs free",
     )
