@@ -1,7 +1,7 @@
 """API authentication: the browser session (with CSRF) or a bearer API token."""
 
 from django.utils import timezone
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from .models import ApiToken
 
@@ -22,5 +22,14 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-#: Writes accept a logged-in browser session or an API token.
-WRITE_AUTH = [TokenAuth(), django_auth]
+class BrowserSessionAuth(SessionAuth):
+    """The logged-in browser session, CSRF-checked; a caller without a session gets a 401."""
+
+    def _get_key(self, request):
+        if not request.COOKIES.get(self.param_name):
+            return None  # no session at all: "authentication required", not a CSRF failure
+        return super()._get_key(request)
+
+
+#: Writes accept a logged-in browser session (with its CSRF token) or an API token.
+WRITE_AUTH = [TokenAuth(), BrowserSessionAuth()]
