@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from . import personal_data
 from .audit import audit
 from .models import ApiToken, AuditEntry
 
@@ -33,39 +34,21 @@ def personal_data_export(*, user) -> dict[str, Any]:
             for e in AuditEntry.objects.filter(actor=user)[:1000]
         ],
     }
-    person = getattr(user, "person", None)
-    if person is not None:
-        data["person"] = {
-            "organisation": person.organisation.name,
-            "first_name": person.first_name,
-            "last_name": person.last_name,
-            "email": person.email,
-            "phone": person.phone,
-            "job_title": person.job_title,
-            "languages": person.languages,
-            "consent_public": person.consent_public,
-        }
+    for handler in personal_data.handlers():
+        exported = handler.export(user)
+        if exported is not None:
+            data[handler.name] = exported
     return data
 
 
 @transaction.atomic
 def account_erase(*, user) -> None:
-    """Erase a user's personal data: the person record is anonymised, the login deleted.
+    """Erase a user's personal data: every app erases what it holds, then the login goes.
 
     Audit entries stay (they record what happened) but lose their link to the person.
     """
-    person = getattr(user, "person", None)
-    if person is not None:
-        person.first_name = "—"
-        person.last_name = "(erased)"
-        person.email = ""
-        person.phone = ""
-        person.job_title = ""
-        person.languages = []
-        person.consent_public = False
-        person.user = None
-        person.save()
-        audit(None, "person.erased", person)
+    for handler in personal_data.handlers():
+        handler.erase(user)
     get_user_model().objects.filter(pk=user.pk).delete()
 
 
