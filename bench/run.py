@@ -69,6 +69,7 @@ def machine() -> dict:
     import sqlite3
 
     import django
+    import gunicorn as gunicorn_package
 
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -78,6 +79,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "django": django.get_version(),
         "sqlite": sqlite3.sqlite_version,
+        "gunicorn": gunicorn_package.__version__,
         "git_commit": git("rev-parse", "--short", "HEAD"),
         # Others may be editing the work tree while the benchmark runs; say whether it was clean.
         "uncommitted_app_files": len(git("status", "--porcelain", "clusterloom").splitlines()),
@@ -305,7 +307,8 @@ def markdown(run: dict) -> str:
     out = [
         f"Command: `{run['command']}`  ",
         f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['ram_gib']} GiB RAM; Python "
-        f"{m['python']}, Django {m['django']}, SQLite {m['sqlite']}; commit {m['git_commit']}"
+        f"{m['python']}, Django {m['django']}, SQLite {m['sqlite']}, gunicorn {m['gunicorn']}; "
+        f"commit {m['git_commit']}"
         f" ({m['uncommitted_app_files']} uncommitted files under clusterloom/); {m['date']}  ",
         f"Server: gunicorn -w {run['config']['workers']} --threads {run['config']['threads']}, "
         f"DEBUG off; load generator on the same machine, loopback.",
