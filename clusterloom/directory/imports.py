@@ -92,8 +92,10 @@ KIND_ALIASES: dict[str, str] = {
     "public": OrganisationKind.PUBLIC_AUTHORITY,
     "other": OrganisationKind.OTHER,
 }
+#: Yes and no in the partners' languages, compared after folding case and accents
+#: ("sì", "sí", "não", "hayır", "áno" are accepted as written).
 YES = {"yes", "y", "true", "1", "x", "ja", "si", "oui", "ano", "evet", "sim"}
-NO = {"no", "n", "false", "0", "nein", "ne", "non", "hayir", "nao"}
+NO = {"no", "n", "false", "0", "nein", "ne", "nie", "non", "hayir", "nao"}
 
 
 class MemberImportFailed(ImportFailed):
@@ -294,7 +296,7 @@ def _parse_member_rows(rows: list[list[str]]) -> list[_MemberRow]:
             problem("country", _("the country is empty"))
         elif country is None:
             problem("country", _("unknown country '%(value)s'") % {"value": country_text})
-        sme_text = cell("sme").lower()
+        sme_text = fold(cell("sme"))
         is_sme = None
         if sme_text in YES:
             is_sme = True

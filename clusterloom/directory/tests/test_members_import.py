@@ -209,3 +209,28 @@ def test_import_members_command(cluster, tmp_path, capsys):
     path.write_text("name,country\nX,Atlantis\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Atlantis"):
         call_command("import_members", "clutex", str(path))
+
+
+@pytest.mark.django_db
+def test_sme_column_accepts_yes_and_no_as_partners_write_them(cluster):
+    rows = [
+        ("Ditta Prato", "sì"),
+        ("Empresa Alcoi", "Sí"),
+        ("Empresa Porto", "não"),
+        ("Denizli Tekstil", "hayır"),
+        ("Firma Trenčín", "áno"),
+        ("Firma Žilina", "nie"),
+    ]
+    content = "name,country,sme\n" + "".join(f"{name},IT,{value}\n" for name, value in rows)
+    cluster_members_import(actor=None, cluster=cluster, file_name="m.csv", content=content.encode())
+    flags = dict(
+        Organisation.objects.filter(name__in=[r[0] for r in rows]).values_list("name", "is_sme")
+    )
+    assert flags == {
+        "Ditta Prato": True,
+        "Empresa Alcoi": True,
+        "Empresa Porto": False,
+        "Denizli Tekstil": False,
+        "Firma Trenčín": True,
+        "Firma Žilina": False,
+    }
