@@ -51,7 +51,7 @@ def account_export(request):
 def account_erase(request):
     """Erase the user's personal data (GDPR Art. 17) after confirmation."""
     if request.POST.get("confirm") != "erase":
-        messages.error(request, _("Type “erase” to confirm."))
+        messages.error(request, _("Tick the box to confirm the erasure."))
         return redirect("account")
     user = request.user
     logout(request)
