@@ -1,12 +1,13 @@
 """Directory forms: search, organisation and cluster edit, member-list upload."""
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from clusterloom.geo.models import Country
 from clusterloom.taxonomy.models import Term, Vocabulary
 
-from .models import OrganisationKind, OrganisationSize
+from .models import Organisation, OrganisationKind, OrganisationSize
 from .selectors import terms_for_filters
 
 
@@ -46,8 +47,9 @@ class SearchForm(BootstrapForm):
         any_choice = [("", _("Any"))]
         self.fields["country"].choices = any_choice + [
             (code, name)
-            for code, name in Country.objects.filter(organisations__isnull=False)
-            .distinct()
+            for code, name in Country.objects.filter(
+                Exists(Organisation.objects.filter(country=OuterRef("pk")))
+            )
             .order_by("name")
             .values_list("code", "name")
         ]

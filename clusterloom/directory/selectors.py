@@ -71,8 +71,7 @@ def organisations_search(filters: DirectoryFilters, *, user=None) -> QuerySet[Or
                 Q(name__icontains=word)
                 | Q(short_name__icontains=word)
                 | Q(description__icontains=word)
-                | Q(city_name__icontains=word)
-                | Q(city__name__icontains=word)
+                | Q(city_name__icontains=word)  # services keep it equal to the linked city's name
             )
     if filters.country:
         qs = qs.filter(country_id=filters.country.upper()[:2])
