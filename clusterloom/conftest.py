@@ -49,3 +49,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def reference_data(transactional_db):
     """For transactional tests (live server): the flush between tests empties every table."""
     load_test_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Pages are rendered afresh in tests; test_page_cache.py turns the cache on itself."""
+    settings.PAGE_CACHE_SECONDS = 0

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clusterloom.api import api
-from clusterloom.core.views import healthz
+from clusterloom.core.views import healthz, language_switch
 
 urlpatterns = [
     path("", include("clusterloom.partnerships.urls")),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("regions/", include("clusterloom.geo.urls")),
     path("accounts/", include("clusterloom.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", language_switch, name="language_switch"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),

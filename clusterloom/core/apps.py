@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
     name = "clusterloom.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from .page_cache import connect_signals
+
+        connect_signals()

@@ -81,3 +81,19 @@ class ApiToken(TimeStampedModel):
         raw = "cl_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=cls.hash(raw), prefix=raw[3:11])
         return token, raw
+
+
+class ContentVersion(models.Model):
+    """One counter, raised after every committed change to platform data.
+
+    Cached public pages are keyed by it, so no page outlives the data it shows; the counter
+    lives in the database so every worker process sees the same value.
+    """
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self) -> str:
+        return str(self.version)

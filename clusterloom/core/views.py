@@ -2,11 +2,13 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,3 +65,27 @@ def account_erase(request):
 def healthz(request):
     """Liveness probe for load balancers, and the trivial view benchmarks compare against."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def language_switch(request, code):
+    """Switch the interface language (a cookie) and go back to the page the user was on.
+
+    A plain link rather than Django's POST form, so public pages carry no CSRF token and can
+    be served from the page cache.
+    """
+    languages = dict(settings.LANGUAGES)
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    if code in languages:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response

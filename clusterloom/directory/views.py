@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.page_cache import public_page
 from clusterloom.taxonomy.selectors import terms_by_vocabulary
 
 from . import selectors, services
@@ -30,6 +31,7 @@ def _require(request, perm: str, obj=None):
     raise PermissionDenied
 
 
+@public_page
 def organisation_list(request):
     """The directory: search and filters; htmx requests get only the results."""
     form = SearchForm(request.GET or None)
@@ -50,6 +52,7 @@ def _organisation(slug: str) -> Organisation:
     )
 
 
+@public_page
 def organisation_detail(request, slug):
     """An organisation's page: profile, terms, partnerships, cluster block, people."""
     organisation = _organisation(slug)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
+from clusterloom.core.page_cache import content_changed
 
 from .models import City, Country, Region, RegionCategory
 from .reference import (
@@ -110,6 +111,7 @@ def reference_data_load(*, cities: bool = True, countries: set[str] | None = Non
     counts["regions"] = regions_load(countries=countries)
     if cities:
         counts["cities"] = cities_load(countries=countries)
+    content_changed()  # bulk writes send no signals; cached pages show region names
     return counts
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from clusterloom.core.page_cache import content_changed
 from clusterloom.geo.models import Region, RegionCategory
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
@@ -45,6 +46,8 @@ def region_categories_demo() -> int:
         changed += Region.objects.filter(code=code, category=RegionCategory.UNKNOWN).update(
             category=category
         )
+    if changed:
+        content_changed()
     return changed
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clusterloom.core.errors import DomainError, NotFound
+from clusterloom.core.page_cache import public_page
 
 from . import selectors
 from .forms import PartnershipForm, TargetConfirmForm, TargetForm
@@ -54,6 +55,7 @@ def _add_domain_error(form, exc: DomainError) -> None:
 
 
 @require_safe
+@public_page
 def home(request):
     """Home: the partnerships on the platform, a directory search box and a text filter."""
     text = request.GET.get("q", "")
@@ -65,6 +67,7 @@ def home(request):
 
 
 @require_safe
+@public_page
 def partnership_list(request):
     """The partnerships the user may see, filtered by text."""
     text = request.GET.get("q", "")
@@ -108,6 +111,7 @@ def _profile_context(request, partnership: Partnership) -> dict:
 
 
 @require_safe
+@public_page
 def partnership_detail(request, slug):
     """A partnership's profile, laid out like its ECCP page."""
     partnership = _visible_or_404(request, slug)
@@ -119,6 +123,7 @@ def partnership_detail(request, slug):
 
 
 @require_safe
+@public_page
 def partnership_print(request, slug):
     """The profile as a printer-friendly page: same content, no navigation."""
     partnership = _visible_or_404(request, slug)
@@ -127,6 +132,7 @@ def partnership_print(request, slug):
 
 
 @require_safe
+@public_page
 def partnership_pdf(request, slug):
     """The printer-friendly profile as a PDF (WeasyPrint, static files only)."""
     partnership = _visible_or_404(request, slug)
@@ -216,6 +222,7 @@ def partnership_targets(request, slug):
 
 
 @require_safe
+@public_page
 def network(request):
     """Partnerships and the clusters they share, as an SVG with a table alternative."""
     data = selectors.partnership_network(

@@ -1,0 +1,108 @@
+"""Public pages are cached for anonymous visitors and never outlive a committed change."""
+
+import pytest
+from django.urls import reverse
+
+from clusterloom.core.models import ContentVersion
+from clusterloom.core.page_cache import content_version
+from clusterloom.partnerships.models import Partnership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def partnership():
+    return Partnership.objects.create(acronym="DEMO", slug="demo", title="First title")
+
+
+def profile(client):
+    return client.get(reverse("partnership_detail", args=["demo"])).content.decode()
+
+
+def test_second_visit_is_served_from_cache(client, cached, partnership, django_assert_num_queries):
+    assert "First title" in profile(client)
+    with django_assert_num_queries(1):  # only the content version
+        assert "First title" in profile(client)
+
+
+def test_a_committed_change_shows_at_once(
+    client, cached, partnership, django_capture_on_commit_callbacks
+):
+    assert "First title" in profile(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership.title = "Second title"
+        partnership.save()
+    assert "Second title" in profile(client)
+
+
+def test_many_to_many_change_raises_the_version(
+    cached, partnership, django_user_model, django_capture_on_commit_callbacks
+):
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership.coordinators.add(django_user_model.objects.create_user("c", password="x"))
+    assert content_version() > before
+
+
+def test_rolled_back_change_does_not_raise_the_version(partnership):
+    before = content_version()
+    with pytest.raises(RuntimeError):
+        from django.db import transaction
+
+        with transaction.atomic():
+            partnership.title = "Never"
+            partnership.save()
+            raise RuntimeError
+    assert content_version() == before
+
+
+def test_logged_in_users_are_never_served_a_cached_page(client, cached, partnership, admin_user):
+    profile(client)  # cached for anonymous visitors
+    client.force_login(admin_user)
+    Partnership.objects.filter(pk=partnership.pk).update(title="Changed behind the cache")
+    assert "Changed behind the cache" in profile(client)
+
+
+def test_languages_are_cached_apart(client, cached, partnership):
+    english = client.get(reverse("home")).content.decode()
+    german = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert 'lang="en"' in english and 'lang="de"' in german
+
+
+def test_public_pages_carry_no_csrf_token(client, partnership):
+    for url in [
+        reverse("home"),
+        reverse("partnership_detail", args=["demo"]),
+        reverse("organisation_list"),
+        reverse("network"),
+    ]:
+        response = client.get(url)
+        assert "csrfmiddlewaretoken" not in response.content.decode(), url
+        assert "csrftoken" not in response.cookies, url
+
+
+def test_version_row_is_created_on_first_change(partnership, django_capture_on_commit_callbacks):
+    ContentVersion.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership.save()
+    assert content_version() == 1
+
+
+def test_language_switch_sets_cookie_and_returns_safely(client):
+    response = client.get(reverse("language_switch", args=["it"]), {"next": "/organisations/"})
+    assert response.status_code == 302 and response["Location"] == "/organisations/"
+    assert response.cookies["django_language"].value == "it"
+    evil = client.get(reverse("language_switch", args=["it"]), {"next": "https://evil.example/"})
+    assert evil["Location"] == "/"
+    unknown = client.get(reverse("language_switch", args=["xx"]))
+    assert "django_language" not in unknown.cookies
