@@ -229,7 +229,7 @@ def organisation_detail(request, slug: str):
 def organisation_create(request, payload: OrganisationIn):
     """Create an organisation (cluster managers, coordinators, admins)."""
     require(request.user, "directory.add_organisation")
-    org = services.organisation_create(actor=request.user, data=_data(payload, partial=False))
+    org = services.organisation_add(actor=request.user, data=_data(payload, partial=False))
     return Status(201, _detail(org))
 
 

@@ -219,6 +219,32 @@ def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
 
 
 @transaction.atomic
+def organisation_add(*, actor, data: dict[str, Any]) -> Organisation:
+    """A user adds an organisation (page or API): refused when the directory already has one
+    of the same name in that country; whoever adds it, unless an admin, becomes its manager."""
+    country = _country(data.get("country"))
+    wanted = name_key(str(data.get("name") or ""))
+    for name in Organisation.objects.filter(country=country).values_list("name", flat=True):
+        if wanted and name_key(name) == wanted:
+            raise DomainError(
+                _("“%(name)s” is already in the directory for %(country)s.")
+                % {"name": name, "country": country.name},
+                field="name",
+            )
+    organisation = organisation_create(actor=actor, data=data)
+    if getattr(actor, "is_authenticated", False) and not actor.is_superuser:
+        organisation_manager_add(actor=actor, organisation=organisation, user=actor)
+    return organisation
+
+
+@transaction.atomic
+def organisation_manager_add(*, actor, organisation: Organisation, user) -> None:
+    """Make a user a manager of the organisation (cluster manager role)."""
+    organisation.managers.add(user)
+    audit(actor, "organisation.manager_added", organisation, changes={"user": user.get_username()})
+
+
+@transaction.atomic
 def organisation_update(*, actor, organisation: Organisation, data: dict[str, Any]) -> Organisation:
     """Change the given fields of an organisation; the slug stays (links keep working)."""
     fields = _clean(data, organisation)

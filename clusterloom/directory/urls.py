@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("", views.organisation_list, name="organisation_list"),
+    path("new/", views.organisation_create, name="organisation_create"),
     path("people/<int:pk>/export/", views.person_export, name="person_export"),
     path("people/<int:pk>/erase/", views.person_erase, name="person_erase"),
     path("<slug:slug>/", views.organisation_detail, name="organisation_detail"),

@@ -39,7 +39,12 @@ def organisation_list(request):
     page = selectors.organisations_page(filters, request.GET.get("page"), user=request.user)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "may_add": request.user.has_perm("directory.add_organisation"),
+    }
     if request.headers.get("HX-Request"):
         return render(request, "directory/_results.html", context)
     return render(request, "directory/organisation_list.html", context)
@@ -71,6 +76,25 @@ def organisation_detail(request, slug):
         and request.user.has_perm("directory.import_members", organisation),
     }
     return render(request, "directory/organisation_detail.html", context)
+
+
+def organisation_create(request):
+    """Add an organisation to the directory; whoever adds it (unless admin) may then edit it."""
+    denied = _require(request, "directory.add_organisation")
+    if denied:
+        return denied
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_add(
+                actor=request.user, data=dict(form.cleaned_data)
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The organisation has been added to the directory."))
+            return redirect("organisation_detail", slug=organisation.slug)
+    return render(request, "directory/organisation_create.html", {"form": form})
 
 
 def organisation_edit(request, slug):
