@@ -85,3 +85,13 @@ def public_page(view):
         return response
 
     return wrapper
+
+
+def versioned(key: str, build, timeout: int = 600):
+    """A value computed once per content version (lists for filters, fragments of pages)."""
+    full_key = f"v:{content_version()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = build()
+        cache.set(full_key, value, timeout)
+    return value

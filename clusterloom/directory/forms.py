@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from clusterloom.core.page_cache import versioned
 from clusterloom.geo.models import Country
 from clusterloom.taxonomy.models import Term, Vocabulary
 
@@ -45,21 +46,28 @@ class SearchForm(BootstrapForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         any_choice = [("", _("Any"))]
-        self.fields["country"].choices = any_choice + [
-            (code, name)
-            for code, name in Country.objects.filter(
-                Exists(Organisation.objects.filter(country=OuterRef("pk")))
-            )
+        lists = versioned("directory.search_choices", search_choices)
+        for name, choices in lists.items():
+            self.fields[name].choices = any_choice + choices
+
+
+def search_choices() -> dict[str, list[tuple[str, str]]]:
+    """The filter lists: countries that have organisations, and the reference terms."""
+    lists = {
+        "country": list(
+            Country.objects.filter(Exists(Organisation.objects.filter(country=OuterRef("pk"))))
             .order_by("name")
             .values_list("code", "name")
-        ]
-        terms = terms_for_filters()
-        for field, vocabulary in (
-            ("sector", Vocabulary.SECTORAL),
-            ("emerging", Vocabulary.EMERGING),
-            ("ket", Vocabulary.KET),
-        ):
-            self.fields[field].choices = any_choice + [(t.slug, t.name) for t in terms[vocabulary]]
+        )
+    }
+    terms = terms_for_filters()
+    for field, vocabulary in (
+        ("sector", Vocabulary.SECTORAL),
+        ("emerging", Vocabulary.EMERGING),
+        ("ket", Vocabulary.KET),
+    ):
+        lists[field] = [(t.slug, t.name) for t in terms[vocabulary]]
+    return lists
 
 
 class OrganisationForm(BootstrapForm):

@@ -36,7 +36,7 @@ def organisation_list(request):
     """The directory: search and filters; htmx requests get only the results."""
     form = SearchForm(request.GET or None)
     filters = selectors.DirectoryFilters.from_mapping(request.GET)
-    page = selectors.organisations_page(filters, request.GET.get("page"), user=request.user)
+    page = selectors.directory_rows_page(filters, request.GET.get("page"), user=request.user)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
