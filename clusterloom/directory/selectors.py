@@ -5,7 +5,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from clusterloom.taxonomy.models import Term, Vocabulary
 
@@ -61,18 +63,46 @@ def _term_filter(vocabulary: str, value: str) -> Q:
     )
 
 
+FTS_TABLE = "directory_organisation_fts"
+
+
+def _fts_available() -> bool:
+    """Whether this database has the SQLite trigram index of migration 0003."""
+    if connection.vendor != "sqlite":
+        return False
+    if not hasattr(connection, "_clusterloom_fts"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+            connection._clusterloom_fts = cursor.fetchone() is not None
+    return connection._clusterloom_fts
+
+
+def _text_filter(word: str) -> Q:
+    """Organisations with the word in their name, short name, description or city.
+
+    A substring match, case-insensitive; on SQLite words of 3 or more characters go through
+    the trigram index (the same matches, without reading every row).
+    """
+    if len(word) >= 3 and _fts_available():
+        phrase = '"' + word.replace('"', '""') + '"'
+        # The table name is a constant and the word travels as a bound parameter.
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        return Q(pk__in=RawSQL(sql, [phrase]))  # noqa: S611
+    return (
+        Q(name__icontains=word)
+        | Q(short_name__icontains=word)
+        | Q(description__icontains=word)
+        | Q(city_name__icontains=word)  # services keep it equal to the linked city's name
+    )
+
+
 def organisations_search(filters: DirectoryFilters, *, user=None) -> QuerySet[Organisation]:
     """Organisations matching the filters, with country, region and city loaded and terms
     prefetched (one query each, however many rows)."""
     qs = organisations_visible_to(user)
     if filters.q:
         for word in filters.q.split()[:8]:
-            qs = qs.filter(
-                Q(name__icontains=word)
-                | Q(short_name__icontains=word)
-                | Q(description__icontains=word)
-                | Q(city_name__icontains=word)  # services keep it equal to the linked city's name
-            )
+            qs = qs.filter(_text_filter(word))
     if filters.country:
         qs = qs.filter(country_id=filters.country.upper()[:2])
     if filters.region:
@@ -137,13 +167,15 @@ _ROW_FIELDS = (
 def directory_rows_page(filters: DirectoryFilters, page: Any, *, user=None, terms_per_row=4):
     """A page of results for the directory page, as DirectoryRow values.
 
-    Reads plain values in three queries (count, rows, terms) instead of building model
-    instances and prefetching: on a 10,000-organisation directory this halves the page's cost.
+    Reads plain values in four small queries (count, the page's ids, its rows, their terms)
+    instead of building model instances and prefetching: on a 10,000-organisation directory
+    this halves the page's cost.
     """
-    qs = organisations_search(filters, user=user).prefetch_related(None)
+    # Count and page over bare ids (no joins for the thousands of matches), then read the
+    # 25 rows of the page with their country, region and city.
+    ids = organisations_search(filters, user=user).select_related(None).prefetch_related(None)
     paginator = Paginator(
-        qs.select_related(None).order_by("name", "pk").values_list(*_ROW_FIELDS),
-        settings.DIRECTORY_PAGE_SIZE,
+        ids.order_by("name", "pk").values_list("pk", flat=True), settings.DIRECTORY_PAGE_SIZE
     )
     try:
         result = paginator.page(page or 1)
@@ -151,7 +183,10 @@ def directory_rows_page(filters: DirectoryFilters, page: Any, *, user=None, term
         result = paginator.page(1)
     except EmptyPage:
         result = paginator.page(paginator.num_pages)
-    rows = list(result.object_list)
+    page_ids = list(result.object_list)
+    values = Organisation.objects.filter(pk__in=page_ids).values_list(*_ROW_FIELDS)
+    by_id = {row[0]: row for row in values}
+    rows = [by_id[pk] for pk in page_ids]
     terms: dict[int, list[str]] = {}
     links = (
         Organisation.terms.through.objects.filter(organisation_id__in=[r[0] for r in rows])

@@ -89,3 +89,60 @@ def test_pagination_and_constant_queries(db, settings):
     assert len(queries) <= 3  # count, page, terms — not one per row
     assert organisations_page(DirectoryFilters(), "junk").number == 1
     assert organisations_page(DirectoryFilters(), 99).number == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("word", ['tex"tile', "NEAR(a b)", "tex*", "-tile", "a'b", "ÉCOLE"])
+def test_search_words_with_query_syntax_are_plain_text(word):
+    from clusterloom.directory.models import Organisation
+    from clusterloom.directory.selectors import DirectoryFilters, organisations_search
+
+    Organisation.objects.create(name=f"Org {word}", slug="odd", country_id="IT")
+    found = organisations_search(DirectoryFilters(q=word))
+    assert [o.slug for o in found] == ["odd"]
+
+
+@pytest.mark.django_db
+def test_text_index_follows_renames_and_deletions():
+    from clusterloom.directory.models import Organisation
+    from clusterloom.directory.selectors import DirectoryFilters, organisations_search
+
+    org = Organisation.objects.create(name="Lanificio Prato", slug="lp", country_id="IT")
+    assert organisations_search(DirectoryFilters(q="lanificio")).count() == 1
+    org.name = "Tessitura Prato"
+    org.save()
+    assert organisations_search(DirectoryFilters(q="lanificio")).count() == 0
+    assert organisations_search(DirectoryFilters(q="tessitura")).count() == 1
+    org.delete()
+    assert organisations_search(DirectoryFilters(q="tessitura")).count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("word", ["tex", "Textil", "ile", "prato", "technology", "xyz"])
+def test_indexed_search_finds_exactly_what_a_substring_match_finds(word):
+    from django.db.models import Q
+
+    from clusterloom.directory.models import Organisation
+    from clusterloom.directory.selectors import DirectoryFilters, organisations_search
+
+    for i, (name, description, city) in enumerate(
+        [
+            ("Textil Liberec", "Nonwovens", "Liberec"),
+            ("Tecnotessile", "Textile technology", "Prato"),
+            ("Lanificio", "Wool", "PRATO"),
+            ("Automotive Cluster", "Mobility", "Madrid"),
+        ]
+    ):
+        Organisation.objects.create(
+            name=name, slug=f"o{i}", country_id="IT", description=description, city_name=city
+        )
+    expected = set(
+        Organisation.objects.filter(
+            Q(name__icontains=word)
+            | Q(short_name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(city_name__icontains=word)
+        ).values_list("pk", flat=True)
+    )
+    found = set(organisations_search(DirectoryFilters(q=word)).values_list("pk", flat=True))
+    assert found == expected
