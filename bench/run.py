@@ -386,7 +386,9 @@ def main() -> None:
     parser.add_argument("--single-requests", type=int, default=100, help="1-client pass size")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up requests per 8 clients")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)"
+    )
     parser.add_argument("--seed", type=int, default=20240501)
     parser.add_argument(
         "--wait-idle",
