@@ -10,7 +10,20 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from clusterloom.core import personal_data
+
+        from . import fts
+
+        def text_index(sender, using, **kwargs):
+            from django.db import connections
+
+            fts.ensure_text_index(connections[using])
+
+        post_migrate.connect(
+            text_index, sender=self, weak=False, dispatch_uid="directory_text_index"
+        )
 
         from .services import person_erase, person_export
 

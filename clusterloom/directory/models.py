@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
 
 from clusterloom.core.models import TimeStampedModel
@@ -90,6 +92,25 @@ class Organisation(TimeStampedModel):
         blank=True,
         related_name="managed_organisations",
         verbose_name=_("managers"),
+    )
+
+    #: Upper-cased name, short name, description and city, one per line, kept by the database:
+    #: the text search reads this one column (trigram-indexed on PostgreSQL).
+    search_text = models.GeneratedField(
+        expression=Upper(
+            Concat(
+                "name",
+                Value("\n"),
+                "short_name",
+                Value("\n"),
+                "description",
+                Value("\n"),
+                "city_name",
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
     )
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 
 from clusterloom.taxonomy.models import Term, Vocabulary
 
+from . import fts
 from .models import ClusterMembership, Organisation, OrganisationKind, Person
 
 
@@ -63,7 +64,7 @@ def _term_filter(vocabulary: str, value: str) -> Q:
     )
 
 
-FTS_TABLE = "directory_organisation_fts"
+FTS_TABLE = fts.FTS
 
 
 def _fts_available() -> bool:
@@ -80,14 +81,18 @@ def _fts_available() -> bool:
 def _text_filter(word: str) -> Q:
     """Organisations with the word in their name, short name, description or city.
 
-    A substring match, case-insensitive; on SQLite words of 3 or more characters go through
-    the trigram index (the same matches, without reading every row).
+    A substring match, case-insensitive. On SQLite words of 3 or more characters go through
+    the FTS5 trigram index, on PostgreSQL through the trigram-indexed search_text column: the
+    same matches as a LIKE on each column, without reading every row.
     """
     if len(word) >= 3 and _fts_available():
         phrase = '"' + word.replace('"', '""') + '"'
         # The table name is a constant and the word travels as a bound parameter.
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
         return Q(pk__in=RawSQL(sql, [phrase]))  # noqa: S611
+    if connection.vendor == "postgresql":
+        # One stored, trigram-indexed column (migration 0004); PostgreSQL's UPPER keeps "ß".
+        return Q(search_text__contains=word.replace("ß", "\0").upper().replace("\0", "ß"))
     return (
         Q(name__icontains=word)
         | Q(short_name__icontains=word)

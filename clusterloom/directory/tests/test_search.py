@@ -146,3 +146,23 @@ def test_indexed_search_finds_exactly_what_a_substring_match_finds(word):
     )
     found = set(organisations_search(DirectoryFilters(q=word)).values_list("pk", flat=True))
     assert found == expected
+
+
+@pytest.mark.django_db
+def test_text_index_is_restored_when_a_table_rebuild_dropped_its_triggers():
+    from django.db import connection
+
+    from clusterloom.directory import fts
+    from clusterloom.directory.models import Organisation
+    from clusterloom.directory.selectors import DirectoryFilters, organisations_search
+
+    if not fts.supported(connection):
+        pytest.skip("this database has no FTS5 trigram index; the search uses LIKE")
+    with connection.cursor() as cursor:  # what SQLite does when a migration remakes the table
+        for name in fts.TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    Organisation.objects.create(name="Lanificio Prato", slug="lp", country_id="IT")
+    assert fts.ensure_text_index(connection)  # what post_migrate runs after every migrate
+    assert organisations_search(DirectoryFilters(q="lanificio")).count() == 1
+    Organisation.objects.filter(slug="lp").update(name="Tessitura Prato")
+    assert organisations_search(DirectoryFilters(q="tessitura")).count() == 1

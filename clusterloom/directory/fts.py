@@ -1,0 +1,77 @@
+# ruff: noqa: S608  (DDL assembled from the constants below; no user input reaches it)
+"""The SQLite FTS5 trigram index of the directory's text search.
+
+It answers `MATCH "word"` with the same organisations as a case-insensitive substring search
+over name, short name, description and city, without reading every row. Triggers keep it in
+step with every write, bulk ones included. SQLite drops a table's triggers whenever a
+migration rebuilds the table, so `ensure_text_index` runs after every `migrate` (post_migrate)
+and puts back whatever is missing. PostgreSQL uses a trigram index instead (migration 0004);
+SQLite builds without FTS5 or older than 3.34 (no trigram tokenizer) use plain LIKE.
+"""
+
+import sqlite3
+
+TABLE = "directory_organisation"
+FTS = "directory_organisation_fts"
+COLUMNS = "name, short_name, description, city_name"
+_NEW = "new.name, new.short_name, new.description, new.city_name"
+_OLD = "old.name, old.short_name, old.description, old.city_name"
+
+TRIGGERS = {
+    f"{FTS}_ai": f"AFTER INSERT ON {TABLE} BEGIN "
+    f"INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES (new.id, {_NEW}); END",
+    f"{FTS}_ad": f"AFTER DELETE ON {TABLE} BEGIN "
+    f"INSERT INTO {FTS}({FTS}, rowid, {COLUMNS}) VALUES ('delete', old.id, {_OLD}); END",
+    f"{FTS}_au": f"AFTER UPDATE ON {TABLE} BEGIN "
+    f"INSERT INTO {FTS}({FTS}, rowid, {COLUMNS}) VALUES ('delete', old.id, {_OLD}); "
+    f"INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES (new.id, {_NEW}); END",
+}
+
+
+def supported(connection) -> bool:
+    """SQLite with FTS5 and the trigram tokenizer."""
+    if connection.vendor != "sqlite" or sqlite3.sqlite_version_info < (3, 34):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA compile_options")
+        return any("FTS5" in row[0] for row in cursor.fetchall())
+
+
+def ensure_text_index(connection) -> bool:
+    """Create the index and its triggers where missing; rebuild it if anything was missing.
+
+    Returns whether the index is in place.
+    """
+    if not supported(connection):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [TABLE])
+        if cursor.fetchone() is None:
+            return False  # before the directory's first migration
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+            [f"{FTS}%"],
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        missing = FTS not in present or any(name not in present for name in TRIGGERS)
+        if FTS not in present:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE {FTS} USING fts5({COLUMNS}, content='{TABLE}', "
+                "content_rowid='id', tokenize='trigram')"
+            )
+        for name, body in TRIGGERS.items():
+            if name not in present:
+                cursor.execute(f"CREATE TRIGGER {name} {body}")
+        if missing:
+            cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+    return True
+
+
+def drop_text_index(connection) -> None:
+    """Remove the index and its triggers."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for name in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        cursor.execute(f"DROP TABLE IF EXISTS {FTS}")
