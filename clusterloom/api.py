@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from clusterloom.core.errors import DomainError
 from clusterloom.directory.api import router as directory_router
+from clusterloom.matching.api import router as matching_router
 from clusterloom.partnerships.api import router as partnerships_router
 
 api = NinjaAPI(
@@ -45,3 +46,5 @@ def validation_error(request: HttpRequest, exc: ValidationError):
 
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/organisations", directory_router)
+# Partner matching: /api/match/... and /api/organisations/{id}/suggestions.
+api.add_router("", matching_router)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "clusterloom.taxonomy",
     "clusterloom.directory",
     "clusterloom.partnerships",
+    "clusterloom.matching",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from clusterloom.core.views import healthz, language_switch
 urlpatterns = [
     path("", include("clusterloom.partnerships.urls")),
     path("organisations/", include("clusterloom.directory.urls")),
+    path("partners/", include("clusterloom.matching.urls")),
     path("regions/", include("clusterloom.geo.urls")),
     path("accounts/", include("clusterloom.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

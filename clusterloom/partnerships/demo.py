@@ -132,6 +132,9 @@ def setup_all(*, cities: bool = True) -> SetupReport:
     report.lines.append("seed partnerships: " + ", ".join(seed_partnerships_import()))
     if CORDIS_ORGANISATIONS.exists():
         result = cordis_organisations_import(actor=None, path_or_data=CORDIS_ORGANISATIONS)
-        report.lines.append(f"CORDIS organisations: {result}")
+        report.lines.append(
+            f"CORDIS organisations: {result.organisations} from {result.rows} rows "
+            f"({result.created} new, {result.updated} updated)"
+        )
     demo_logins(report)
     return report

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchingConfig(AppConfig):
+    """Partner recommendation: text index, complementarity, explanations, partner requests."""
+
+    name = "clusterloom.matching"
+    label = "matching"
+    verbose_name = _("Partner matching")

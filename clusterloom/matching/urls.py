@@ -1,0 +1,3 @@
+"""Partner-matching pages."""
+
+urlpatterns: list = []
