@@ -143,6 +143,8 @@ class PartnershipPatch(Schema):
     website: str | None = None
     source: str | None = None
     is_published: bool | None = None
+    actions: list[str] | None = None
+    results_expected: list[str] | None = None
 
 
 class TargetIn(Schema):

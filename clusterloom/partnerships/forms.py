@@ -46,9 +46,38 @@ class PartnershipForm(forms.ModelForm):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
 
+    actions = forms.CharField(
+        label=_("Actions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One action per line, in the order the profile lists them."),
+    )
+    results_expected = forms.CharField(
+        label=_("Results expected"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One result per line."),
+    )
+
+    @classmethod
+    def for_partnership(cls, partnership, data=None):
+        """The form filled with the profile, its actions and its expected results."""
+        initial = {
+            "actions": "\n".join(partnership.actions.values_list("text", flat=True)),
+            "results_expected": "\n".join(
+                partnership.expected_results.values_list("text", flat=True)
+            ),
+        }
+        return cls(data, instance=partnership, initial=initial)
+
     def update_data(self) -> dict:
         """The cleaned values as the data dict `partnership_update` takes."""
-        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+        data = {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+        for key in ("actions", "results_expected"):
+            data[key] = [
+                line.strip() for line in self.cleaned_data[key].splitlines() if line.strip()
+            ]
+        return data
 
 
 class TargetForm(forms.Form):

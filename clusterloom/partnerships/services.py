@@ -19,6 +19,8 @@ from clusterloom.taxonomy.models import Term
 
 from . import consortium
 from .models import (
+    Action,
+    ExpectedResult,
     PartnerRole,
     Partnership,
     PartnershipMember,
@@ -176,16 +178,55 @@ def partnership_create(*, actor, data: dict[str, Any]) -> Partnership:
     return partnership
 
 
+#: The profile's ordered lists, edited as a whole: data key -> model.
+PROFILE_LISTS = {"actions": Action, "results_expected": ExpectedResult}
+MAX_LIST_ITEMS = 50
+MAX_LIST_ITEM_LENGTH = 2000
+
+
+def _clean_lines(key: str, value: Any) -> list[str]:
+    """A list of non-empty texts (one action or result each), checked."""
+    if not isinstance(value, list | tuple):
+        raise DomainError(_("Give a list of texts."), field=key)
+    if len(value) > MAX_LIST_ITEMS:
+        raise DomainError(_("At most %(count)s items.") % {"count": MAX_LIST_ITEMS}, field=key)
+    lines = []
+    for number, item in enumerate(value, start=1):
+        text = " ".join(str(item or "").split())
+        if not text:
+            raise DomainError(_("Item %(number)s is empty.") % {"number": number}, field=key)
+        if len(text) > MAX_LIST_ITEM_LENGTH:
+            raise DomainError(
+                _("Item %(number)s is too long (%(max)s characters at most).")
+                % {"number": number, "max": MAX_LIST_ITEM_LENGTH},
+                field=key,
+            )
+        lines.append(text)
+    return lines
+
+
 @transaction.atomic
 def partnership_update(*, actor, partnership: Partnership, data: dict[str, Any]) -> Partnership:
-    """Change the given profile fields; the audit entry lists each changed field."""
-    fields = _clean(data, partnership)
+    """Change the given profile fields, actions and expected results; the audit entry lists
+    each changed field."""
+    lists = {key: _clean_lines(key, data[key]) for key in PROFILE_LISTS if key in data}
+    fields = _clean({k: v for k, v in data.items() if k not in PROFILE_LISTS}, partnership)
     changes = {}
     for name, value in fields.items():
         old = getattr(partnership, name)
         if old != value:
             changes[name] = [_json(old), _json(value)]
             setattr(partnership, name, value)
+    for key, lines in lists.items():
+        model = PROFILE_LISTS[key]
+        old = list(
+            model.objects.filter(partnership=partnership)
+            .order_by("order", "id")
+            .values_list("text", flat=True)
+        )
+        if old != lines:
+            lines_set(partnership=partnership, model=model, texts=lines)
+            changes[key] = [old, lines]
     if changes:
         partnership.save()
         audit(actor, "partnership.updated", partnership, changes=changes)

@@ -152,7 +152,7 @@ def partnership_edit(request, slug):
     _require(request, "partnerships.change_partnership", partnership)
     # The form works on its own copy so the service sees the unchanged partnership.
     draft = Partnership.objects.get(pk=partnership.pk)
-    form = PartnershipForm(request.POST or None, instance=draft)
+    form = PartnershipForm.for_partnership(draft, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             partnership_update(actor=request.user, partnership=partnership, data=form.update_data())
