@@ -110,6 +110,35 @@ RULES: dict[str, Rule] = {
     "directory.erase_person": _may_see_person_contact,
     "geo.change_region": lambda user, obj=None: bool(coordinated_partnership_ids(user)),
     "taxonomy.change_term": lambda user, obj=None: False,
+    # Partner matching: members, cluster managers and coordinators post and answer requests;
+    # only the poster (or an admin) changes or closes one; nobody answers their own.
+    "matching.add_partnerrequest": lambda user, obj=None: bool(
+        getattr(user, "person", None) is not None
+        or managed_organisation_ids(user)
+        or coordinated_partnership_ids(user)
+    ),
+    "matching.change_partnerrequest": lambda user, obj=None: (
+        obj is not None and obj.posted_by_id == user.pk
+    ),
+    "matching.follow_partnerrequest": lambda user, obj=None: bool(
+        (
+            getattr(user, "person", None) is not None
+            or managed_organisation_ids(user)
+            or coordinated_partnership_ids(user)
+        )
+        and (obj is None or obj.posted_by_id != user.pk)
+    ),
+    "matching.express_interest": lambda user, obj=None: bool(
+        (
+            getattr(user, "person", None) is not None
+            or managed_organisation_ids(user)
+            or coordinated_partnership_ids(user)
+        )
+        and (obj is None or obj.posted_by_id != user.pk)
+    ),
+    "matching.change_sectoraffinity": lambda user, obj=None: bool(
+        coordinated_partnership_ids(user)
+    ),
 }
 
 

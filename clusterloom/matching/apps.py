@@ -8,3 +8,8 @@ class MatchingConfig(AppConfig):
     name = "clusterloom.matching"
     label = "matching"
     verbose_name = _("Partner matching")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

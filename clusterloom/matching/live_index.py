@@ -1,0 +1,104 @@
+"""The process's in-memory PartnerIndex, kept in step with the MatchProfile table.
+
+Each process builds its index once and then, before every use, reads one row
+(MatchIndexState) and applies only the profiles changed since the version it has seen
+(upserts and tombstones). A new generation (full rebuild) or new sector affinities make it
+rebuild from scratch.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from .index import PartnerIndex
+from .models import MatchIndexState, MatchProfile, SectorAffinity
+from .profiles import profile_from_row
+
+
+@dataclass
+class _Held:
+    index: PartnerIndex
+    generation: str
+    version: int
+    affinity_version: int
+
+
+_lock = threading.Lock()
+_held: _Held | None = None
+
+
+def affinity_map() -> dict[tuple[str, str], float]:
+    """The affinities the index uses (adjusted values win), in both orders."""
+    mapping: dict[tuple[str, str], float] = {}
+    for row in SectorAffinity.objects.all():
+        value = row.value
+        if value > 0:
+            mapping[(row.term_a, row.term_b)] = value
+            mapping[(row.term_b, row.term_a)] = value
+    return mapping
+
+
+def _embedder():
+    """The sentence embedder when the semantic extra is installed and enabled, else None."""
+    from django.conf import settings
+
+    if not getattr(settings, "MATCHING_SEMANTIC", False):
+        return None
+    from . import embeddings
+
+    if not embeddings.available():
+        return None
+    return embeddings.SentenceTransformerEmbedder()
+
+
+def _state() -> tuple[str, int, int]:
+    row = MatchIndexState.objects.filter(pk=1).values_list(
+        "generation", "version", "affinity_version"
+    )
+    found = row.first()
+    return found if found is not None else ("", 0, 0)
+
+
+def _build(generation: str, version: int, affinity_version: int) -> _Held:
+    rows = MatchProfile.objects.filter(removed=False, version__lte=version)
+    index = PartnerIndex(
+        [profile_from_row(row) for row in rows.iterator(chunk_size=2000)],
+        affinity=affinity_map(),
+        embedder=_embedder(),
+    )
+    return _Held(index, generation, version, affinity_version)
+
+
+def current_index() -> PartnerIndex:
+    """This process's index, brought up to date with the database."""
+    global _held
+    generation, version, affinity_version = _state()
+    with _lock:
+        held = _held
+        if (
+            held is None
+            or held.generation != generation
+            or held.affinity_version != affinity_version
+            or held.version > version
+        ):
+            _held = held = _build(generation, version, affinity_version)
+        elif held.version < version:
+            changed = MatchProfile.objects.filter(
+                version__gt=held.version, version__lte=version
+            ).order_by("version")
+            for row in changed.iterator(chunk_size=2000):
+                if row.removed:
+                    try:
+                        held.index.remove(str(row.organisation_id))
+                    except KeyError:  # never indexed in this process
+                        pass
+                else:
+                    held.index.upsert(profile_from_row(row))
+            held.version = version
+        return held.index
+
+
+def forget() -> None:
+    """Drop this process's index (the next use rebuilds it)."""
+    global _held
+    with _lock:
+        _held = None

@@ -1,0 +1,155 @@
+"""Index profiles built from directory organisations (and back from stored MatchProfile rows)."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from clusterloom.directory.models import Organisation
+from clusterloom.partnerships.models import PartnershipMember
+
+from .index import Profile
+from .models import CordisProjectTitle, MatchProfile
+
+
+def term_key(term) -> str:
+    """A taxonomy term as the index names it: "vocabulary:slug"."""
+    return f"{term.vocabulary}:{term.slug}"
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    """The derived fields of one organisation's MatchProfile."""
+
+    text: str
+    terms: tuple[str, ...]
+    country: str
+    kind: str
+    offers: str
+    requests: str
+    activity: float
+    partners: tuple[str, ...] = ()
+
+
+def organisations_for_profiles() -> QuerySet[Organisation]:
+    """Organisations with what a profile reads, in few queries."""
+    return (
+        Organisation.objects.select_related("city", "region")
+        .prefetch_related("terms")
+        .annotate(partnership_count=Count("partnership_memberships", distinct=True))
+    )
+
+
+def project_titles(acronyms: Iterable[str] | None = None) -> dict[str, str]:
+    """Known CORDIS project titles by acronym (all of them, or those asked for)."""
+    rows = CordisProjectTitle.objects.all()
+    if acronyms is not None:
+        rows = rows.filter(acronym__in=list(acronyms))
+    return dict(rows.values_list("acronym", "title"))
+
+
+def partners_of(organisation: Organisation) -> tuple[str, ...]:
+    """Ids of the organisations it worked with: partnership co-members, CORDIS co-participants."""
+    partnership_ids = PartnershipMember.objects.filter(organisation=organisation).values(
+        "partnership_id"
+    )
+    ids = set(
+        PartnershipMember.objects.filter(partnership_id__in=partnership_ids).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    for acronym in organisation.cordis_projects or []:
+        # The JSON list read as text holds the acronym in quotes (SQLite and PostgreSQL alike).
+        ids.update(
+            pk
+            for pk, projects in Organisation.objects.filter(
+                cordis_projects__icontains=f'"{acronym}"'
+            ).values_list("pk", "cordis_projects")
+            if acronym in (projects or [])
+        )
+    ids.discard(organisation.pk)
+    return tuple(str(pk) for pk in sorted(ids))
+
+
+def partners_all() -> dict[int, set[int]]:
+    """Every organisation's partners at once (for a full rebuild)."""
+    groups: dict[str, set[int]] = defaultdict(set)
+    for partnership_id, org_id in PartnershipMember.objects.values_list(
+        "partnership_id", "organisation_id"
+    ):
+        groups[f"p{partnership_id}"].add(org_id)
+    for org_id, projects in Organisation.objects.exclude(cordis_projects=[]).values_list(
+        "pk", "cordis_projects"
+    ):
+        for acronym in projects or []:
+            groups[f"c{acronym}"].add(org_id)
+    partners: dict[int, set[int]] = defaultdict(set)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for org_id in members:
+            partners[org_id].update(members)
+    for org_id, ids in partners.items():
+        ids.discard(org_id)
+    return partners
+
+
+def profile_data(
+    organisation: Organisation, titles: dict[str, str], partners: Iterable | None = None
+) -> ProfileData:
+    """An organisation's profile: its texts, place, CORDIS project titles, terms, activity.
+
+    `organisation` should come from `organisations_for_profiles()` (terms prefetched,
+    partnership_count annotated); `titles` maps CORDIS acronyms to titles; `partners` (ids)
+    are looked up when not given.
+    """
+    place = []
+    if organisation.city_id:
+        place.append(organisation.city.name)
+    elif organisation.city_name:
+        place.append(organisation.city_name)
+    if organisation.region_id:
+        place.append(organisation.region.name)
+    projects = list(organisation.cordis_projects or [])
+    parts = [
+        organisation.name,
+        organisation.short_name,
+        organisation.description,
+        organisation.offers,
+        organisation.requests,
+        ", ".join(place),
+        *(titles[a] for a in projects if a in titles),
+    ]
+    text = "\n".join(p.strip() for p in parts if p and p.strip())
+    terms = tuple(sorted({term_key(t) for t in organisation.terms.all()}))
+    partnerships = getattr(organisation, "partnership_count", None)
+    if partnerships is None:
+        partnerships = organisation.partnership_memberships.count()
+    return ProfileData(
+        text=text,
+        terms=terms,
+        country=organisation.country_id or "",
+        kind=organisation.kind,
+        offers=organisation.offers.strip(),
+        requests=organisation.requests.strip(),
+        activity=float(partnerships + len(projects)),
+        partners=partners_of(organisation)
+        if partners is None
+        else tuple(str(pk) for pk in sorted(partners)),
+    )
+
+
+def profile_from_row(row: MatchProfile) -> Profile:
+    """The index's Profile for a stored MatchProfile row."""
+    return Profile(
+        id=str(row.organisation_id),
+        text=row.text,
+        terms=tuple(row.terms),
+        country=row.country,
+        kind=row.kind,
+        offers=row.offers,
+        requests=row.requests,
+        activity=row.activity,
+        partners=tuple(row.partners),
+    )
