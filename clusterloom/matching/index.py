@@ -17,7 +17,8 @@ How a search is scored (one method, documented once):
   ``prior``    log(1 + activity);
   ``semantic`` cosine of sentence embeddings (only with an `Embedder`).
 * Each raw score is min-max normalised over the candidates that pass the filters, for this
-  query (so each lies in [0, 1] and no signal wins by its scale).
+  query, with the min taken as 0 for signals that are never negative (so each lies in [0, 1],
+  no signal wins by its scale, and a weak but real match keeps a share).
 * The fused score is the weighted sum of the normalised scores, with `Weights`; each term of
   that sum is reported in `Explanation.components`.
 * Ordering: fused score descending, then id ascending (scores are rounded to 1e-9 first so the
@@ -116,6 +117,30 @@ class Weights:
             value = getattr(self, f.name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 raise ValueError(f"weight {f.name!r} must be a finite number >= 0, not {value!r}")
+
+
+@dataclass
+class Signals:
+    """Raw scores of one query: one array per signal over `ids` (the index's sorted ids)."""
+
+    ids: list[str]
+    eligible: np.ndarray  # bool: candidate passes the query's filters
+    raw: dict[str, np.ndarray]
+
+
+def fuse(
+    raw: Mapping[str, np.ndarray], eligible: np.ndarray, weights: Weights
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Fused score (weighted sum of signals min-max normalised over the eligible candidates)
+    and each signal's weighted part of it."""
+    parts: dict[str, np.ndarray] = {}
+    fused = np.zeros(len(eligible))
+    for name in SIGNALS:
+        weight = getattr(weights, name)
+        if name in raw and weight:
+            parts[name] = weight * _minmax(raw[name], eligible)
+            fused += parts[name]
+    return np.round(fused, 9), parts
 
 
 class EmptyQuery(ValueError):
@@ -361,24 +386,21 @@ class PartnerIndex:
             return np.zeros(len(b.ids))
         return np.asarray(b.bm25[:, cols].sum(axis=1)).ravel()
 
-    def search(self, query: Query, k: int = 20, *, include_unmatched: bool = False) -> list[Match]:
-        """The `k` best candidates for `query`, best first, each with its explanation."""
+    def signals(self, query: Query, *, every_signal: bool = False) -> Signals:
+        """Raw per-candidate scores of each signal for `query` (zero-weight ones skipped unless
+        `every_signal`), with the filter mask: what `search` fuses, exposed for tuning."""
         words = stems(query.text)
         if not words and not query.terms:
             raise EmptyQuery("the query has no words to match and no terms")
-        if k <= 0:
-            return []
         b = self._ready()
-        if not len(b.ids):
-            return []
         mask = self._mask(
             b, query.country, query.other_country_only, query.kinds, query.exclude_ids
         )
         raw: dict[str, np.ndarray] = {}
-        w = self.weights
+        w = Weights(**dict.fromkeys(SIGNALS, 1.0)) if every_signal else self.weights
         raw["lexical"] = self._lexical(b, words)
         qterms = [b.term_vocab[t] for t in sorted(set(query.terms)) if t in b.term_vocab]
-        if qterms:
+        if w.terms and qterms:
             weights = np.zeros(len(b.term_vocab))
             weights[qterms] = b.term_idf[qterms]
             raw["terms"] = b.terms @ weights
@@ -394,20 +416,20 @@ class PartnerIndex:
             raw["network"] = b.adjacency @ base
         if w.prior:
             raw["prior"] = b.prior
-        return self._rank(b, raw, mask, k, include_unmatched, self._explain_search(b, query))
+        return Signals(ids=list(b.ids), eligible=mask, raw=raw)
 
-    def _rank(self, b, raw, mask, k, include_unmatched, explain) -> list[Match]:
-        parts = {}
-        fused = np.zeros(len(b.ids))
-        for name in SIGNALS:
-            weight = getattr(self.weights, name)
-            if name in raw and weight:
-                parts[name] = weight * _minmax(raw[name], mask)
-                fused += parts[name]
-        return self._top(b, fused, mask, k, include_unmatched, parts, explain)
+    def search(self, query: Query, k: int = 20, *, include_unmatched: bool = False) -> list[Match]:
+        """The `k` best candidates for `query`, best first, each with its explanation."""
+        found = self.signals(query)
+        if k <= 0 or not found.ids:
+            return []
+        fused, parts = fuse(found.raw, found.eligible, self.weights)
+        b = self._ready()
+        explain = self._explain_search(b, query)
+        return self._top(b, fused, found.eligible, k, include_unmatched, parts, explain)
 
     def _top(self, b, fused, mask, k, include_unmatched, parts, explain) -> list[Match]:
-        fused = np.round(fused, 9)
+        fused = np.round(fused, 9)  # order independent of summation noise (see module doc)
         keep = mask if include_unmatched else mask & (fused > 0)
         candidates = np.flatnonzero(keep)
         if len(candidates) > k:
@@ -536,11 +558,13 @@ def _l2_rows(m: sp.spmatrix) -> sp.csr_matrix:
 
 
 def _minmax(values: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
-    """`values` scaled to [0, 1] by their min and max over `mask` (all when None); flat -> 0."""
+    """`values` scaled to [0, 1] over `mask` (all when None): (v - lo) / (hi - lo) with hi the
+    max and lo the min, or 0 when no value is negative, so a weak but real match keeps a share
+    and a single matching candidate scores 1; a signal that is 0 everywhere stays 0."""
     pool = values if mask is None else values[mask]
     if not len(pool):
         return np.zeros_like(values, dtype=np.float64)
-    lo, hi = float(pool.min()), float(pool.max())
+    lo, hi = min(0.0, float(pool.min())), float(pool.max())
     if hi - lo <= 1e-12:
         return np.zeros_like(values, dtype=np.float64)
     return np.clip((values - lo) / (hi - lo), 0.0, 1.0)
