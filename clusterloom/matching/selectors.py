@@ -18,6 +18,10 @@ from clusterloom.taxonomy.models import Term
 from .index import EmptyQuery, Match, Query
 from .live_index import current_index
 from .models import PartnerRequest, SectorAffinity
+from .text import stems
+
+#: A word as the index reads one (letters and digits).
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 #: The largest result list a caller may ask for.
 MAX_RESULTS = 100
@@ -153,15 +157,16 @@ class MatchResult:
 
 
 def highlight(text: str, words) -> SafeString:
-    """`text` escaped for HTML, each whole-word occurrence of `words` inside <mark>."""
-    words = sorted({w for w in words if w and w.strip()}, key=len, reverse=True)
+    """`text` escaped for HTML, with every word that shares a stem with `words` in <mark>."""
     if not text:
         return mark_safe("")  # noqa: S308 - empty
-    if not words:
+    wanted = set(stems(" ".join(words or [])))
+    if not wanted:
         return escape(text)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
     parts, last = [], 0
-    for found in pattern.finditer(text):
+    for found in _WORD.finditer(text):
+        if not set(stems(found.group(0))) & wanted:
+            continue
         parts.append(escape(text[last : found.start()]))
         parts.append(f"<mark>{escape(found.group(0))}</mark>")
         last = found.end()
