@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.permissions import managed_organisation_ids
@@ -22,6 +23,21 @@ from .text import stems
 
 #: A word as the index reads one (letters and digits).
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+#: What each signal of the fused score means, for people (see index.py for the method).
+SIGNAL_LABELS = {
+    "lexical": gettext_lazy("words of the description"),
+    "terms": gettext_lazy("shared industries"),
+    "complementarity": gettext_lazy("complementary sectors"),
+    "network": gettext_lazy("worked with organisations that fit"),
+    "prior": gettext_lazy("activity in partnerships and projects"),
+    "semantic": gettext_lazy("similar meaning"),
+    "their_offers_fit_your_requests": gettext_lazy("its offers fit the needs"),
+    "your_offers_fit_their_requests": gettext_lazy("its needs fit the offers"),
+}
+
+#: Signals that say nothing about the need itself: a result needs some other reason.
+_NOT_A_REASON = {"prior"}
 
 #: The largest result list a caller may ask for.
 MAX_RESULTS = 100
@@ -138,6 +154,13 @@ class MatchResult:
     components: dict[str, float]
 
     @property
+    def reasons(self) -> list[tuple[str, float]]:
+        """The signals that contributed, strongest first, as (label, contribution)."""
+        parts = [(k, v) for k, v in self.components.items() if v > 0]
+        parts.sort(key=lambda kv: -kv[1])
+        return [(str(SIGNAL_LABELS.get(k, k)), v) for k, v in parts]
+
+    @property
     def snippet_html(self) -> SafeString:
         """The snippet, escaped, with the matched words marked."""
         return highlight(self.snippet, self.matched_words)
@@ -174,8 +197,18 @@ def highlight(text: str, words) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
 
 
+def _with_a_reason(matches: list[Match]) -> list[Match]:
+    """Leave out matches whose only contribution is their activity (nothing fits the need)."""
+    return [
+        m
+        for m in matches
+        if any(v > 0 for k, v in m.explanation.components.items() if k not in _NOT_A_REASON)
+    ]
+
+
 def _results(matches: list[Match]) -> list[MatchResult]:
     """Attach organisations and term names to the index's matches (best first)."""
+    matches = _with_a_reason(matches)
     ids = [int(m.id) for m in matches]
     organisations = Organisation.objects.select_related("country", "city").in_bulk(ids)
     keys = set()

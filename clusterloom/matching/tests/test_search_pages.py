@@ -165,3 +165,13 @@ def test_suggestions_may_include_the_own_country(client, world):
 
 def test_suggestions_of_an_unknown_organisation_are_404(client, world):
     assert client.get("/partners/organisations/nobody/suggestions/").status_code == 404
+
+
+def test_activity_alone_is_no_reason_to_suggest(client, world):
+    world.tourism_pt.cordis_projects = ["WINE1", "WINE2", "WINE3"]
+    world.tourism_pt.save()
+    match_index_rebuild()
+    response = client.get("/partners/", {"text": NEED})
+    assert "turismo" not in _result_slugs(response)
+    assert "Score from:" in response.content.decode()
+    assert "words of the description" in response.content.decode()
