@@ -1,20 +1,43 @@
 """Keep match profiles in step with the directory: a change queues a refresh on commit."""
 
+import threading
+
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import PartnershipMember
 
+#: Organisations with a refresh waiting for commit, per thread: one save touches an
+#: organisation several times (row, terms, ...) and it is refreshed once.
+_pending = threading.local()
+
+
+def _pending_ids() -> set[int]:
+    if not hasattr(_pending, "ids"):
+        _pending.ids = set()
+    return _pending.ids
+
+
+def _refresh_once(organisation_id: int) -> None:
+    pending = _pending_ids()
+    if organisation_id not in pending:
+        return  # an earlier callback of this commit queued it
+    pending.discard(organisation_id)
+    from .tasks import match_profile_refresh
+
+    match_profile_refresh.delay(organisation_id)
+
 
 def profile_refresh_on_commit(organisation_id: int | None) -> None:
     """Queue `match_profile_refresh` for an organisation once the transaction commits."""
     if organisation_id is None:
         return
-    from .tasks import match_profile_refresh
-
-    # robust: a failing refresh is logged and never turns the user's saved change into an error.
-    transaction.on_commit(lambda: match_profile_refresh.delay(organisation_id), robust=True)
+    _pending_ids().add(organisation_id)
+    # Every change registers its callback (a rolled-back one leaves nothing behind); the
+    # first to run queues the refresh. robust: a failing refresh is logged, never turning the
+    # user's saved change into an error.
+    transaction.on_commit(lambda: _refresh_once(organisation_id), robust=True)
 
 
 def _organisation_saved(sender, instance, raw=False, **kwargs):

@@ -138,3 +138,40 @@ def _query(text, terms=()):
     from clusterloom.matching.index import Query
 
     return Query(text=text, terms=tuple(terms))
+
+
+def test_one_save_touching_an_organisation_twice_refreshes_it_once(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from clusterloom.matching import tasks
+
+    refreshed = []
+    monkeypatch.setattr(tasks.match_profile_refresh, "delay", refreshed.append)
+    plastics = term_get_or_create(vocabulary="sectoral", name="Plastics")
+    with django_capture_on_commit_callbacks(execute=True):
+        org = OrganisationFactory(description="Moulds")
+        org.terms.add(plastics)
+        org.save()
+    assert refreshed == [org.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        org.save()
+    assert refreshed == [org.pk, org.pk]
+
+
+def test_rebuild_command(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    projects = tmp_path / "project.json"
+    projects.write_text('[{"acronym": "FIN", "title": "Finishing of fabrics"}]')
+    out = StringIO()
+    call_command("rebuild_match_index", "--projects", str(projects), stdout=out)
+    assert "2 match profiles computed" in out.getvalue()
+    assert "1 CORDIS project titles read" in out.getvalue()
+    assert "sector affinities learned" in out.getvalue()
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("rebuild_match_index", "--projects", str(tmp_path / "missing.json"))
+    projects.write_text("{not json")
+    with pytest.raises(CommandError, match="line 1"):
+        call_command("rebuild_match_index", "--projects", str(projects))
