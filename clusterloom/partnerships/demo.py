@@ -1,13 +1,16 @@
 """The demo a fresh install shows: reference data, the two seed partnerships, CORDIS
 organisations, region categories and one login per role. Every step is safe to repeat."""
 
+import io
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import transaction
 
 from clusterloom.core.page_cache import content_changed
@@ -137,4 +140,10 @@ def setup_all(*, cities: bool = True) -> SetupReport:
             f"({result.created} new, {result.updated} updated)"
         )
     demo_logins(report)
+    # Apps above this one (partner matching, later exchanges and events) add their own steps
+    # through their commands, so this module imports none of them.
+    if apps.is_installed("clusterloom.matching"):
+        out = io.StringIO()
+        call_command("rebuild_match_index", stdout=out)
+        report.lines.append("partner index: " + " ".join(out.getvalue().split()))
     return report
