@@ -39,16 +39,14 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
-import scipy.sparse as sp
 
 from clusterloom.matching.embeddings import Embedder
+from clusterloom.matching.matrices import Built, Doc, assemble, counts
 from clusterloom.matching.text import snippet, stem_to_words, stems
 
-K1 = 1.2
-B = 0.75
 SIGNALS = ("lexical", "terms", "complementarity", "network", "prior", "semantic")
 
 
@@ -102,13 +100,18 @@ class Match:
 
 @dataclass(frozen=True)
 class Weights:
-    """Weight of each normalised signal in the fused score (defaults chosen by cross-validation
-    on the CORDIS evaluation, see docs/PERFORMANCE.md)."""
+    """Weight of each normalised signal in the fused score.
+
+    Product defaults: text first, then terms, complementary sectors and partners' fit, with a
+    small pull towards active organisations. The CORDIS evaluation (docs/PERFORMANCE.md) picks
+    its own weights by cross-validation; it favours the prior much more, because a few
+    research hubs join most of its projects.
+    """
 
     lexical: float = 1.0
-    terms: float = 0.3
-    complementarity: float = 0.2
-    network: float = 0.5
+    terms: float = 0.5
+    complementarity: float = 0.3
+    network: float = 0.25
     prior: float = 0.2
     semantic: float = 1.0
 
@@ -147,50 +150,6 @@ class EmptyQuery(ValueError):
     """A query with neither words nor terms to match."""
 
 
-@dataclass
-class _Doc:
-    """What the index keeps of one profile (tokenised once, at upsert)."""
-
-    profile: Profile
-    tokens: dict[str, int]
-    need: dict[str, int]
-    offer: dict[str, int]
-    length: int
-    vectors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # text, need, offer
-
-
-def _counts(words: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for w in words:
-        out[w] = out.get(w, 0) + 1
-    return out
-
-
-@dataclass
-class _Built:
-    """Matrices assembled from the docs (rebuilt lazily after changes)."""
-
-    ids: np.ndarray
-    slot: dict[str, int]
-    vocab: dict[str, int]
-    bm25: sp.csc_matrix  # docs x words, BM25 weight of each word in each doc
-    need: sp.csr_matrix  # docs x words, l2-normalised tf-idf of the requests (or text)
-    offer: sp.csr_matrix  # same for the offers (or text)
-    idf: np.ndarray
-    term_vocab: dict[str, int]
-    terms: sp.csr_matrix  # docs x terms, 0/1
-    term_idf: np.ndarray
-    terms_unit: sp.csr_matrix  # idf-weighted, l2-normalised rows
-    adjacency: sp.csr_matrix  # docs x docs, symmetric 0/1
-    country: np.ndarray
-    kind: np.ndarray
-    prior: np.ndarray
-    vectors: np.ndarray | None = None
-    need_vectors: np.ndarray | None = None
-    offer_vectors: np.ndarray | None = None
-    cache: dict = field(default_factory=dict)
-
-
 class PartnerIndex:
     """Ranks profiles for a partner need; upsert/remove are incremental (see module doc)."""
 
@@ -209,8 +168,8 @@ class PartnerIndex:
             if a != b and value > 0:
                 self._affinity.setdefault(a, {})[b] = min(float(value), 1.0)
                 self._affinity.setdefault(b, {})[a] = min(float(value), 1.0)
-        self._docs: dict[str, _Doc] = {}
-        self._built: _Built | None = None
+        self._docs: dict[str, Doc] = {}
+        self._built: Built | None = None
         self._lock = threading.Lock()
         self.upsert_many(profiles)
 
@@ -224,10 +183,10 @@ class PartnerIndex:
         docs = []
         for p in profiles:
             words = stems(p.text)
-            need = _counts(stems(p.requests)) if p.requests.strip() else None
-            offer = _counts(stems(p.offers)) if p.offers.strip() else None
-            tokens = _counts(words)
-            docs.append(_Doc(p, tokens, need or tokens, offer or tokens, len(words)))
+            need = counts(stems(p.requests)) if p.requests.strip() else None
+            offer = counts(stems(p.offers)) if p.offers.strip() else None
+            tokens = counts(words)
+            docs.append(Doc(p, tokens, need or tokens, offer or tokens, len(words)))
         if self.embedder is not None and docs:
             texts = [d.profile.text for d in docs]
             extra = [d.profile.requests for d in docs if d.profile.requests.strip()]
@@ -262,100 +221,16 @@ class PartnerIndex:
         return doc.profile if doc else None
 
     # -- assembly ------------------------------------------------------------------------
-    def _ready(self) -> _Built:
+    def _ready(self) -> Built:
         built = self._built
         if built is None:
             with self._lock:
                 if self._built is None:
-                    self._built = self._assemble()
+                    self._built = assemble(self._docs, self.embedder is not None)
                 built = self._built
         return built
 
-    def _assemble(self) -> _Built:
-        # Docs in id order and words/terms in sorted order: the matrices, and so every float
-        # sum, are the same whatever order profiles were added or replaced in.
-        docs = [self._docs[i] for i in sorted(self._docs)]
-        n = len(docs)
-        ids = np.array([d.profile.id for d in docs], dtype=object)
-        slot = {d.profile.id: i for i, d in enumerate(docs)}
-        vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d.tokens}))}
-        for d in docs:  # requests/offers words absent from every text still need a column
-            for w in (*d.need, *d.offer):
-                vocab.setdefault(w, len(vocab))
-        v = len(vocab)
-
-        def triples(key):
-            rows, cols, vals = [], [], []
-            for i, d in enumerate(docs):
-                counts = getattr(d, key)
-                rows.append(np.full(len(counts), i, dtype=np.int64))
-                cols.append(np.fromiter((vocab[w] for w in counts), np.int64, len(counts)))
-                vals.append(np.fromiter(counts.values(), np.float64, len(counts)))
-
-            def cat(xs, t):
-                return np.concatenate(xs) if xs else np.zeros(0, t)
-
-            return cat(rows, np.int64), cat(cols, np.int64), cat(vals, np.float64)
-
-        rows, cols, tf = triples("tokens")
-        df = np.bincount(cols, minlength=v).astype(np.float64)
-        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        lengths = np.array([d.length for d in docs], dtype=np.float64)
-        avgdl = (sum(d.length for d in docs) / n) if n else 1.0
-        norm = K1 * (1 - B + B * lengths[rows] / max(avgdl, 1e-9))
-        weight = idf[cols] * tf * (K1 + 1) / (tf + norm)
-        bm25 = sp.csc_matrix((weight, (rows, cols)), shape=(n, v))
-
-        def tfidf(key):
-            r, c, t = triples(key)
-            m = sp.csr_matrix(((1 + np.log(t)) * idf[c], (r, c)), shape=(n, v))
-            return _l2_rows(m)
-
-        term_vocab = {
-            t: i for i, t in enumerate(sorted({t for d in docs for t in d.profile.terms}))
-        }
-        t_rows = [i for i, d in enumerate(docs) for t in set(d.profile.terms)]
-        t_cols = [term_vocab[t] for d in docs for t in set(d.profile.terms)]
-        terms = sp.csr_matrix((np.ones(len(t_rows)), (t_rows, t_cols)), shape=(n, len(term_vocab)))
-        term_df = np.asarray(terms.sum(axis=0)).ravel()
-        term_idf = np.log(1.0 + n / np.maximum(term_df, 1.0))
-        terms_unit = _l2_rows(terms @ sp.diags(term_idf))
-
-        a_rows, a_cols = [], []
-        for i, d in enumerate(docs):
-            for partner in d.profile.partners:
-                j = slot.get(partner)
-                if j is not None and j != i:
-                    a_rows += [i, j]
-                    a_cols += [j, i]
-        adjacency = sp.csr_matrix((np.ones(len(a_rows)), (a_rows, a_cols)), shape=(n, n))
-        adjacency.data[:] = 1.0  # duplicates were summed
-
-        built = _Built(
-            ids=ids,
-            slot=slot,
-            vocab=vocab,
-            bm25=bm25,
-            need=tfidf("need"),
-            offer=tfidf("offer"),
-            idf=idf,
-            term_vocab=term_vocab,
-            terms=terms,
-            term_idf=term_idf,
-            terms_unit=terms_unit,
-            adjacency=adjacency,
-            country=np.array([d.profile.country.upper() for d in docs], dtype=object),
-            kind=np.array([d.profile.kind for d in docs], dtype=object),
-            prior=np.log1p(np.maximum([d.profile.activity for d in docs], 0.0)),
-        )
-        if self.embedder is not None and n:
-            built.vectors = np.vstack([d.vectors[0] for d in docs]).astype(np.float32)
-            built.need_vectors = np.vstack([d.vectors[1] for d in docs]).astype(np.float32)
-            built.offer_vectors = np.vstack([d.vectors[2] for d in docs]).astype(np.float32)
-        return built
-
-    # -- searching -----------------------------------------------------------------------
-    def _mask(self, b: _Built, country, other_country_only, kinds, exclude_ids) -> np.ndarray:
+    def _mask(self, b: Built, country, other_country_only, kinds, exclude_ids) -> np.ndarray:
         mask = np.ones(len(b.ids), dtype=bool)
         if other_country_only and country:
             # A candidate of unknown country cannot be shown to be abroad: left out.
@@ -368,7 +243,7 @@ class PartnerIndex:
                 mask[j] = False
         return mask
 
-    def _complementarity(self, b: _Built, terms: Iterable[str]) -> np.ndarray:
+    def _complementarity(self, b: Built, terms: Iterable[str]) -> np.ndarray:
         """Noisy-or of affinities between `terms` and each candidate's other terms."""
         log_miss = np.zeros(len(b.term_vocab))
         for q in sorted(set(terms)):
@@ -380,7 +255,7 @@ class PartnerIndex:
             return np.zeros(len(b.ids))
         return 1.0 - np.exp(b.terms @ log_miss)
 
-    def _lexical(self, b: _Built, words: Iterable[str]) -> np.ndarray:
+    def _lexical(self, b: Built, words: Iterable[str]) -> np.ndarray:
         cols = [b.vocab[w] for w in sorted(set(words)) if w in b.vocab]
         if not cols:
             return np.zeros(len(b.ids))
@@ -445,7 +320,7 @@ class PartnerIndex:
             for j in order
         ]
 
-    def _explain_search(self, b: _Built, query: Query):
+    def _explain_search(self, b: Built, query: Query):
         qwords = stem_to_words(query.text)
 
         def explain(j: int, components: dict[str, float]) -> Explanation:
@@ -548,13 +423,6 @@ class PartnerIndex:
             total += w.semantic * np.clip(sims, 0.0, 1.0)
             weight_sum += w.semantic
         return np.clip(total / weight_sum, 0.0, 1.0) if weight_sum else total
-
-
-def _l2_rows(m: sp.spmatrix) -> sp.csr_matrix:
-    m = sp.csr_matrix(m)
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
 
 
 def _minmax(values: np.ndarray, mask: np.ndarray | None) -> np.ndarray:

@@ -1,0 +1,152 @@
+"""Sparse matrices the partner index searches, assembled from tokenised profiles (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from clusterloom.matching.index import Profile
+
+K1 = 1.2
+B = 0.75
+
+
+@dataclass
+class Doc:
+    """What the index keeps of one profile (tokenised once, at upsert)."""
+
+    profile: Profile
+    tokens: dict[str, int]
+    need: dict[str, int]
+    offer: dict[str, int]
+    length: int
+    vectors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # text, need, offer
+
+
+def counts(words: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for w in words:
+        out[w] = out.get(w, 0) + 1
+    return out
+
+
+@dataclass
+class Built:
+    """Matrices assembled from the docs (rebuilt lazily after changes)."""
+
+    ids: np.ndarray
+    slot: dict[str, int]
+    vocab: dict[str, int]
+    bm25: sp.csc_matrix  # docs x words, BM25 weight of each word in each doc
+    need: sp.csr_matrix  # docs x words, l2-normalised tf-idf of the requests (or text)
+    offer: sp.csr_matrix  # same for the offers (or text)
+    idf: np.ndarray
+    term_vocab: dict[str, int]
+    terms: sp.csr_matrix  # docs x terms, 0/1
+    term_idf: np.ndarray
+    terms_unit: sp.csr_matrix  # idf-weighted, l2-normalised rows
+    adjacency: sp.csr_matrix  # docs x docs, symmetric 0/1
+    country: np.ndarray
+    kind: np.ndarray
+    prior: np.ndarray
+    vectors: np.ndarray | None = None
+    need_vectors: np.ndarray | None = None
+    offer_vectors: np.ndarray | None = None
+
+
+def assemble(docs_by_id: Mapping[str, Doc], with_vectors: bool) -> Built:
+    """Matrices of all docs, in id order (so float sums do not depend on insertion order)."""
+    # Docs in id order and words/terms in sorted order: the matrices, and so every float
+    # sum, are the same whatever order profiles were added or replaced in.
+    docs = [docs_by_id[i] for i in sorted(docs_by_id)]
+    n = len(docs)
+    ids = np.array([d.profile.id for d in docs], dtype=object)
+    slot = {d.profile.id: i for i, d in enumerate(docs)}
+    vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d.tokens}))}
+    for d in docs:  # requests/offers words absent from every text still need a column
+        for w in (*d.need, *d.offer):
+            vocab.setdefault(w, len(vocab))
+    v = len(vocab)
+
+    def triples(key):
+        rows, cols, vals = [], [], []
+        for i, d in enumerate(docs):
+            counts = getattr(d, key)
+            rows.append(np.full(len(counts), i, dtype=np.int64))
+            cols.append(np.fromiter((vocab[w] for w in counts), np.int64, len(counts)))
+            vals.append(np.fromiter(counts.values(), np.float64, len(counts)))
+
+        def cat(xs, t):
+            return np.concatenate(xs) if xs else np.zeros(0, t)
+
+        return cat(rows, np.int64), cat(cols, np.int64), cat(vals, np.float64)
+
+    rows, cols, tf = triples("tokens")
+    df = np.bincount(cols, minlength=v).astype(np.float64)
+    idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    lengths = np.array([d.length for d in docs], dtype=np.float64)
+    avgdl = (sum(d.length for d in docs) / n) if n else 1.0
+    norm = K1 * (1 - B + B * lengths[rows] / max(avgdl, 1e-9))
+    weight = idf[cols] * tf * (K1 + 1) / (tf + norm)
+    bm25 = sp.csc_matrix((weight, (rows, cols)), shape=(n, v))
+
+    def tfidf(key):
+        r, c, t = triples(key)
+        m = sp.csr_matrix(((1 + np.log(t)) * idf[c], (r, c)), shape=(n, v))
+        return l2_rows(m)
+
+    term_vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d.profile.terms}))}
+    t_rows = [i for i, d in enumerate(docs) for t in set(d.profile.terms)]
+    t_cols = [term_vocab[t] for d in docs for t in set(d.profile.terms)]
+    terms = sp.csr_matrix((np.ones(len(t_rows)), (t_rows, t_cols)), shape=(n, len(term_vocab)))
+    term_df = np.asarray(terms.sum(axis=0)).ravel()
+    term_idf = np.log(1.0 + n / np.maximum(term_df, 1.0))
+    terms_unit = l2_rows(terms @ sp.diags(term_idf))
+
+    a_rows, a_cols = [], []
+    for i, d in enumerate(docs):
+        for partner in d.profile.partners:
+            j = slot.get(partner)
+            if j is not None and j != i:
+                a_rows += [i, j]
+                a_cols += [j, i]
+    adjacency = sp.csr_matrix((np.ones(len(a_rows)), (a_rows, a_cols)), shape=(n, n))
+    adjacency.data[:] = 1.0  # duplicates were summed
+
+    built = Built(
+        ids=ids,
+        slot=slot,
+        vocab=vocab,
+        bm25=bm25,
+        need=tfidf("need"),
+        offer=tfidf("offer"),
+        idf=idf,
+        term_vocab=term_vocab,
+        terms=terms,
+        term_idf=term_idf,
+        terms_unit=terms_unit,
+        adjacency=adjacency,
+        country=np.array([d.profile.country.upper() for d in docs], dtype=object),
+        kind=np.array([d.profile.kind for d in docs], dtype=object),
+        prior=np.log1p(np.maximum([d.profile.activity for d in docs], 0.0)),
+    )
+    if with_vectors and n:
+        built.vectors = np.vstack([d.vectors[0] for d in docs]).astype(np.float32)
+        built.need_vectors = np.vstack([d.vectors[1] for d in docs]).astype(np.float32)
+        built.offer_vectors = np.vstack([d.vectors[2] for d in docs]).astype(np.float32)
+    return built
+
+
+# -- searching -----------------------------------------------------------------------
+
+
+def l2_rows(m: sp.spmatrix) -> sp.csr_matrix:
+    m = sp.csr_matrix(m)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
