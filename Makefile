@@ -7,7 +7,7 @@ VENDOR := clusterloom/static/vendor
 HOST   ?= 127.0.0.1:8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run setup install vendor test test-fast test-browser bench lint format messages clean
+.PHONY: run setup install vendor semantic test test-fast test-browser bench lint format messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +51,16 @@ test-browser: install vendor
 	$(BIN)/pytest -q -m browser
 
 ## bench: latency and algorithm benchmarks, figures for docs/PERFORMANCE.md
+## (the matching ones include embeddings when the semantic extra is installed)
 bench: install vendor
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/matching_latency.py
+	$(BIN)/python bench/matching_eval.py
+
+## semantic: install the optional sentence-embedding extra (CPU torch from the local wheel)
+semantic: install
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev,semantic]'
 
 lint: install
 	$(BIN)/ruff check .
