@@ -211,7 +211,7 @@ def _absolute(path: str) -> str:
 def partner_interest_notify(*, interest_id: int) -> bool:
     """E-mail the poster about one expression of interest (once); False when nobody to tell."""
     interest = (
-        PartnerInterest.objects.select_for_update()
+        PartnerInterest.objects.select_for_update(of=("self",))
         .select_related("request__posted_by", "user", "organisation")
         .filter(pk=interest_id)
         .first()
