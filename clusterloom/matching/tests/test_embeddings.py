@@ -64,3 +64,15 @@ def test_semantic_signal_finds_a_match_without_a_shared_word(embedder):
     found = ix.search(Query("car upholstery textiles"), k=2)
     assert found[0].id == "seats"
     assert found[0].explanation.components["semantic"] > 0
+
+
+@pytest.mark.skipif(
+    not (embeddings.available() and embeddings.cpu_has_bf16()),
+    reason="needs the semantic extra and a processor with native bfloat16",
+)
+def test_bfloat16_vectors_match_the_float32_ones(embedder):
+    assert embedder.bfloat16  # the default where the processor computes bfloat16 natively
+    exact = embeddings.SentenceTransformerEmbedder(bfloat16=False)
+    texts = ["car seat fabric maker", "recycled plastics for injection moulding " * 20]
+    cosines = (embedder.encode(texts) * exact.encode(texts)).sum(axis=1)
+    assert cosines.min() > 0.995
