@@ -34,6 +34,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from scipy.optimize import minimize
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,6 +49,10 @@ from clusterloom.matching.index import (  # noqa: E402
     _minmax,
 )
 from clusterloom.matching.text import stems  # noqa: E402
+
+#: L2 penalties tried for the learned weights; the one used for a held-out project is chosen
+#: by an inner leave-one-project-out on its 25 training projects only
+LAMBDAS = (0.001, 0.01, 0.1)
 
 GRID = {
     "lexical": [1.0],
@@ -156,9 +161,11 @@ def grid(with_semantic: bool) -> np.ndarray:
     return np.array(list(itertools.product(*axes)))
 
 
-def normalised(signals, n) -> np.ndarray:
-    """Signals x candidates matrix of normalised raw scores, as `fuse` does (no filters here)."""
-    return np.vstack([_minmax(signals.raw.get(name, np.zeros(n)), None) for name in SIGNALS])
+def normalised(signals, pool: np.ndarray) -> np.ndarray:
+    """Signals x pool matrix of raw scores min-max normalised over the pool, as `fuse` does
+    over the candidates that pass the filters."""
+    n = len(pool)
+    return np.vstack([_minmax(signals.raw.get(name, np.zeros(n)), pool)[pool] for name in SIGNALS])
 
 
 def grid_metrics(matrix: np.ndarray, combos: np.ndarray, relevant: np.ndarray) -> np.ndarray:
@@ -166,6 +173,52 @@ def grid_metrics(matrix: np.ndarray, combos: np.ndarray, relevant: np.ndarray) -
     fused = np.round(combos @ matrix, 9)
     orders = np.argsort(-fused, axis=1, kind="stable")
     return np.array([metrics(o, relevant) for o in orders])
+
+
+def pairs(matrix: np.ndarray, relevant: np.ndarray, seed: int) -> np.ndarray:
+    """One project's training pairs: x_right - x_wrong for each right answer against up to 300
+    wrong ones drawn at random (seeded); matrix is signals x candidates."""
+    x = matrix.T
+    wrong = np.setdiff1d(np.arange(len(x)), relevant)
+    wrong = np.random.default_rng(seed).choice(wrong, size=min(len(wrong), 300), replace=False)
+    return (x[relevant][:, None, :] - x[wrong][None, :, :]).reshape(-1, x.shape[1])
+
+
+def learn_weights(projects_pairs: list[np.ndarray], lam: float) -> np.ndarray:
+    """Fusion weights (one per signal, >= 0) learned with a pairwise logistic loss (RankNet):
+    log(1 + exp(-(w . (x_right - x_wrong)))) averaged within each training project (so a big
+    consortium does not outweigh a small one) then over projects, plus lam/2 |w|^2; minimised
+    by L-BFGS-B with w >= 0. The x are the signals normalised as `fuse` does, so the learned
+    w are `Weights` for the index's own weighted sum."""
+    d = np.vstack(projects_pairs)
+    pair_weight = np.concatenate([np.full(len(x), 1.0 / len(x)) for x in projects_pairs])
+    pair_weight /= len(projects_pairs)
+
+    def loss(w):
+        z = d @ w
+        value = (pair_weight * np.logaddexp(0.0, -z)).sum() + 0.5 * lam * (w @ w)
+        grad = -(d.T @ (pair_weight / (1.0 + np.exp(z)))) + lam * w
+        return value, grad
+
+    k = d.shape[1]
+    fit = minimize(loss, np.ones(k), jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * k)
+    return fit.x
+
+
+def learn_weights_cv(matrices: list[np.ndarray], relevants: list[np.ndarray], seeds: list[int]):
+    """`learn_weights` with its penalty chosen by leave-one-project-out over these projects
+    (objective: mean MRR + Recall@10 + Recall@50 of the left-out ones); (weights, penalty)."""
+    diffs = [pairs(m, r, s) for m, r, s in zip(matrices, relevants, seeds, strict=True)]
+    best, best_lam = -1.0, LAMBDAS[0]
+    for lam in LAMBDAS:
+        total = 0.0
+        for i in range(len(matrices)):
+            w = learn_weights(diffs[:i] + diffs[i + 1 :], lam)
+            fused = np.round(w @ matrices[i], 9)
+            total += sum(metrics(np.argsort(-fused, kind="stable"), relevants[i]))
+        if total > best + 1e-12:
+            best, best_lam = total, lam
+    return learn_weights(diffs, best_lam), best_lam
 
 
 def run(folder: Path, use_semantic: bool, seeds: int = 5) -> dict:
@@ -179,50 +232,76 @@ def run(folder: Path, use_semantic: bool, seeds: int = 5) -> dict:
         variants["fused+semantic"] = (grid(True), embedder)
     per_project: dict[str, dict[str, tuple]] = defaultdict(dict)
     grid_scores: dict[str, list[np.ndarray]] = defaultdict(list)
+    matrices: dict[str, list[np.ndarray]] = defaultdict(list)
+    relevants: list[np.ndarray] = []
+    pool_sizes = []
     started = time.perf_counter()
     for pid in sorted(projects):
         project = projects[pid]
-        relevant = np.array(sorted(slot[o] for o in project["members"]))
         profiles = profiles_without(orgs, projects, pid)
+        # The pool: organisations known without the held-out project. One known ONLY through
+        # it would have no project, text or partner at all, and in this export that alone
+        # says "answer" (every organisation took part in some project): left out.
+        pool = np.array([p.activity > 0 for p in profiles])
+        members = np.zeros(n, dtype=bool)
+        members[[slot[o] for o in project["members"]]] = True
+        relevant = np.flatnonzero(members[pool])
+        relevants.append(relevant)
+        pool_sizes.append((int(pool.sum()), len(relevant), len(project["members"])))
         affinity = affinity_without(orgs, projects, pid)
         query = Query(text=project["text"], terms=project["terms"])
+        m = int(pool.sum())
         # baselines
         rng_scores = [
-            metrics(np.random.default_rng(seed).permutation(n), relevant) for seed in range(seeds)
+            metrics(np.random.default_rng(seed).permutation(m), relevant) for seed in range(seeds)
         ]
         per_project[pid]["random"] = tuple(np.mean(rng_scores, axis=0))
-        activity = np.array([p.activity for p in profiles])
+        activity = np.array([p.activity for p in profiles])[pool]
         per_project[pid]["most-active"] = metrics(np.argsort(-activity, kind="stable"), relevant)
         retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
         retriever.index([stems(p.text) for p in profiles], show_progress=False)
         qwords = [w for w in sorted(set(stems(query.text))) if w in retriever.vocab_dict]
         bm25_scores = retriever.get_scores(qwords)
-        per_project[pid]["bm25"] = metrics(np.argsort(-bm25_scores, kind="stable"), relevant)
+        per_project[pid]["bm25"] = metrics(np.argsort(-bm25_scores[pool], kind="stable"), relevant)
         for name, (combos, emb) in variants.items():
             index = PartnerIndex(profiles, affinity=affinity, embedder=emb)
             signals = index.signals(query, every_signal=True)
             assert signals.ids == ids
             # our BM25 signal is bm25s's Lucene BM25 times (k1 + 1) (float32 there)
             assert np.allclose(signals.raw["lexical"], 2.2 * bm25_scores, rtol=1e-4, atol=1e-3)
-            grid_scores[name].append(grid_metrics(normalised(signals, n), combos, relevant))
+            matrix = normalised(signals, pool)
+            matrices[name].append(matrix)
+            grid_scores[name].append(grid_metrics(matrix, combos, relevant))
             if emb is not None:
-                sem = signals.raw["semantic"]
+                sem = signals.raw["semantic"][pool]
                 per_project[pid]["embeddings"] = metrics(np.argsort(-sem, kind="stable"), relevant)
     pids = sorted(projects)
     chosen: dict[str, list[list[float]]] = defaultdict(list)
+    penalties: dict[str, list[float]] = defaultdict(list)
     for name, (combos, _emb) in variants.items():
         scores = np.stack(grid_scores[name])  # projects x combos x 3
         objective = scores.sum(axis=2)
+        learned = name + ", learned (RankNet)"
         for i, pid in enumerate(pids):
             train = np.delete(objective, i, axis=0).mean(axis=0)
             best = int(np.argmax(train))  # first best: grid order prefers smaller weights
-            per_project[pid][name] = tuple(scores[i, best])
-            chosen[name].append(combos[best].tolist())
-        overall = int(np.argmax(objective.mean(axis=0)))
-        chosen[name + " (all projects, for the defaults)"] = [combos[overall].tolist()]
+            per_project[pid][name + ", grid"] = tuple(scores[i, best])
+            chosen[name + ", grid"].append(combos[best].tolist())
+            others = [j for j in range(len(pids)) if j != i]
+            w, lam = learn_weights_cv(
+                [matrices[name][j] for j in others], [relevants[j] for j in others], others
+            )
+            penalties[name].append(lam)
+            fused = np.round(w @ matrices[name][i], 9)
+            per_project[pid][learned] = metrics(np.argsort(-fused, kind="stable"), relevants[i])
+            chosen[learned].append(np.round(w, 3).tolist())
+        overall, lam = learn_weights_cv(matrices[name], relevants, list(range(len(pids))))
+        penalties[name + " on all projects"].append(lam)
+        chosen[learned + " on all projects"] = [np.round(overall, 3).tolist()]
     methods = ["random", "most-active", "bm25"]
     methods += ["embeddings"] if use_semantic else []
-    methods += list(variants)
+    for name in variants:
+        methods += [name + ", grid", name + ", learned (RankNet)"]
     table = {
         m: dict(
             zip(
@@ -239,10 +318,14 @@ def run(folder: Path, use_semantic: bool, seeds: int = 5) -> dict:
         f"python {platform.python_version()}",
         "projects": len(pids),
         "organisations": n,
+        "pool_min_max": [min(s[0] for s in pool_sizes), max(s[0] for s in pool_sizes)],
+        "answers_in_pool": sum(s[1] for s in pool_sizes),
+        "answers_all": sum(s[2] for s in pool_sizes),
         "seconds": round(time.perf_counter() - started, 1),
         "results": table,
         "weights_columns": list(SIGNALS),
         "weights_chosen": {k: v for k, v in chosen.items()},
+        "penalties_chosen": {k: v for k, v in penalties.items()},
         "per_project": {p: per_project[p] for p in pids},
     }
 
@@ -255,8 +338,10 @@ def main() -> int:
     use_semantic = embeddings.available() and not args.no_semantic
     result = run(args.data, use_semantic)
     print(
-        f"\n{result['projects']} projects, {result['organisations']} organisations, "
-        f"leave-one-project-out, {result['seconds']} s\n"
+        f"\n{result['projects']} projects, {result['organisations']} organisations "
+        f"(pool of {result['pool_min_max'][0]} to {result['pool_min_max'][1]} known without "
+        f"the held-out project; {result['answers_in_pool']} of {result['answers_all']} answers "
+        f"in it), leave-one-project-out, {result['seconds']} s\n"
     )
     print("| method | Recall@10 | Recall@50 | MRR |\n|---|---:|---:|---:|")
     for method, m in result["results"].items():
@@ -265,8 +350,15 @@ def main() -> int:
         counts = defaultdict(int)
         for row in rows:
             counts[tuple(row)] += 1
+        if "learned" in name and len(rows) > 1:
+            mean = np.mean(rows, axis=0).round(2).tolist()
+            spread = np.std(rows, axis=0).round(2).tolist()
+            print(f"\nweights {name} ({', '.join(SIGNALS)}): mean {mean}, sd {spread}")
+            continue
         common = sorted(counts.items(), key=lambda x: -x[1])[:3]
         print(f"\nweights {name} ({', '.join(SIGNALS)}): {common}")
+    for name, lams in result["penalties_chosen"].items():
+        print(f"penalty of the learned weights, {name}: {sorted(set(lams))} ({len(lams)} folds)")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"matching-eval-{result['when'].replace(':', '')}.json"
