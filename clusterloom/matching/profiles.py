@@ -112,6 +112,10 @@ def profile_data(
     if organisation.region_id:
         place.append(organisation.region.name)
     projects = list(organisation.cordis_projects or [])
+    # The names of its industries and technology fields describe an organisation in words too:
+    # "Advanced Textile Materials" must answer a search for "technical textiles" even when the
+    # profile has no description (the ECCP composition table gives only terms).
+    term_names = sorted({t.name for t in organisation.terms.all()})
     parts = [
         organisation.name,
         organisation.short_name,
@@ -119,6 +123,7 @@ def profile_data(
         organisation.offers,
         organisation.requests,
         ", ".join(place),
+        ", ".join(term_names),
         *(titles[a] for a in projects if a in titles),
     ]
     text = "\n".join(p.strip() for p in parts if p and p.strip())

@@ -175,3 +175,19 @@ def test_rebuild_command(tmp_path):
     projects.write_text("{not json")
     with pytest.raises(CommandError, match="line 1"):
         call_command("rebuild_match_index", "--projects", str(projects))
+
+
+def test_words_find_an_organisation_described_only_by_its_terms(
+    django_capture_on_commit_callbacks,
+):
+    # A cluster from an ECCP composition table: a name and terms, no description.
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster = OrganisationFactory(
+            name="KLASTR TT",
+            description="",
+            kind="cluster",
+            terms=[term_get_or_create(vocabulary="technology", name="Advanced Textile Materials")],
+        )
+    results = live_index.current_index().search(_query("technical textiles"), k=5)
+    assert [m.id for m in results][:1] == [str(cluster.pk)]
+    assert "textiles" in " ".join(results[0].explanation.matched_words).lower()
