@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, ImportFailed
+from clusterloom.core.text import squash
 from clusterloom.geo.models import Country
 from clusterloom.geo.selectors import city_lookup, country_lookup
 
@@ -505,7 +506,7 @@ def _cordis_parse(rows: list[Any]) -> dict[int, _CordisOrganisation]:
             cordis_id = int(row.get("organisationID"))
         except (TypeError, ValueError):
             fail(_("organisationID is missing or not a number"), field_name="organisationID")
-        name = " ".join(str(row.get("name") or "").split())
+        name = squash(row.get("name"))
         if not name:
             fail(_("the name is empty"), field_name="name")
         code = _cordis_single(row.get("country")).upper()
@@ -543,12 +544,12 @@ def _cordis_parse(rows: list[Any]) -> dict[int, _CordisOrganisation]:
         record = found.get(cordis_id)
         if record is None:
             record = found[cordis_id] = _CordisOrganisation(cordis_id, index, name=name)
-        record.short_name = record.short_name or " ".join(str(row.get("shortName") or "").split())
+        record.short_name = record.short_name or squash(row.get("shortName"))
         record.activity_type = record.activity_type or activity
         if sme_value in (True, False):
             record.sme = sme_value  # the latest stated flag wins
         record.country = record.country or countries[code]
-        record.city = record.city or " ".join(str(row.get("city") or "").split())[:200]
+        record.city = record.city or squash(row.get("city"))[:200]
         if record.latitude is None and latitude is not None:
             record.latitude, record.longitude = latitude, longitude
         record.website = record.website or website

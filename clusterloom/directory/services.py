@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
+from clusterloom.core.text import squash
 from clusterloom.geo.models import City, Country, Region
 from clusterloom.geo.selectors import city_lookup, country_lookup, region_lookup
 from clusterloom.taxonomy.models import Term
@@ -127,14 +128,14 @@ def _clean(data: dict[str, Any], current: Organisation | None) -> dict[str, Any]
         )
     out: dict[str, Any] = {}
     if "name" in data or current is None:
-        name = " ".join(str(data.get("name") or "").split())
+        name = squash(data.get("name"))
         if not name:
             raise DomainError(_("An organisation needs a name."), field="name")
         if len(name) > 255:
             raise DomainError(_("The name is too long (255 characters at most)."), field="name")
         out["name"] = name
     if "short_name" in data:
-        out["short_name"] = " ".join(str(data["short_name"] or "").split())[:100]
+        out["short_name"] = squash(data["short_name"])[:100]
     if "kind" in data:
         out["kind"] = _kind(data["kind"])
     if "country" in data or current is None:
@@ -150,7 +151,7 @@ def _clean(data: dict[str, Any], current: Organisation | None) -> dict[str, Any]
         if isinstance(city, City):
             out["city"], out["city_name"] = city, city.name
         else:
-            city_text = " ".join(str(city or "").split())[:200]
+            city_text = squash(city)[:200]
             out["city"] = city_lookup(city_text, country=country) if city_text else None
             out["city_name"] = city_text
     if "city_name" in data and "city" not in data:
@@ -327,7 +328,7 @@ def organisation_get_or_create_by_name(
     of the country so that many rows need not scan the country's organisations each.
     """
     country = _country(country)
-    if not " ".join(str(name or "").split()):
+    if not squash(name):
         raise DomainError(_("An organisation needs a name."), field="name")
     if index is not None and index.country_code != country.code:
         index = None

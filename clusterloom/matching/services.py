@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, ImportFailed, PermissionDenied
 from clusterloom.core.permissions import has_rule_perm
+from clusterloom.core.text import squash
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import PartnershipMember
 
@@ -167,7 +168,7 @@ def cordis_project_titles_load(*, path: Path) -> int:
         if not isinstance(row, dict):
             raise ImportFailed(_("Project %(n)d is not an object.") % {"n": number}, line=number)
         acronym = str(row.get("acronym") or "").strip()[:100]
-        title = " ".join(str(row.get("title") or "").split())[:500]
+        title = squash(row.get("title"))[:500]
         if acronym and title:
             titles[acronym] = title
     known = dict(CordisProjectTitle.objects.values_list("acronym", "title"))

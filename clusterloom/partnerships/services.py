@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
+from clusterloom.core.text import squash
 from clusterloom.directory.models import Organisation
 from clusterloom.directory.services import (
     organisation_update,
@@ -92,7 +93,7 @@ def _clean(data: dict[str, Any], current: Partnership | None) -> dict[str, Any]:
         raise DomainError(_("Unknown field “%(field)s”.") % {"field": name}, field=name)
     out: dict[str, Any] = {}
     if "acronym" in data or current is None:
-        acronym = " ".join(str(data.get("acronym") or "").split())
+        acronym = squash(data.get("acronym"))
         if not acronym:
             raise DomainError(_("A partnership needs an acronym."), field="acronym")
         if len(acronym) > 40:
@@ -116,7 +117,7 @@ def _clean(data: dict[str, Any], current: Partnership | None) -> dict[str, Any]:
             raise DomainError(_("Another partnership has this slug."), field="slug")
         out["slug"] = slug
     if "title" in data or current is None:
-        title = " ".join(str(data.get("title") or "").split())
+        title = squash(data.get("title"))
         if not title:
             raise DomainError(_("A partnership needs a title."), field="title")
         if len(title) > 400:
@@ -192,7 +193,7 @@ def _clean_lines(key: str, value: Any) -> list[str]:
         raise DomainError(_("At most %(count)s items.") % {"count": MAX_LIST_ITEMS}, field=key)
     lines = []
     for number, item in enumerate(value, start=1):
-        text = " ".join(str(item or "").split())
+        text = squash(item)
         if not text:
             raise DomainError(_("Item %(number)s is empty.") % {"number": number}, field=key)
         if len(text) > MAX_LIST_ITEM_LENGTH:

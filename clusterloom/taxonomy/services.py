@@ -5,6 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.text import squash
 
 from .models import Term, Vocabulary
 from .reference import (
@@ -45,10 +46,10 @@ def term_get_or_create(
     """The term of that name in the vocabulary, created when new (never dropped)."""
     if vocabulary not in Vocabulary.values:
         raise DomainError(_("Unknown vocabulary “%s”.") % vocabulary, field="vocabulary")
-    clean = " ".join((name or "").split())
+    clean = squash(name)
     if not clean:
         raise DomainError(_("A term needs a name."), field="name")
-    category = " ".join((category or "").split())
+    category = squash(category)
     term, created = Term.objects.get_or_create(
         vocabulary=vocabulary,
         category=category,
