@@ -173,3 +173,16 @@ def require(user, perm: str, obj=None) -> None:
         from django.utils.translation import gettext as _
 
         raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def page_permission(request, perm: str, obj=None):
+    """For pages: None when the user holds the permission, a redirect to the login page when
+    anonymous, otherwise Django's PermissionDenied (a 403)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied as Forbidden
+
+    if request.user.has_perm(perm, obj):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Forbidden

@@ -3,8 +3,6 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.page_cache import public_page
+from clusterloom.core.permissions import page_permission
 from clusterloom.taxonomy.selectors import terms_by_vocabulary
 
 from . import selectors, services
@@ -20,15 +19,6 @@ from .forms import ClusterForm, MembersImportForm, OrganisationForm, SearchForm
 from .imports import MemberImportFailed, upload_check_size
 from .models import Cluster, Organisation, Person
 from .validity import cluster_validity
-
-
-def _require(request, perm: str, obj=None):
-    """Log in first when anonymous; 403 when logged in without the permission."""
-    if request.user.has_perm(perm, obj):
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
 
 
 @public_page
@@ -80,7 +70,7 @@ def organisation_detail(request, slug):
 
 def organisation_create(request):
     """Add an organisation to the directory; whoever adds it (unless admin) may then edit it."""
-    denied = _require(request, "directory.add_organisation")
+    denied = page_permission(request, "directory.add_organisation")
     if denied:
         return denied
     form = OrganisationForm(request.POST or None)
@@ -100,7 +90,7 @@ def organisation_create(request):
 def organisation_edit(request, slug):
     """Edit an organisation (and its cluster's figures) for those allowed."""
     organisation = _organisation(slug)
-    denied = _require(request, "directory.change_organisation", organisation)
+    denied = page_permission(request, "directory.change_organisation", organisation)
     if denied:
         return denied
     cluster = Cluster.objects.filter(organisation=organisation).first()
@@ -164,7 +154,7 @@ def organisation_edit(request, slug):
 def members_import(request, slug):
     """Upload a cluster's member list (CSV or XLSX): all rows or none."""
     organisation = _organisation(slug)
-    denied = _require(request, "directory.import_members", organisation)
+    denied = page_permission(request, "directory.import_members", organisation)
     if denied:
         return denied
     problems: list[str] = []
@@ -215,7 +205,7 @@ def members_import(request, slug):
 def person_export(request, pk):
     """Download what the directory holds about a person (GDPR Art. 15/20)."""
     person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
-    denied = _require(request, "directory.view_person", person)
+    denied = page_permission(request, "directory.view_person", person)
     if denied:
         return denied
     data = services.person_export(person=person)
@@ -230,7 +220,7 @@ def person_export(request, pk):
 def person_erase(request, pk):
     """Anonymise a person (GDPR Art. 17) after confirmation."""
     person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
-    denied = _require(request, "directory.erase_person", person)
+    denied = page_permission(request, "directory.erase_person", person)
     if denied:
         return denied
     if request.POST.get("confirm") != "erase":

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.page_cache import public_page
+from clusterloom.core.permissions import page_permission
 from clusterloom.directory.models import Organisation
 
 from . import request_services, selectors, services
@@ -18,15 +18,6 @@ from .models import PartnerRequest, RequestStatus
 #: Results shown on the search page and in the suggestions block.
 SEARCH_RESULTS = 20
 SUGGESTIONS = 8
-
-
-def _require(request, perm: str, obj=None):
-    """Log in first when anonymous; 403 when logged in without the permission."""
-    if request.user.has_perm(perm, obj):
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
 
 
 @public_page
@@ -124,7 +115,7 @@ def partner_request_detail(request, pk):
 
 def partner_request_create(request):
     """Post a partner request for one of your organisations."""
-    denied = _require(request, "matching.add_partnerrequest")
+    denied = page_permission(request, "matching.add_partnerrequest")
     if denied:
         return denied
     organisations = request_services.organisations_for_requests(request.user)
@@ -150,7 +141,7 @@ def partner_request_create(request):
 def partner_request_edit(request, pk):
     """Edit a partner request (its poster, admins)."""
     partner_request = _visible_request(request, pk)
-    denied = _require(request, "matching.change_partnerrequest", partner_request)
+    denied = page_permission(request, "matching.change_partnerrequest", partner_request)
     if denied:
         return denied
     initial = {
@@ -184,7 +175,7 @@ def partner_request_edit(request, pk):
 def partner_request_close(request, pk):
     """Close a partner request (its poster, admins)."""
     partner_request = _visible_request(request, pk)
-    denied = _require(request, "matching.change_partnerrequest", partner_request)
+    denied = page_permission(request, "matching.change_partnerrequest", partner_request)
     if denied:
         return denied
     try:
@@ -248,7 +239,7 @@ def partner_interest_express(request, pk):
 
 def affinity_list(request):
     """The strongest sector affinities; coordinators adjust them or relearn from the data."""
-    denied = _require(request, "matching.change_sectoraffinity")
+    denied = page_permission(request, "matching.change_sectoraffinity")
     if denied:
         return denied
     form = AffinityForm(request.POST or None)
@@ -280,7 +271,7 @@ def affinity_list(request):
 @require_POST
 def affinity_relearn(request):
     """Learn the affinities again from partnerships and CORDIS projects."""
-    denied = _require(request, "matching.change_sectoraffinity")
+    denied = page_permission(request, "matching.change_sectoraffinity")
     if denied:
         return denied
     learned = services.sector_affinities_relearn(actor=request.user)

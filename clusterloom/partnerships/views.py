@@ -38,7 +38,7 @@ def _visible_or_404(request, slug: str) -> Partnership:
 
 
 def _require(request, perm: str, partnership: Partnership) -> None:
-    """Anonymous users go to the login page; users without the permission get a 403."""
+    """Users without the permission get a 403 (views send anonymous users to log in first)."""
     if not request.user.has_perm(perm, partnership):
         raise PermissionDenied
 
