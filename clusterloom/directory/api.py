@@ -52,7 +52,7 @@ class OrganisationOut(Schema):
             kind=org.kind,
             country=org.country_id,
             region=org.region_id,
-            city=org.city.name if org.city_id else org.city_name,
+            city=org.city_label,
             website=org.website,
             terms=[
                 TermOut(vocabulary=t.vocabulary, name=t.name, slug=t.slug) for t in org.terms.all()

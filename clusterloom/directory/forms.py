@@ -104,7 +104,7 @@ class OrganisationForm(BootstrapForm):
             "kind": organisation.kind,
             "country": organisation.country_id,
             "region": organisation.region_id or "",
-            "city": organisation.city.name if organisation.city else organisation.city_name,
+            "city": organisation.city_label,
             "website": organisation.website,
             "size": organisation.size,
             "description": organisation.description,

@@ -123,6 +123,11 @@ class Organisation(TimeStampedModel):
         return self.name
 
     @property
+    def city_label(self) -> str:
+        """The city to show: the linked city's name, else the name as the source wrote it."""
+        return self.city.name if self.city_id else self.city_name
+
+    @property
     def is_cluster_like(self) -> bool:
         """Cluster and business-network organisations may form partnerships."""
         return self.kind in (OrganisationKind.CLUSTER, OrganisationKind.BUSINESS_NETWORK)

@@ -90,7 +90,7 @@ def partnership_export(partnership: Partnership) -> dict[str, Any]:
                     "kind": organisation.kind,
                     "country": organisation.country_id,
                     "region": organisation.region_id or "",
-                    "city": organisation.city.name if organisation.city else organisation.city_name,
+                    "city": organisation.city_label,
                     "website": organisation.website,
                     "description": organisation.description,
                     "terms": _terms_out(organisation.terms.all()),
