@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "clusterloom.directory",
     "clusterloom.partnerships",
     "clusterloom.matching",
+    "clusterloom.exchanges",
 ]
 
 MIDDLEWARE = [
