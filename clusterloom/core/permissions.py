@@ -88,6 +88,77 @@ def _may_view_partnership(user, partnership) -> bool:
     return partnership is None or partnership.is_published or _coordinates(user, partnership)
 
 
+def _acts_for(user, registration) -> bool:
+    """The user submitted this application or hosting offer, is its contact person or manages
+    its organisation."""
+    if registration is None or not user.is_authenticated:
+        return False
+    person = getattr(user, "person", None)
+    return (
+        registration.submitted_by_id == user.pk
+        or (person is not None and registration.person_id == person.pk)
+        or registration.organisation_id in managed_organisation_ids(user)
+    )
+
+
+def _has_organisation(user, obj=None) -> bool:
+    return bool(getattr(user, "person", None) is not None or managed_organisation_ids(user))
+
+
+def _coordinates_call(user, call) -> bool:
+    return call is not None and _coordinates(user, call.partnership)
+
+
+def _may_view_call(user, call) -> bool:
+    if call is None:
+        return True
+    if _coordinates_call(user, call):
+        return True
+    return call.status != "draft" and call.partnership.is_published
+
+
+def _may_apply(user, call) -> bool:
+    return _has_organisation(user) and (call is None or call.status == "open")
+
+
+def _exchange_visitor(user, exchange) -> bool:
+    return exchange is not None and _acts_for(user, exchange.application)
+
+
+def _exchange_host(user, exchange) -> bool:
+    return exchange is not None and _acts_for(user, exchange.offer)
+
+
+def _exchange_partnership(user, exchange) -> bool:
+    """Coordinator of the visitor's or the host's partnership."""
+    return exchange is not None and (
+        _coordinates(user, exchange.application.call.partnership)
+        or _coordinates(user, exchange.offer.partnership)
+    )
+
+
+def _may_view_exchange(user, exchange) -> bool:
+    return (
+        _exchange_visitor(user, exchange)
+        or _exchange_host(user, exchange)
+        or _exchange_partnership(user, exchange)
+    )
+
+
+def _may_view_application(user, application) -> bool:
+    return application is not None and (
+        _acts_for(user, application) or _coordinates_call(user, application.call)
+    )
+
+
+def _may_view_offer(user, offer) -> bool:
+    if offer is None:
+        return True
+    if offer.status == "validated":
+        return user.is_authenticated
+    return _acts_for(user, offer) or _coordinates(user, offer.partnership)
+
+
 Rule = Callable[..., bool]
 
 #: permission name -> rule(user, obj) -> bool. Admins pass every rule.
@@ -139,7 +210,41 @@ RULES: dict[str, Rule] = {
     "matching.change_sectoraffinity": lambda user, obj=None: bool(
         coordinated_partnership_ids(user)
     ),
+    # ClusterXchange. Calls: coordinators of the partnership; visitors and hosts act for their
+    # own registrations; an exchange is seen by its visitor, its host and both partnerships.
+    "exchanges.view_exchangecall": _may_view_call,
+    "exchanges.add_exchangecall": _coordinates,
+    "exchanges.change_exchangecall": _coordinates_call,
+    "exchanges.apply": _may_apply,
+    "exchanges.view_application": _may_view_application,
+    "exchanges.change_application": _acts_for,
+    "exchanges.review_application": lambda user, obj=None: (
+        obj is not None and _coordinates_call(user, obj.call)
+    ),
+    "exchanges.add_hostingoffer": _has_organisation,
+    "exchanges.view_hostingoffer": _may_view_offer,
+    "exchanges.change_hostingoffer": _acts_for,
+    "exchanges.review_hostingoffer": lambda user, obj=None: (
+        obj is not None and _coordinates(user, obj.partnership)
+    ),
+    "exchanges.view_exchange": _may_view_exchange,
+    "exchanges.act_as_visitor": _exchange_visitor,
+    "exchanges.act_as_host": _exchange_host,
+    "exchanges.sign_for_visitor_partnership": lambda user, obj=None: (
+        obj is not None and _coordinates(user, obj.application.call.partnership)
+    ),
+    "exchanges.sign_for_host_partnership": lambda user, obj=None: (
+        obj is not None and _coordinates(user, obj.offer.partnership)
+    ),
+    "exchanges.validate_exchange": lambda user, obj=None: (
+        obj is not None and _coordinates(user, obj.application.call.partnership)
+    ),
+    "exchanges.allocate_call": _coordinates_call,
 }
+
+
+#: Permissions an anonymous visitor may hold (their rule still decides).
+PUBLIC_PERMISSIONS = frozenset({"partnerships.view_partnership", "exchanges.view_exchangecall"})
 
 
 def has_rule_perm(user, perm: str, obj=None) -> bool:
@@ -151,7 +256,7 @@ def has_rule_perm(user, perm: str, obj=None) -> bool:
     rule = RULES.get(perm)
     if rule is None:
         return False
-    if not user.is_authenticated and perm != "partnerships.view_partnership":
+    if not user.is_authenticated and perm not in PUBLIC_PERMISSIONS:
         return False
     return bool(rule(user, obj))
 

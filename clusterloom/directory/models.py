@@ -21,6 +21,7 @@ class OrganisationKind(models.TextChoices):
     RTO = "rto", _("Research or technology organisation")
     UNIVERSITY = "university", _("University")
     PUBLIC_AUTHORITY = "public_authority", _("Public authority")
+    TRAINING_PROVIDER = "training_provider", _("Training provider")
     OTHER = "other", _("Other")
 
 

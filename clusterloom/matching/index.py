@@ -215,6 +215,10 @@ class PartnerIndex:
     def __contains__(self, profile_id: object) -> bool:
         return profile_id in self._docs
 
+    def ids(self) -> list[str]:
+        """The ids of the indexed profiles, sorted."""
+        return sorted(self._docs)
+
     def get(self, profile_id: str) -> Profile | None:
         """The stored profile with this id, if any."""
         doc = self._docs.get(profile_id)
