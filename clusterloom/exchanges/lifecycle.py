@@ -357,7 +357,7 @@ def evidence_add(
     try:
         kind = evidence_kind(file_name, content, max_bytes=settings.UPLOAD_MAX_BYTES)
     except EvidenceRejected as error:
-        raise DomainError(str(error), field="file") from None
+        raise DomainError(error.message(_), field="file") from None
     if exchange.evidence.count() >= 20:
         raise DomainError(_("20 documents at most per exchange."), field="file")
     evidence = ExchangeEvidence(
