@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("clusterloom.partnerships.urls")),
     path("organisations/", include("clusterloom.directory.urls")),
     path("partners/", include("clusterloom.matching.urls")),
+    path("exchanges/", include("clusterloom.exchanges.urls")),
     path("regions/", include("clusterloom.geo.urls")),
     path("accounts/", include("clusterloom.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,3 +8,10 @@ class ExchangesConfig(AppConfig):
     name = "clusterloom.exchanges"
     label = "exchanges"
     verbose_name = _("ClusterXchange")
+
+    def ready(self) -> None:
+        from clusterloom.partnerships.sections import register
+
+        from .sections import partnership_section
+
+        register(partnership_section)

@@ -27,6 +27,7 @@ from .forms import PartnershipForm, TargetConfirmForm, TargetForm
 from .models import Partnership, TargetCode
 from .network import layout, render_svg
 from .pdf import html_to_pdf
+from .sections import render_sections
 from .services import consortium_check, partnership_update, target_confirm, target_set
 
 
@@ -116,6 +117,7 @@ def partnership_detail(request, slug):
     """A partnership's profile, laid out like its ECCP page."""
     partnership = _visible_or_404(request, slug)
     context = _profile_context(request, partnership)
+    context["sections"] = render_sections(request, partnership)
     if context["can_edit"]:
         context["consortium"] = _consortium_results(partnership)
         context["target_form"] = TargetForm()

@@ -1,0 +1,295 @@
+"""The ClusterXchange pages: each step through the forms, and who may see and do what."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from clusterloom.exchanges.models import Exchange, ExchangeApplication, HostingOffer
+
+from .conftest import application_data, offer_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_call_pages_for_the_public_and_the_coordinator(client, xworld):
+    w = xworld
+    response = client.get(reverse("exchange_call_list"))
+    assert response.status_code == 200
+    assert "First call" in response.content.decode()
+    detail = client.get(reverse("exchange_call_detail", args=[w.call.slug]))
+    body = detail.content.decode()
+    assert detail.status_code == 200
+    assert 'id="travel-bands"' in body and "Register as a visitor" not in body
+    assert client.get(reverse("exchange_call_edit", args=[w.call.slug])).status_code == 302
+    client.force_login(w.stranger)
+    assert client.get(reverse("exchange_call_edit", args=[w.call.slug])).status_code == 403
+    assert client.get(reverse("exchange_call_allocation", args=[w.call.slug])).status_code == 403
+    client.force_login(w.coordinator)
+    page = client.get(reverse("exchange_call_detail", args=[w.call.slug])).content.decode()
+    assert "Allocate the call" in page and 'id="applications"' not in page  # none yet
+
+
+def test_a_draft_call_is_hidden_from_everyone_but_its_coordinators(client, xworld):
+    w = xworld
+    client.force_login(w.coordinator)
+    response = client.post(
+        reverse("exchange_call_create") + "?partnership=xtex",
+        {
+            "title": "Second call",
+            "opens_on": "2026-12-01",
+            "closes_on": "2027-01-31",
+            "exchanges_from": "2027-02-01",
+            "exchanges_until": "2027-09-30",
+            "target_exchanges": 20,
+            "target_sme": 10,
+            "target_non_member": 5,
+            "daily_rates": "IT 140\nES 130",
+            "cap_per_organisation": "1100",
+        },
+    )
+    assert response.status_code == 302
+    slug = response.url.rstrip("/").rsplit("/", 1)[-1]
+    client.logout()
+    assert client.get(reverse("exchange_call_detail", args=[slug])).status_code == 404
+    client.force_login(w.other_coordinator)
+    assert client.get(reverse("exchange_call_detail", args=[slug])).status_code == 404
+
+
+def test_call_form_names_the_field_at_fault(client, xworld):
+    client.force_login(xworld.coordinator)
+    response = client.post(
+        reverse("exchange_call_create") + "?partnership=xtex",
+        {
+            "title": "Bad",
+            "opens_on": "2027-01-31",
+            "closes_on": "2026-12-01",
+            "exchanges_from": "2027-02-01",
+            "exchanges_until": "2027-09-30",
+            "target_exchanges": 20,
+            "target_sme": 10,
+            "target_non_member": 5,
+            "daily_rates": "IT 140",
+        },
+    )
+    assert response.status_code == 400
+    assert "wrong order" in response.content.decode()
+    response = client.post(
+        reverse("exchange_call_create") + "?partnership=xtex",
+        {
+            "title": "Bad",
+            "opens_on": "2026-12-01",
+            "closes_on": "2027-01-31",
+            "exchanges_from": "2027-02-01",
+            "exchanges_until": "2027-09-30",
+            "target_exchanges": 20,
+            "target_sme": 10,
+            "target_non_member": 5,
+            "daily_rates": "XX 140",
+        },
+    )
+    assert response.status_code == 400
+    assert "“XX” is not a COSME country code" in response.content.decode()
+
+
+def test_the_whole_exchange_through_the_pages(client, xworld, settings, tmp_path):
+    w = xworld
+    settings.MEDIA_ROOT = tmp_path
+    # The Spanish cluster publishes an offer; the partnership validates it.
+    client.force_login(w.host_es)
+    response = client.post(
+        reverse("hosting_offer_create"),
+        offer_data(partnership="xtex", organisation=w.es_cluster.organisation.pk),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    offer = HostingOffer.objects.get()
+    client.force_login(w.coordinator)
+    client.post(reverse("hosting_offer_review", args=[offer.pk]), {"decision": "validate"})
+    # The Italian SME registers; the partnership validates.
+    client.force_login(w.visitor_it)
+    response = client.post(
+        reverse("exchange_application_create", args=[w.call.slug]),
+        application_data(organisation=w.sme_it.pk),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    application = ExchangeApplication.objects.get()
+    client.force_login(w.coordinator)
+    client.post(
+        reverse("exchange_application_review", args=[application.pk]), {"decision": "validate"}
+    )
+    # The visitor sees the Spanish offer suggested, with reasons, and proposes a visit.
+    client.force_login(w.visitor_it)
+    page = client.get(reverse("exchange_application_detail", args=[application.pk]))
+    body = page.content.decode()
+    assert 'id="host-suggestions"' in body and "Car interior production lines" in body
+    assert "Matched words" in body
+    response = client.post(
+        reverse("hosting_offer_propose", args=[offer.pk]),
+        {
+            "application": application.pk,
+            "origin": "suggestion",
+            "fit": "0.3",
+            "start": "2027-02-01",
+            "end": "2027-02-05",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    exchange = Exchange.objects.get()
+    assert exchange.origin == "suggestion" and exchange.visitor_confirmed_at
+    # The host confirms.
+    client.force_login(w.host_es)
+    client.post(reverse("exchange_confirm", args=[exchange.pk]))
+    exchange.refresh_from_db()
+    assert exchange.status == "matched"
+    # The commitment: the lump sum shows before anyone signs.
+    response = client.post(
+        reverse("exchange_commitment", args=[exchange.pk]),
+        {
+            "start": "2027-02-01",
+            "end": "2027-02-05",
+            "objectives": "Learn supplier audits.",
+            "agenda": "Day 1: plant visit. Day 2-5: supplier meetings.",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("exchange_detail", args=[exchange.pk])).content.decode()
+    assert 'id="grant-total">EUR 925.00' in page
+    for user, role in [
+        (w.host_es, "host"),
+        (w.visitor_it, "visitor"),
+        (w.coordinator, "visitor_partnership"),
+        (w.coordinator, "host_partnership"),
+    ]:
+        client.force_login(user)
+        assert (
+            client.post(reverse("exchange_sign", args=[exchange.pk]), {"role": role}).status_code
+            == 302
+        )
+    exchange.refresh_from_db()
+    assert exchange.status == "committed"
+    # Evidence: a renamed HTML page is refused, a PNG accepted; then the report.
+    client.force_login(w.visitor_it)
+    fake = io.BytesIO(b"<html><body>not a pdf</body></html>")
+    fake.name = "boarding-pass.pdf"
+    response = client.post(reverse("exchange_evidence_upload", args=[exchange.pk]), {"file": fake})
+    assert response.status_code == 400 and exchange.evidence.count() == 0
+    image = io.BytesIO(_png())
+    image.name = "boarding-pass.png"
+    client.post(reverse("exchange_evidence_upload", args=[exchange.pk]), {"file": image})
+    assert exchange.evidence.count() == 1
+    Exchange.objects.filter(pk=exchange.pk).update(start="2026-11-02", end="2026-11-06")
+    response = client.post(
+        reverse("exchange_report", args=[exchange.pk]), {"report": "Met four suppliers."}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    # The partnership validates; the progress counts go up by one.
+    client.force_login(w.coordinator)
+    client.post(reverse("exchange_validate", args=[exchange.pk]), {"approve": "1", "note": ""})
+    exchange.refresh_from_db()
+    assert exchange.status == "validated"
+    page = client.get(reverse("partnership_detail", args=["xtex"])).content.decode()
+    assert 'id="exchange-progress"' in page
+    client.post(reverse("exchange_paid", args=[exchange.pk]), {"paid_on": "2026-11-22"})
+    exchange.refresh_from_db()
+    assert exchange.status == "paid"
+    # Evidence is served to those who may see the exchange only.
+    evidence = exchange.evidence.get()
+    download = client.get(reverse("exchange_evidence_download", args=[evidence.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == _png()
+    download.close()
+    client.force_login(w.stranger)
+    assert client.get(reverse("exchange_evidence_download", args=[evidence.pk])).status_code == 404
+    assert client.get(reverse("exchange_detail", args=[exchange.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("anonymous", 302),
+        ("stranger", 404),
+        ("visitor_it", 200),
+        ("host_es", 200),
+        ("coordinator", 200),
+        ("other_coordinator", 404),
+        ("admin", 200),
+    ],
+)
+def test_who_sees_an_exchange(client, matched, who, status):
+    if who != "anonymous":
+        client.force_login(getattr(matched, who))
+    response = client.get(reverse("exchange_detail", args=[matched.exchange.pk]))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("anonymous", 302),
+        ("stranger", 404),
+        ("visitor_it", 200),
+        ("host_es", 404),
+        ("coordinator", 200),
+        ("other_coordinator", 404),
+        ("admin", 200),
+    ],
+)
+def test_who_sees_an_application(client, matched, who, status):
+    if who != "anonymous":
+        client.force_login(getattr(matched, who))
+    response = client.get(reverse("exchange_application_detail", args=[matched.application.pk]))
+    assert response.status_code == status
+
+
+def test_only_the_signatory_signs(client, matched):
+    w = matched
+    client.post(
+        reverse("exchange_commitment", args=[w.exchange.pk]),
+        {"start": "2027-02-01", "end": "2027-02-05", "objectives": "x", "agenda": "y"},
+    )
+    client.force_login(w.host_es)
+    response = client.post(reverse("exchange_sign", args=[w.exchange.pk]), {"role": "visitor"})
+    assert response.status_code == 302
+    w.exchange.refresh_from_db()
+    assert w.exchange.signatures == {}
+
+
+def test_allocation_page_proposes_and_confirms(client, xworld):
+    from clusterloom.exchanges.services import (
+        application_review,
+        application_submit,
+        hosting_offer_review,
+        hosting_offer_submit,
+    )
+
+    w = xworld
+    offer = hosting_offer_submit(
+        actor=w.host_es,
+        partnership=w.partnership,
+        data=offer_data(organisation=w.es_cluster.organisation.pk),
+    )
+    hosting_offer_review(actor=w.coordinator, offer=offer, decision="validate")
+    for user, org in ((w.visitor_it, w.sme_it), (w.visitor_cz, w.sme_cz)):
+        a = application_submit(actor=user, call=w.call, data=application_data(organisation=org.pk))
+        application_review(actor=w.coordinator, application=a, decision="validate")
+    client.force_login(w.coordinator)
+    page = client.post(
+        reverse("exchange_call_allocation", args=[w.call.slug]), {"action": "propose"}
+    )
+    body = page.content.decode()
+    assert page.status_code == 200, body[:2000]
+    assert 'id="allocation-pairs"' in body
+    pairs = [f"{a.pk}-{offer.pk}" for a in ExchangeApplication.objects.all()]
+    response = client.post(
+        reverse("exchange_call_allocation", args=[w.call.slug]),
+        {"action": "confirm", "pair": pairs},
+    )
+    assert response.status_code == 302
+    assert Exchange.objects.filter(origin="allocation").count() == 2
