@@ -32,6 +32,25 @@ SIGNATORY_LABELS = {
 }
 
 
+#: The audit actions of an exchange as its history shows them.
+HISTORY_LABELS = {
+    "exchanges.exchange_proposed": gettext_lazy("match proposed"),
+    "exchanges.exchange_confirmed": gettext_lazy("match confirmed"),
+    "exchanges.exchange_matched": gettext_lazy("matched"),
+    "exchanges.exchange_declined": gettext_lazy("declined"),
+    "exchanges.exchange_cancelled": gettext_lazy("cancelled"),
+    "exchanges.commitment_updated": gettext_lazy("commitment changed"),
+    "exchanges.commitment_signed": gettext_lazy("commitment signed"),
+    "exchanges.exchange_committed": gettext_lazy("commitment signed by all four"),
+    "exchanges.evidence_added": gettext_lazy("evidence attached"),
+    "exchanges.evidence_removed": gettext_lazy("evidence removed"),
+    "exchanges.exchange_reported": gettext_lazy("closing report filed"),
+    "exchanges.exchange_validated": gettext_lazy("validated"),
+    "exchanges.exchange_returned": gettext_lazy("returned to the visitor"),
+    "exchanges.exchange_paid": gettext_lazy("paid"),
+}
+
+
 def _exchange_or_404(request, pk) -> Exchange:
     if not request.user.is_authenticated:
         raise Http404
@@ -75,6 +94,9 @@ def _context(request, exchange: Exchange, **forms) -> dict:
         .select_related("actor")
         .order_by("at")
     )
+    history = [
+        (entry, HISTORY_LABELS.get(entry.action, entry.action), _detail(entry)) for entry in history
+    ]
     holidays = []
     if exchange.start and exchange.end and exchange.start <= exchange.end:
         from .eligibility import holidays_between
@@ -114,6 +136,14 @@ def _context(request, exchange: Exchange, **forms) -> dict:
         "history": history,
         "steps": _steps(exchange),
     }
+
+
+def _detail(entry) -> str:
+    """What a history line adds: the role that signed, the file attached."""
+    changes = entry.changes or {}
+    if "role" in changes:
+        return str(SIGNATORY_LABELS.get(changes["role"], changes["role"]))
+    return changes.get("file", "")
 
 
 def _steps(exchange: Exchange) -> list[tuple[str, str]]:

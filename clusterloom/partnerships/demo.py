@@ -146,4 +146,8 @@ def setup_all(*, cities: bool = True) -> SetupReport:
         out = io.StringIO()
         call_command("rebuild_match_index", stdout=out)
         report.lines.append("partner index: " + " ".join(out.getvalue().split()))
+    if apps.is_installed("clusterloom.exchanges"):
+        out = io.StringIO()
+        call_command("demo_exchanges", stdout=out)
+        report.lines.append(out.getvalue().strip())
     return report
