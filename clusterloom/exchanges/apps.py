@@ -15,3 +15,11 @@ class ExchangesConfig(AppConfig):
         from .sections import partnership_section
 
         register(partnership_section)
+
+        from clusterloom.core import personal_data
+
+        from .personal_data import personal_data_erase, personal_data_export
+
+        personal_data.register(
+            "clusterxchange", export=personal_data_export, erase=personal_data_erase
+        )
