@@ -312,3 +312,34 @@ def exchange_summary_for(user) -> str:
     rows = exchanges_visible_to(user).exclude(status__in=[*DEAD, *DONE])
     n = rows.count()
     return _("%(n)s exchanges in progress") % {"n": n} if n else ""
+
+
+@dataclass
+class CallBudget:
+    """A call's budget against the lump sums signed and paid."""
+
+    budget: Decimal
+    committed: Decimal  # signed commitments not yet paid
+    paid: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.budget - self.committed - self.paid
+
+
+def call_budget(call: ExchangeCall) -> CallBudget:
+    """Lump sums of the call's signed (committed to validated) and paid exchanges."""
+    committed = paid = Decimal(0)
+    rows = Exchange.objects.filter(application__call=call).values_list("status", "grant_total")
+    for status, total in rows:
+        if total is None:
+            continue
+        if status == ExchangeStatus.PAID:
+            paid += total
+        elif status in (
+            ExchangeStatus.COMMITTED,
+            ExchangeStatus.REPORTED,
+            ExchangeStatus.VALIDATED,
+        ):
+            committed += total
+    return CallBudget(budget=call.budget, committed=committed, paid=paid)

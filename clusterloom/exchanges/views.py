@@ -154,6 +154,7 @@ def call_detail(request, slug):
         "call": call,
         "progress": selectors.call_progress(call),
         "counts": selectors.call_counts(call),
+        "money": selectors.call_budget(call),
         "may_manage": may_manage,
         "may_apply": call.status == "open" and request.user.has_perm("exchanges.apply", call),
         "applications": applications,
