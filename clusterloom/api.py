@@ -6,6 +6,9 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from clusterloom.core.errors import DomainError
 from clusterloom.directory.api import router as directory_router
+from clusterloom.exchanges.api import partnership_router as exchanges_partnership_router
+from clusterloom.exchanges.api import router as exchanges_router
+from clusterloom.exchanges.errors import IneligibleError
 from clusterloom.matching.api import router as matching_router
 from clusterloom.partnerships.api import router as partnerships_router
 
@@ -32,6 +35,18 @@ def domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(request, body, status=exc.status_code)
 
 
+@api.exception_handler(IneligibleError)
+def ineligible_error(request: HttpRequest, exc: IneligibleError):
+    """A ClusterXchange rule not met: the message and field, plus every failing rule."""
+    body = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    body["failures"] = [
+        {"rule": rule, "field": field, "message": message} for rule, field, message in exc.failures
+    ]
+    return api.create_response(request, body, status=exc.status_code)
+
+
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError):
     """No valid session or token."""
@@ -45,6 +60,9 @@ def validation_error(request: HttpRequest, exc: ValidationError):
 
 
 api.add_router("/partnerships", partnerships_router)
+# ClusterXchange: /api/exchanges/... and /api/partnerships/{slug}/exchange-progress.
+api.add_router("/exchanges", exchanges_router)
+api.add_router("/partnerships", exchanges_partnership_router)
 api.add_router("/organisations", directory_router)
 # Partner matching: /api/match/... and /api/organisations/{id}/suggestions.
 api.add_router("", matching_router)
