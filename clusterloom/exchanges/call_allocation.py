@@ -44,10 +44,12 @@ def call_allocation_propose(*, actor, call: ExchangeCall, time_limit: float = 10
     data = call_fit(call)
     applications = {a.pk: a for a in data.applications}
     offers = {o.pk: o for o in data.offers}
-    agreed = {
-        (e.application_id, e.offer_id)
-        for e in Exchange.objects.filter(application__call=call).exclude(status__in=DEAD)
-    }
+    live = Exchange.objects.filter(application__call=call).exclude(status__in=DEAD)
+    agreed = set()
+    for e in live.select_related("offer__organisation"):
+        agreed.add((e.application_id, e.offer_id))
+        # A match stays part of the plan even when its offer was since withdrawn or rejected.
+        offers.setdefault(e.offer_id, e.offer)
     taken_elsewhere = {}
     for offer in offers.values():
         taken_elsewhere[offer.pk] = (

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
-from clusterloom.core.permissions import has_rule_perm, require
+from clusterloom.core.permissions import has_rule_perm, is_admin, require
 
 from . import grants
 from .eligibility import check_exchange, working_days
@@ -71,7 +71,9 @@ def exchange_check(exchange: Exchange) -> None:
         end=exchange.end,
         exclude_exchange=exchange.pk,
     )
-    raise_failures(check_exchange(facts))
+    # The dates may be agreed later, in the commitment; commitment_sign requires them.
+    failures = check_exchange(facts)
+    raise_failures([f for f in failures if f.rule not in ("start_missing", "end_missing")])
     call = exchange.application.call
     for field, day in (("start", exchange.start), ("end", exchange.end)):
         if day and not call.exchanges_from <= day <= call.exchanges_until:
@@ -176,9 +178,11 @@ def exchange_propose(
     )
     exchange_check(exchange)
     now = timezone.now()
-    if as_visitor:
+    # Proposing confirms only the proposer's own side: an admin (who passes every rule) or a
+    # coordinator proposing leaves both confirmations to the visitor and the host.
+    if as_visitor and not is_admin(actor):
         exchange.visitor_confirmed_at = now
-    if has_rule_perm(actor, "exchanges.change_hostingoffer", offer):
+    if not is_admin(actor) and has_rule_perm(actor, "exchanges.change_hostingoffer", offer):
         exchange.host_confirmed_at = now
     _store_grant(exchange)
     try:
@@ -284,10 +288,11 @@ def commitment_update(*, actor, exchange: Exchange, data: dict[str, Any]) -> Exc
             setattr(exchange, field, value)
     dates_in_order(exchange.start, exchange.end, "start", "end")
     exchange_check(exchange)
-    _store_grant(exchange)
     if changes and exchange.signatures:
         changes["signatures_cleared"] = sorted(exchange.signatures)
         exchange.signatures = {}
+    if not exchange.signatures:  # once signed, the lump sum stays what was signed
+        _store_grant(exchange)
     exchange.save()
     audit(actor, "exchanges.commitment_updated", exchange, changes=changes)
     return exchange
@@ -330,7 +335,8 @@ def commitment_sign(*, actor, exchange: Exchange, role: str) -> Exchange:
             field=missing[0],
         )
     exchange_check(exchange)
-    _store_grant(exchange)
+    if not exchange.signatures:  # the first signature fixes the lump sum the others sign
+        _store_grant(exchange)
     exchange.signatures = {
         **exchange.signatures,
         role: {

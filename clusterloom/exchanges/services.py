@@ -417,6 +417,8 @@ def application_review(
     *, actor, application: ExchangeApplication, decision: str, note: str = ""
 ) -> ExchangeApplication:
     """The call's partnership validates or rejects a visitor's registration."""
+    # Permission first: a stranger learns nothing about the registration from the errors.
+    require(actor, "exchanges.review_application", application)
     if decision == "validate":
         application_check(application)
     if (
@@ -582,6 +584,7 @@ def hosting_offer_review(
     *, actor, offer: HostingOffer, decision: str, note: str = ""
 ) -> HostingOffer:
     """The host's partnership validates or rejects a hosting offer."""
+    require(actor, "exchanges.review_hostingoffer", offer)
     if decision == "validate":
         _host_check(offer.organisation)
     previous = _review(actor, offer, decision, note, "exchanges.review_hostingoffer", "offer")

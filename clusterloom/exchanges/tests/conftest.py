@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from clusterloom.core.models import AuditEntry
 from clusterloom.directory.models import ClusterMembership, OrganisationKind
 from clusterloom.directory.tests.factories import (
     AdminFactory,
@@ -113,7 +114,9 @@ def xworld(db, today):
         terms=[textiles],
     )
     cz_cluster = ClusterFactory(
-        organisation__name="CLUTEX", organisation__slug="clutex", organisation__country=country("CZ")
+        organisation__name="CLUTEX",
+        organisation__slug="clutex",
+        organisation__country=country("CZ"),
     )
     ClusterMembership.objects.create(cluster=cz_cluster, organisation=sme_cz)
     large_pt = OrganisationFactory(
@@ -153,13 +156,26 @@ def xworld(db, today):
     )
     call_status_set(actor=coordinator, call=call, status="open")
     return SimpleNamespace(
-        partnership=partnership, other=other, call=call,
-        it_cluster=it_cluster, es_cluster=es_cluster, cz_cluster=cz_cluster,
-        sme_it=sme_it, sme_cz=sme_cz, large_pt=large_pt, us_org=us_org,
-        textiles=textiles, automotive=automotive,
-        coordinator=coordinator, other_coordinator=other_coordinator,
-        visitor_it=visitor_it, visitor_cz=visitor_cz, host_es=host_es, host_pt=host_pt,
-        stranger=stranger, admin=admin,
+        partnership=partnership,
+        other=other,
+        call=call,
+        it_cluster=it_cluster,
+        es_cluster=es_cluster,
+        cz_cluster=cz_cluster,
+        sme_it=sme_it,
+        sme_cz=sme_cz,
+        large_pt=large_pt,
+        us_org=us_org,
+        textiles=textiles,
+        automotive=automotive,
+        coordinator=coordinator,
+        other_coordinator=other_coordinator,
+        visitor_it=visitor_it,
+        visitor_cz=visitor_cz,
+        host_es=host_es,
+        host_pt=host_pt,
+        stranger=stranger,
+        admin=admin,
     )
 
 
@@ -206,7 +222,8 @@ def matched(xworld):
 
     w = xworld
     offer = hosting_offer_submit(
-        actor=w.host_es, partnership=w.partnership,
+        actor=w.host_es,
+        partnership=w.partnership,
         data=offer_data(organisation=w.es_cluster.organisation.pk),
     )
     hosting_offer_review(actor=w.coordinator, offer=offer, decision="validate")
@@ -218,3 +235,177 @@ def matched(xworld):
     exchange = exchange_confirm(actor=w.host_es, exchange=exchange)
     w.offer, w.application, w.exchange = offer, application, exchange
     return w
+
+
+# -- helpers shared by the service, lifecycle, permission, progress and e-mail tests ----------
+
+
+def member_user(organisation, username):
+    """A member login whose person works at `organisation` (acts for it)."""
+    return _member(organisation, username)
+
+
+@pytest.fixture
+def anonymous():
+    """The public: not logged in."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a fresh directory, returned."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def hosting_offer(w, *, actor=None, organisation=None, partnership=None, validate=True, **data):
+    """A hosting offer submitted through the service, validated by its partnership unless told."""
+    from clusterloom.exchanges.services import hosting_offer_review, hosting_offer_submit
+
+    partnership = partnership or w.partnership
+    organisation = organisation or w.es_cluster.organisation
+    offer = hosting_offer_submit(
+        actor=actor or w.host_es,
+        partnership=partnership,
+        data=offer_data(organisation=organisation.pk, **data),
+    )
+    if validate:
+        reviewer = partnership.coordinators.first()
+        hosting_offer_review(actor=reviewer, offer=offer, decision="validate")
+    return offer
+
+
+def visitor_application(w, *, actor=None, organisation=None, call=None, validate=True, **data):
+    """A visitor's registration submitted through the service, validated unless told."""
+    from clusterloom.exchanges.services import application_review, application_submit
+
+    call = call or w.call
+    organisation = organisation or w.sme_it
+    application = application_submit(
+        actor=actor or w.visitor_it,
+        call=call,
+        data=application_data(organisation=organisation.pk, **data),
+    )
+    if validate:
+        reviewer = call.partnership.coordinators.first()
+        application_review(actor=reviewer, application=application, decision="validate")
+    return application
+
+
+@pytest.fixture
+def cross(xworld):
+    """Like `matched`, but the Spanish host registered with the OTHER partnership: the visitor's
+    partnership (coordinator) and the host's (other_coordinator) have different coordinators."""
+    from clusterloom.exchanges.lifecycle import exchange_confirm, exchange_propose
+
+    w = xworld
+    w.offer = hosting_offer(w, partnership=w.other)
+    w.application = visitor_application(w)
+    exchange = exchange_propose(actor=w.visitor_it, application=w.application, offer=w.offer)
+    w.exchange = exchange_confirm(actor=w.host_es, exchange=exchange)
+    #: who holds each signature of the Commitment to Quality
+    w.signers = {
+        "visitor": w.visitor_it,
+        "host": w.host_es,
+        "visitor_partnership": w.coordinator,
+        "host_partnership": w.other_coordinator,
+    }
+    return w
+
+
+COMMITMENT = {
+    "objectives": "Meet three suppliers of car interiors; agree a joint seat-fabric trial.",
+    "agenda": "Day 1 cluster meeting; days 2-4 supplier visits; day 5 workshop.",
+}
+#: The day after the default preferred last day (2027-02-05): the closing report may be filed.
+AFTER_VISIT = datetime.date(2027, 2, 6)
+
+
+def minimal_pdf() -> bytes:
+    """A small, well-formed one-page PDF."""
+    body = (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+        b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+    return body
+
+
+def sign_all(exchange, signers):
+    """Every signatory signs the commitment, in the usual order; returns the exchange."""
+    from clusterloom.exchanges.lifecycle import commitment_sign
+    from clusterloom.exchanges.models import SIGNATORIES
+
+    for role in SIGNATORIES:
+        exchange = commitment_sign(actor=signers[role], exchange=exchange, role=role)
+    return exchange
+
+
+def advance(w, exchange, until: str, *, signers=None):
+    """Take a matched (or committed) exchange through the services up to `until` (committed,
+    reported, validated or paid). Evidence needs the `media` fixture."""
+    from clusterloom.exchanges import lifecycle
+
+    signers = (
+        signers
+        or getattr(w, "signers", None)
+        or {
+            "visitor": w.visitor_it,
+            "host": w.host_es,
+            "visitor_partnership": w.coordinator,
+            "host_partnership": w.coordinator,
+        }
+    )
+    visitor = signers["visitor"]
+    validator = signers["visitor_partnership"]
+    if exchange.status == "matched":
+        exchange = lifecycle.commitment_update(actor=visitor, exchange=exchange, data=COMMITMENT)
+        exchange = sign_all(exchange, signers)
+    if until == "committed":
+        return exchange
+    lifecycle.evidence_add(
+        actor=visitor, exchange=exchange, file_name="boarding-pass.pdf", content=minimal_pdf()
+    )
+    last = exchange.end + datetime.timedelta(days=1)
+    exchange = lifecycle.exchange_report(
+        actor=visitor, exchange=exchange, report="We met three suppliers.", today=last
+    )
+    if until == "reported":
+        return exchange
+    exchange = lifecycle.exchange_validate(actor=validator, exchange=exchange, approve=True)
+    if until == "validated":
+        return exchange
+    return lifecycle.exchange_mark_paid(actor=validator, exchange=exchange, reference="PAY-1")
+
+
+def trail(exchange) -> list[tuple[str, str]]:
+    """(from, to) of every state change of the exchange, oldest first."""
+    rows = AuditEntry.objects.filter(object_type="exchanges.exchange", object_id=str(exchange.pk))
+    return [
+        (e.from_state, e.to_state) for e in rows.order_by("at", "id") if e.to_state or e.from_state
+    ]
+
+
+def snapshot(exchange):
+    """What a failing step must leave as it was."""
+    from clusterloom.exchanges.models import Exchange, ExchangeEvidence
+
+    row = Exchange.objects.get(pk=exchange.pk)
+    return (
+        row.status,
+        row.signatures,
+        row.start,
+        row.end,
+        row.objectives,
+        row.report,
+        row.grant_total,
+        AuditEntry.objects.count(),
+        ExchangeEvidence.objects.count(),
+    )
+
+
+def rules(error) -> list[str]:
+    """The rule codes an IneligibleError names."""
+    return [rule for rule, _field, _text in error.failures]
