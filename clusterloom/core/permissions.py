@@ -118,7 +118,8 @@ def _may_view_call(user, call) -> bool:
 
 
 def _may_apply(user, call) -> bool:
-    return _has_organisation(user) and (call is None or call.status == "open")
+    # Whether the call is open is the service's rule, with its own message.
+    return _has_organisation(user)
 
 
 def _exchange_visitor(user, exchange) -> bool:

@@ -144,6 +144,11 @@ def _image_problem(content: bytes, kind: str) -> str | None:
                 return "image_broken"
             image.verify()  # PNG: every chunk's checksum; a JPEG needs the decode below
         if kind == "jpeg":
+            # A whole JPEG ends with the EOI marker (camera files may add a little padding).
+            # Checked here because Pillow pads a truncated file silently once
+            # ImageFile.LOAD_TRUNCATED_IMAGES is set, and WeasyPrint sets it on import.
+            if b"\xff\xd9" not in content[-1024:]:
+                return "image_broken"
             with Image.open(io.BytesIO(content)) as image:
                 image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
                 image.load()  # decoding at 1/8 scale still reads every scan, cheaply

@@ -38,6 +38,7 @@ from .selectors import (
     DEAD,
     already_granted,
     application_facts,
+    call_budget,
     distance_km,
     funding_rules,
     remaining_capacity,
@@ -298,6 +299,23 @@ def commitment_update(*, actor, exchange: Exchange, data: dict[str, Any]) -> Exc
     return exchange
 
 
+def _check_budget(exchange: Exchange) -> None:
+    """Refuse a lump sum the call's budget can no longer pay (a budget of 0 means none set)."""
+    call = exchange.application.call
+    if not call.budget or exchange.grant_total is None:
+        return
+    left = call_budget(call).left
+    if exchange.grant_total > left:
+        raise DomainError(
+            _(
+                "The call's budget has EUR %(left)s left; this lump sum is EUR %(total)s. "
+                "The coordinator can raise the budget or shorten the visit."
+            )
+            % {"left": left, "total": exchange.grant_total},
+            field="role",
+        )
+
+
 SIGN_PERMISSIONS = {
     "visitor": "exchanges.act_as_visitor",
     "host": "exchanges.act_as_host",
@@ -337,6 +355,7 @@ def commitment_sign(*, actor, exchange: Exchange, role: str) -> Exchange:
     exchange_check(exchange)
     if not exchange.signatures:  # the first signature fixes the lump sum the others sign
         _store_grant(exchange)
+    _check_budget(exchange)
     exchange.signatures = {
         **exchange.signatures,
         role: {
@@ -402,7 +421,7 @@ def exchange_report(*, actor, exchange: Exchange, report: str, today=None) -> Ex
     today = today or timezone.localdate()
     if exchange.end and today < exchange.end:
         raise DomainError(
-            _("The closing report is due after the last day of the visit (%(end)s).")
+            _("The closing report can be filed from the last day of the visit (%(end)s).")
             % {"end": exchange.end.isoformat()},
             field="report",
         )

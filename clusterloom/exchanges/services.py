@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
-from clusterloom.core.permissions import require
+from clusterloom.core.permissions import is_admin, require
 from clusterloom.core.text import squash
 from clusterloom.directory.models import Cluster, Organisation
 from clusterloom.partnerships.models import Partnership, TargetCode
@@ -38,6 +38,9 @@ from .selectors import (
 )
 
 MAX_TEXT = 5000
+#: The cap per visiting organisation seen in ClusterXchange calls (DOMAIN.md); a call may
+#: set another one or none.
+DEFAULT_CAP = Decimal("1100.00")
 
 
 def parse_date(value, field: str) -> datetime.date | None:
@@ -220,7 +223,15 @@ def _partnership_targets(partnership: Partnership) -> dict[str, int]:
 def call_create(*, actor, partnership: Partnership, data: dict[str, Any]) -> ExchangeCall:
     """Open a draft call; its targets default to the partnership's exchange targets."""
     require(actor, "exchanges.add_exchangecall", partnership)
-    data = {**_partnership_targets(partnership), **{k: v for k, v in data.items() if v != ""}}
+    given = {k: v for k, v in data.items() if v not in ("", None)}
+    if "cap_per_organisation" in data:  # given blank: no cap
+        given["cap_per_organisation"] = data["cap_per_organisation"]
+    defaults = _partnership_targets(partnership) | {"cap_per_organisation": DEFAULT_CAP}
+    if "target_exchanges" in given:  # a smaller call: its minimums cannot exceed its size
+        planned = _count(given["target_exchanges"], "target_exchanges")
+        for field in ("target_sme", "target_non_member"):
+            defaults[field] = min(defaults[field], planned)
+    data = defaults | given
     values = _call_values(data, None)
     call = ExchangeCall.objects.create(
         partnership=partnership, slug=_slug_for(partnership, values["title"]), **values
@@ -280,6 +291,10 @@ def _organisation_for(actor, value, field: str = "organisation") -> Organisation
         key = None
     if key is None and len(mine) == 1:
         return next(iter(mine.values()))
+    if key is not None and key not in mine and is_admin(actor):
+        found = Organisation.objects.filter(pk=key).first()  # admins act for anyone
+        if found is not None:
+            return found
     if key not in mine:
         raise DomainError(_("Choose one of the organisations you act for."), field=field)
     return mine[key]
@@ -419,6 +434,8 @@ def application_review(
     """The call's partnership validates or rejects a visitor's registration."""
     # Permission first: a stranger learns nothing about the registration from the errors.
     require(actor, "exchanges.review_application", application)
+    if decision == "validate" and application.status == ReviewStatus.VALIDATED:
+        raise DomainError(_("This registration is already validated."), field="decision")
     if decision == "validate":
         application_check(application)
     if (
@@ -585,8 +602,15 @@ def hosting_offer_review(
 ) -> HostingOffer:
     """The host's partnership validates or rejects a hosting offer."""
     require(actor, "exchanges.review_hostingoffer", offer)
+    if decision == "validate" and offer.status == ReviewStatus.VALIDATED:
+        raise DomainError(_("This offer is already validated."), field="decision")
     if decision == "validate":
         _host_check(offer.organisation)
+    if decision == "reject" and offer.exchanges.exclude(status__in=["declined", "cancelled"]):
+        raise DomainError(
+            _("Visitors are matched with this offer: cancel their exchanges before rejecting it."),
+            field="decision",
+        )
     previous = _review(actor, offer, decision, note, "exchanges.review_hostingoffer", "offer")
     offer.save()
     audit(actor, "exchanges.offer_reviewed", offer, from_state=previous, to_state=offer.status)

@@ -152,6 +152,7 @@ def xworld(db, today):
             "budget": "50000",
             "daily_rates": {"ES": "130", "PT": "120", "IT": "140", "CZ": "110"},
             "default_daily_rate": "100",
+            "cap_per_organisation": None,
         },
     )
     call_status_set(actor=coordinator, call=call, status="open")

@@ -158,6 +158,16 @@ def test_a_truncated_jpeg_is_refused():
     assert rejected("receipt.jpg", content[: len(content) // 2]).code == "image_broken"
 
 
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_is_imported(monkeypatch):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES globally; the check must not rely on it."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    content = image("JPEG", size=(300, 200), noise=True)
+    assert rejected("receipt.jpg", content[: len(content) // 2]).code == "image_broken"
+    assert evidence_kind("receipt.jpg", content, max_bytes=LIMIT) == "jpeg"
+
+
 def test_rejections_translate_the_message_and_the_description():
     german = {
         MESSAGES[

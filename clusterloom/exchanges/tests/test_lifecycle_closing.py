@@ -66,7 +66,7 @@ def test_the_report_is_filed_after_the_visit_with_evidence(committed):
     w = committed
     exchange = w.exchange
     before = snapshot(exchange)
-    with pytest.raises(DomainError, match="due after the last day") as caught:
+    with pytest.raises(DomainError, match="can be filed from the last day") as caught:
         lifecycle.exchange_report(
             actor=w.visitor_it,
             exchange=exchange,
