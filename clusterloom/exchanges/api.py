@@ -22,9 +22,13 @@ from clusterloom.core.permissions import require
 from clusterloom.partnerships.selectors import partnership_get_visible
 
 from . import api_output as out
-from . import fit, lifecycle, selectors, services
+from . import call_allocation, fit, lifecycle, selectors, services
 from .api_schemas import (
     ERRORS,
+    AllocationConfirmIn,
+    AllocationConfirmOut,
+    AllocationIn,
+    AllocationOut,
     ApplicationIn,
     ApplicationOut,
     ApplicationPatch,
@@ -199,6 +203,57 @@ def application_withdraw(request: HttpRequest, application_id: int):
         actor=request.user, application=out.visible_application(request, application_id)
     )
     return out.application_out(application)
+
+
+@router.post("/calls/{slug}/allocation", response={200: AllocationOut, **ERRORS}, auth=WRITE_AUTH)
+def call_allocation_propose(request: HttpRequest, slug: str, payload: AllocationIn):
+    """The optimiser's plan for the whole call (the call's coordinators); saves nothing."""
+    call = out.visible_call(request, slug)
+    proposal = call_allocation.call_allocation_propose(
+        actor=request.user, call=call, time_limit=payload.time_limit
+    )
+    result = proposal.result
+    return {
+        "status": result.status,
+        "score": result.score,
+        "bound": result.bound,
+        "gap": result.gap,
+        "totals": result.totals,
+        "shortfall": result.shortfall,
+        "messages": result.messages,
+        "visitors": proposal.visitors,
+        "hosts": proposal.hosts,
+        "candidate_pairs": proposal.candidate_pairs,
+        "pairs": [
+            {
+                "application": p.application.pk,
+                "offer": p.offer.pk,
+                "visitor": p.application.organisation.name,
+                "visitor_country": p.application.organisation.country_id,
+                "host": p.offer.organisation.name,
+                "host_country": p.offer.organisation.country_id,
+                "fit": p.fit,
+                "sme": p.application.is_sme,
+                "member": p.application.is_member,
+                "agreed": p.agreed,
+            }
+            for p in proposal.pairs
+        ],
+    }
+
+
+@router.post(
+    "/calls/{slug}/allocation/confirm",
+    response={201: AllocationConfirmOut, **ERRORS},
+    auth=WRITE_AUTH,
+)
+def call_allocation_confirm(request: HttpRequest, slug: str, payload: AllocationConfirmIn):
+    """Turn the kept pairs into proposed matches (all or none); visitor and host confirm."""
+    call = out.visible_call(request, slug)
+    created = call_allocation.call_allocation_confirm(
+        actor=request.user, call=call, pairs=[(p.application, p.offer) for p in payload.pairs]
+    )
+    return Status(201, {"exchanges": [e.pk for e in created]})
 
 
 @router.get(

@@ -426,3 +426,59 @@ class ExchangeOut(ExchangeSummaryOut):
     review_note: str
     payment: PaymentOut
     cancel_reason: str
+
+
+class AllocationIn(Schema):
+    """How long the optimiser may run."""
+
+    time_limit: float = Field(10.0, gt=0, le=120, description="Seconds (at most 120).")
+
+
+class AllocationPairOut(Schema):
+    """One proposed visitor-host pair."""
+
+    application: int
+    offer: int
+    visitor: str
+    visitor_country: str
+    host: str
+    host_country: str
+    fit: float
+    sme: bool
+    member: bool
+    agreed: bool = Field(description="Already matched: kept as it is.")
+
+
+class AllocationOut(Schema):
+    """The optimiser's proposal for a whole call; nothing is saved until it is confirmed."""
+
+    status: str
+    score: float
+    bound: float
+    gap: float
+    totals: dict[str, int]
+    shortfall: dict[str, int]
+    messages: list[str]
+    visitors: int
+    hosts: int
+    candidate_pairs: int
+    pairs: list[AllocationPairOut]
+
+
+class AllocationPairIn(Schema):
+    """A pair the coordinator keeps."""
+
+    application: int
+    offer: int
+
+
+class AllocationConfirmIn(Schema):
+    """The pairs to turn into proposed matches."""
+
+    pairs: list[AllocationPairIn] = Field(max_length=5000)
+
+
+class AllocationConfirmOut(Schema):
+    """The proposed matches created (visitor and host then confirm each)."""
+
+    exchanges: list[int]
