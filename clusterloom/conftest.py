@@ -55,3 +55,13 @@ def reference_data(transactional_db):
 def _no_page_cache(settings):
     """Pages are rendered afresh in tests; test_page_cache.py turns the cache on itself."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in English: a request in another language must not leave its locale
+    active in the thread for the next test (commands and services translate their messages)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
