@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusterloom.core.models import TimeStampedModel
 from clusterloom.directory.models import Cluster, Organisation, Person
@@ -18,9 +19,9 @@ User = settings.AUTH_USER_MODEL
 class CallStatus(models.TextChoices):
     """A call is prepared, then open for applications, then closed."""
 
-    DRAFT = "draft", _("draft")
-    OPEN = "open", _("open")
-    CLOSED = "closed", _("closed")
+    DRAFT = "draft", pgettext_lazy("call status", "draft")
+    OPEN = "open", pgettext_lazy("call status", "open")
+    CLOSED = "closed", pgettext_lazy("call status", "closed")
 
 
 class ExchangeCall(TimeStampedModel):

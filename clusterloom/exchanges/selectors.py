@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
 from clusterloom.core.permissions import (
     coordinated_partnership_ids,
@@ -305,13 +304,6 @@ def call_counts(call: ExchangeCall) -> dict[str, int]:
     for status in Exchange.objects.filter(application__call=call).values_list("status", flat=True):
         counts[f"exchanges_{status}"] += 1
     return counts
-
-
-def exchange_summary_for(user) -> str:
-    """A one-line description of what waits for the user (for the account page)."""
-    rows = exchanges_visible_to(user).exclude(status__in=[*DEAD, *DONE])
-    n = rows.count()
-    return _("%(n)s exchanges in progress") % {"n": n} if n else ""
 
 
 @dataclass

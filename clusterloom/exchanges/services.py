@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
@@ -584,7 +585,12 @@ def hosting_offer_update(*, actor, offer: HostingOffer, data) -> HostingOffer:
     taken = offer.exchanges.exclude(status__in=["declined", "cancelled"]).count()
     if values["capacity"] < taken:
         raise DomainError(
-            _("%(n)s visitors are already matched with this offer.") % {"n": taken},
+            ngettext(
+                "%(n)s visitor is already matched with this offer.",
+                "%(n)s visitors are already matched with this offer.",
+                taken,
+            )
+            % {"n": taken},
             field="capacity",
         )
     for field, value in values.items():

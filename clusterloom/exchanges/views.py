@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
@@ -516,7 +517,11 @@ def call_allocation(request, slug):
         else:
             messages.success(
                 request,
-                _("%(n)s matches proposed; visitors and hosts are asked to confirm.")
+                ngettext(
+                    "%(n)s match proposed; the visitor and the host are asked to confirm.",
+                    "%(n)s matches proposed; visitors and hosts are asked to confirm.",
+                    len(created),
+                )
                 % {"n": len(created)},
             )
             return redirect("exchange_call_detail", call.slug)
