@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "clusterloom.partnerships",
     "clusterloom.matching",
     "clusterloom.exchanges",
+    "clusterloom.events",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    """Matchmaking events: sessions, slots, tables, registrations, meetings, scheduling."""
+
+    name = "clusterloom.events"
+    label = "events"
+    verbose_name = _("Matchmaking events")
