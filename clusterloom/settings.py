@@ -172,6 +172,15 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 # Without a broker, tasks run in-process so the embedded set-up needs nothing else.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+#: Periodic work (run `celery -A clusterloom beat` beside the worker when a broker is set):
+#: expiry of unanswered meeting requests and reminders of requests and tomorrow's meetings.
+CELERY_BEAT_SCHEDULE = {
+    "meeting-requests-expire": {
+        "task": "clusterloom.events.tasks.requests_expire",
+        "schedule": 15 * 60,
+    },
+    "event-reminders": {"task": "clusterloom.events.tasks.reminders_send", "schedule": 60 * 60},
+}
 
 # Per-process memory cache by default; production can point CACHE_URL at Redis
 # (redis://127.0.0.1:6379/1) so all workers share one cache.

@@ -160,6 +160,46 @@ def _may_view_offer(user, offer) -> bool:
     return _acts_for(user, offer) or _coordinates(user, offer.partnership)
 
 
+def _organises(user, event) -> bool:
+    """Coordinator of the partnership that holds the event."""
+    return event is not None and _coordinates(user, event.partnership)
+
+
+def _may_view_event(user, event) -> bool:
+    if event is None:
+        return True
+    return _organises(user, event) or (event.status != "draft" and event.partnership.is_published)
+
+
+def _is_participant_user(user, participant) -> bool:
+    return participant is not None and user.is_authenticated and participant.user_id == user.pk
+
+
+def _may_view_participant(user, participant) -> bool:
+    if participant is None:
+        return False
+    if _is_participant_user(user, participant) or _organises(user, participant.event):
+        return True
+    return (
+        participant.consent_public
+        and participant.status == "approved"
+        and user.is_authenticated
+        and participant.event.participants.filter(user=user, status="approved").exists()
+    )
+
+
+def _meeting_side(user, meeting) -> bool:
+    return (
+        meeting is not None
+        and user.is_authenticated
+        and user.pk
+        in (
+            meeting.requester.user_id,
+            meeting.invitee.user_id,
+        )
+    )
+
+
 Rule = Callable[..., bool]
 
 #: permission name -> rule(user, obj) -> bool. Admins pass every rule.
@@ -241,11 +281,38 @@ RULES: dict[str, Rule] = {
         obj is not None and _coordinates(user, obj.application.call.partnership)
     ),
     "exchanges.allocate_call": _coordinates_call,
+    # Matchmaking events: organisers are the coordinators of the event's partnership.
+    "events.view_event": _may_view_event,
+    "events.add_event": _coordinates,
+    "events.change_event": _organises,
+    "events.register": _has_organisation,
+    "events.view_participant": _may_view_participant,
+    "events.change_participant": lambda user, obj=None: (
+        obj is not None and (_is_participant_user(user, obj) or _organises(user, obj.event))
+    ),
+    "events.approve_participant": lambda user, obj=None: (
+        obj is not None and _organises(user, obj.event)
+    ),
+    "events.request_meeting": lambda user, obj=None: (
+        _is_participant_user(user, obj) and obj.status == "approved"
+    ),
+    "events.answer_meeting": lambda user, obj=None: (
+        obj is not None and user.is_authenticated and obj.invitee.user_id == user.pk
+    ),
+    "events.cancel_meeting": lambda user, obj=None: (
+        obj is not None and (_meeting_side(user, obj) or _organises(user, obj.event))
+    ),
+    "events.view_meeting": lambda user, obj=None: (
+        obj is not None and (_meeting_side(user, obj) or _organises(user, obj.event))
+    ),
+    "events.give_feedback": _meeting_side,
 }
 
 
 #: Permissions an anonymous visitor may hold (their rule still decides).
-PUBLIC_PERMISSIONS = frozenset({"partnerships.view_partnership", "exchanges.view_exchangecall"})
+PUBLIC_PERMISSIONS = frozenset(
+    {"partnerships.view_partnership", "exchanges.view_exchangecall", "events.view_event"}
+)
 
 
 def has_rule_perm(user, perm: str, obj=None) -> bool:

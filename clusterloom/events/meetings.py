@@ -1,0 +1,405 @@
+"""Meeting requests and meetings: request, accept, decline, cancel, reschedule, expire; the
+schedule of a whole event; attendance on the day; feedback afterwards.
+
+requested --accept--> accepted --schedule--> scheduled (or unscheduled when no slot fits)
+requested --decline / cancel / expire--> declined / cancelled / expired
+A request that proposes a slot is scheduled at once when accepted. Two meetings of one person
+in one slot are refused by the database itself (Booking), so simultaneous accepts cannot both
+win.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusterloom.core.audit import audit
+from clusterloom.core.errors import DomainError
+from clusterloom.core.permissions import has_rule_perm, require
+
+from .models import (
+    STAGE_OUTCOMES,
+    Attendance,
+    Booking,
+    FeedbackStage,
+    MatchmakingEvent,
+    Meeting,
+    MeetingFeedback,
+    MeetingStatus,
+    MeetingTable,
+    Participant,
+    RegistrationStatus,
+    RequestMode,
+    TimeSlot,
+)
+
+S = MeetingStatus
+LIVE = (S.REQUESTED, S.ACCEPTED, S.SCHEDULED, S.UNSCHEDULED)
+AGREED = (S.ACCEPTED, S.SCHEDULED, S.UNSCHEDULED)
+MAX_MESSAGE = 2000
+
+
+def may_meet(a: Participant, b: Participant) -> bool:
+    """The event's who-may-meet-whom rules allow these two to meet (no rules: everyone)."""
+    rules = a.event.group_rules.all()
+    if not rules.exists():
+        return True
+    if a.group_id is None or b.group_id is None:
+        return False
+    pairs = {(r.group_a_id, r.group_b_id) for r in rules}
+    return (a.group_id, b.group_id) in pairs or (b.group_id, a.group_id) in pairs
+
+
+def _count(participant: Participant) -> int:
+    return (
+        Meeting.objects.filter(status__in=LIVE).filter(requester=participant).count()
+        + Meeting.objects.filter(status__in=LIVE, invitee=participant).count()
+    )
+
+
+def _full(participant: Participant) -> bool:
+    return _count(participant) >= participant.event.max_meetings
+
+
+def _set(actor, meeting: Meeting, status: str, action: str, **changes) -> None:
+    previous, meeting.status = meeting.status, status
+    meeting.save()
+    audit(actor, action, meeting, from_state=previous, to_state=status, changes=changes or None)
+    from .notifications import notify
+
+    notify(action.split(".", 1)[1], meeting=meeting)
+
+
+def _expect(meeting: Meeting, *states: str) -> None:
+    if meeting.status not in states:
+        raise DomainError(
+            _("This meeting is %(status)s; that step is not possible now.")
+            % {"status": meeting.get_status_display()},
+            field="status",
+        )
+
+
+def _unbook(meeting: Meeting) -> None:
+    Booking.objects.filter(meeting=meeting).delete()
+
+
+def _free_table(meeting: Meeting, slot: TimeSlot) -> MeetingTable | None:
+    """The fixed table of either participant, else the lowest-numbered free table."""
+    taken = set(
+        Meeting.objects.filter(slot=slot, table__isnull=False)
+        .exclude(pk=meeting.pk)
+        .values_list("table_id", flat=True)
+    )
+    for fixed in (meeting.requester.fixed_table, meeting.invitee.fixed_table):
+        if fixed is not None:
+            return fixed if fixed.pk not in taken else None
+    return meeting.event.tables.exclude(pk__in=taken).order_by("number").first()
+
+
+def _book(meeting: Meeting, slot: TimeSlot, table: MeetingTable | None = None) -> None:
+    """Put the meeting in the slot (and a table); refused when either person is busy then,
+    unavailable, or no table is free."""
+    for person in (meeting.requester, meeting.invitee):
+        if not person.available_slots.filter(pk=slot.pk).exists():
+            raise DomainError(
+                _("%(name)s is not available at %(time)s.")
+                % {
+                    "name": person.name,
+                    "time": timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M"),
+                },
+                field="slot",
+            )
+    table = table or _free_table(meeting, slot)
+    if table is None:
+        raise DomainError(_("No table is free at that time."), field="slot")
+    _unbook(meeting)
+    try:
+        with transaction.atomic():
+            Booking.objects.bulk_create(
+                [
+                    Booking(meeting=meeting, participant=p, slot=slot)
+                    for p in (meeting.requester, meeting.invitee)
+                ]
+            )
+            meeting.slot, meeting.table = slot, table
+            meeting.save(update_fields=["slot", "table", "updated_at"])
+    except IntegrityError:
+        raise DomainError(
+            _("One of you already has a meeting at that time, or the table was just taken."),
+            field="slot",
+        ) from None
+
+
+def _slot(event: MatchmakingEvent, value) -> TimeSlot | None:
+    if value in (None, ""):
+        return None
+    slot = (
+        event.slots.filter(pk=getattr(value, "pk", value)).first()
+        if str(getattr(value, "pk", value)).isdigit()
+        else None
+    )
+    if slot is None:
+        raise DomainError(_("Unknown time slot."), field="slot")
+    return slot
+
+
+@transaction.atomic
+def meeting_request(
+    *, actor, requester: Participant, invitee: Participant, message: str = "", slot=None
+) -> Meeting:
+    """Ask another participant for a meeting (optionally in a given slot). A request the other
+    side already sent becomes a mutual meeting instead of a second request."""
+    require(actor, "events.request_meeting", requester)
+    event = requester.event
+    if invitee.event_id != event.pk or invitee.status != RegistrationStatus.APPROVED:
+        raise DomainError(_("This participant cannot be met at this event."), field="invitee")
+    if invitee.pk == requester.pk:
+        raise DomainError(_("You cannot meet yourself."), field="invitee")
+    if not may_meet(requester, invitee):
+        raise DomainError(
+            _("The organisers' rules do not let %(a)s and %(b)s meet.")
+            % {"a": requester.group or "—", "b": invitee.group or "—"},
+            field="invitee",
+        )
+    message = str(message or "").strip()
+    if len(message) > MAX_MESSAGE:
+        raise DomainError(_("The message is too long."), field="message")
+    existing = (
+        Meeting.objects.select_for_update()
+        .filter(
+            event=event,
+            status__in=LIVE,
+            requester__in=[requester, invitee],
+            invitee__in=[requester, invitee],
+        )
+        .first()
+    )
+    if existing is not None:
+        if existing.requester_id == invitee.pk and existing.status == S.REQUESTED:
+            existing.mutual = True
+            existing.save(update_fields=["mutual", "updated_at"])
+            return meeting_accept(actor=actor, meeting=existing, as_reply=True)
+        raise DomainError(
+            _("You already have a request or a meeting with %(name)s.") % {"name": invitee.name},
+            field="invitee",
+        )
+    if _full(requester):
+        raise DomainError(
+            _("You have reached the maximum of %(n)s meetings.") % {"n": event.max_meetings},
+            field="invitee",
+        )
+    hours = event.request_expiry_hours
+    meeting = Meeting.objects.create(
+        event=event,
+        requester=requester,
+        invitee=invitee,
+        message=message,
+        slot=None,
+        expires_at=timezone.now() + datetime.timedelta(hours=hours) if hours else None,
+    )
+    proposed = _slot(event, slot)
+    if proposed is not None:
+        meeting.slot = proposed  # proposed; booked when accepted
+        meeting.save(update_fields=["slot"])
+    audit(actor, "events.meeting_requested", meeting, to_state=meeting.status)
+    from .notifications import notify
+
+    notify("meeting_requested", meeting=meeting)
+    if event.request_mode == RequestMode.AUTOMATIC:
+        return meeting_accept(actor=actor, meeting=meeting, as_reply=True)
+    return meeting
+
+
+@transaction.atomic
+def meeting_accept(*, actor, meeting: Meeting, as_reply: bool = False) -> Meeting:
+    """The invitee accepts; with a proposed slot the meeting is scheduled at once."""
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("event", "requester", "invitee")
+        .get(pk=meeting.pk)
+    )
+    if not as_reply:
+        require(actor, "events.answer_meeting", meeting)
+    _expect(meeting, S.REQUESTED)
+    if meeting.expires_at and meeting.expires_at < timezone.now():
+        _set(actor, meeting, S.EXPIRED, "events.meeting_expired")
+        raise DomainError(_("This request has expired."), field="status")
+    if _count(meeting.invitee) > meeting.event.max_meetings:
+        raise DomainError(
+            _("%(name)s has reached the maximum of %(n)s meetings.")
+            % {"name": meeting.invitee.name, "n": meeting.event.max_meetings},
+            field="status",
+        )
+    meeting.answered_at = timezone.now()
+    if meeting.slot_id:
+        _book(meeting, meeting.slot)
+        _set(actor, meeting, S.SCHEDULED, "events.meeting_accepted")
+    else:
+        _set(actor, meeting, S.ACCEPTED, "events.meeting_accepted")
+    return meeting
+
+
+@transaction.atomic
+def meeting_decline(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
+    """The invitee declines (with a reason, shown to the requester)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    require(actor, "events.answer_meeting", meeting)
+    _expect(meeting, S.REQUESTED)
+    meeting.decline_reason = str(reason or "").strip()[:MAX_MESSAGE]
+    meeting.answered_at = timezone.now()
+    meeting.slot = None
+    _set(actor, meeting, S.DECLINED, "events.meeting_declined")
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
+    """Either side or the organiser cancels a request or a meeting; its slot is freed."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    require(actor, "events.cancel_meeting", meeting)
+    _expect(meeting, *LIVE)
+    _unbook(meeting)
+    meeting.slot = meeting.table = None
+    meeting.decline_reason = str(reason or "").strip()[:MAX_MESSAGE]
+    _set(actor, meeting, S.CANCELLED, "events.meeting_cancelled")
+    return meeting
+
+
+def cancel_all_of(*, actor, participant: Participant, reason: str) -> int:
+    """Cancel every live request and meeting of a participant who leaves."""
+    rows = Meeting.objects.filter(status__in=LIVE).filter(
+        requester=participant
+    ) | Meeting.objects.filter(status__in=LIVE, invitee=participant)
+    n = 0
+    for meeting in rows:
+        _unbook(meeting)
+        meeting.slot = meeting.table = None
+        meeting.decline_reason = reason
+        previous, meeting.status = meeting.status, S.CANCELLED
+        meeting.save()
+        audit(
+            actor, "events.meeting_cancelled", meeting, from_state=previous, to_state=meeting.status
+        )
+        n += 1
+    return n
+
+
+@transaction.atomic
+def meeting_reschedule(*, actor, meeting: Meeting, slot, table=None) -> Meeting:
+    """Move an accepted meeting to another slot (the organiser may also choose the table and
+    move published meetings; the two sides only their own unpublished ones)."""
+    meeting = Meeting.objects.select_for_update().select_related("event").get(pk=meeting.pk)
+    organiser = has_rule_perm(actor, "events.change_event", meeting.event)
+    if not organiser:
+        require(actor, "events.cancel_meeting", meeting)
+        if meeting.published or meeting.locked:
+            raise DomainError(_("Only the organisers move a published meeting."), field="slot")
+    _expect(meeting, *AGREED)
+    target = _slot(meeting.event, slot)
+    if target is None:
+        raise DomainError(_("Choose a time slot."), field="slot")
+    chosen_table = None
+    if table not in (None, ""):
+        if not organiser:
+            raise DomainError(_("Only the organisers choose tables."), field="table")
+        chosen_table = meeting.event.tables.filter(number=table).first()
+        if chosen_table is None:
+            raise DomainError(_("Unknown table."), field="table")
+    _book(meeting, target, chosen_table)
+    _set(
+        actor,
+        meeting,
+        S.SCHEDULED,
+        "events.meeting_rescheduled",
+        slot=str(target),
+        table=meeting.table.number,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_lock(*, actor, meeting: Meeting, locked: bool = True) -> Meeting:
+    """The organiser locks a scheduled meeting where it is (the scheduler will not move it)."""
+    require(actor, "events.change_event", meeting.event)
+    if locked and not (meeting.slot_id and meeting.table_id and meeting.status == S.SCHEDULED):
+        raise DomainError(_("Only a scheduled meeting can be locked."), field="locked")
+    meeting.locked = locked
+    meeting.save(update_fields=["locked", "updated_at"])
+    audit(actor, "events.meeting_locked", meeting, changes={"locked": locked})
+    return meeting
+
+
+@transaction.atomic
+def meeting_priority_set(*, actor, meeting: Meeting, priority: int) -> Meeting:
+    """The organiser gives a meeting more weight in the schedule."""
+    require(actor, "events.change_event", meeting.event)
+    if not 0 <= int(priority) <= 10:
+        raise DomainError(_("Give a priority from 0 to 10."), field="priority")
+    meeting.priority = int(priority)
+    meeting.save(update_fields=["priority", "updated_at"])
+    return meeting
+
+
+def requests_expire(*, now=None) -> int:
+    """Expire unanswered requests whose time is up (a periodic task)."""
+    now = now or timezone.now()
+    n = 0
+    for meeting in Meeting.objects.filter(status=S.REQUESTED, expires_at__lt=now):
+        with transaction.atomic():
+            meeting.slot = None
+            _set(None, meeting, S.EXPIRED, "events.meeting_expired")
+        n += 1
+    return n
+
+
+@transaction.atomic
+def attendance_set(*, actor, meeting: Meeting, attendance: str) -> Meeting:
+    """On the day: the meeting was held, or someone did not show up."""
+    if not (
+        has_rule_perm(actor, "events.change_event", meeting.event)
+        or has_rule_perm(actor, "events.give_feedback", meeting)
+    ):
+        require(actor, "events.change_event", meeting.event)
+    if attendance not in Attendance.values:
+        raise DomainError(_("Choose held or no-show."), field="attendance")
+    _expect(meeting, S.SCHEDULED)
+    meeting.attendance = attendance
+    meeting.save(update_fields=["attendance", "updated_at"])
+    audit(actor, "events.attendance", meeting, to_state=attendance or "unknown")
+    return meeting
+
+
+#: The second feedback stage opens this long after the meeting.
+SECOND_STAGE_AFTER = datetime.timedelta(days=150)
+
+
+@transaction.atomic
+def feedback_give(
+    *, actor, meeting: Meeting, stage: str, outcome: str, comment: str = "", now=None
+) -> MeetingFeedback:
+    """One side's feedback on a meeting: right after the event, and about six months later."""
+    require(actor, "events.give_feedback", meeting)
+    if stage not in FeedbackStage.values:
+        raise DomainError(_("Unknown feedback stage."), field="stage")
+    if outcome not in STAGE_OUTCOMES[stage]:
+        raise DomainError(_("Choose one of the answers of this stage."), field="outcome")
+    _expect(meeting, S.SCHEDULED)
+    now = now or timezone.now()
+    if meeting.slot is None or now < meeting.slot.starts_at:
+        raise DomainError(_("Feedback opens when the meeting has started."), field="stage")
+    if stage == FeedbackStage.SIX_MONTHS and now < meeting.slot.starts_at + SECOND_STAGE_AFTER:
+        raise DomainError(
+            _("The second stage opens on %(date)s.")
+            % {"date": (meeting.slot.starts_at + SECOND_STAGE_AFTER).date().isoformat()},
+            field="stage",
+        )
+    side = meeting.requester if meeting.requester.user_id == actor.pk else meeting.invitee
+    feedback, _created = MeetingFeedback.objects.update_or_create(
+        meeting=meeting,
+        participant=side,
+        stage=stage,
+        defaults={"outcome": outcome, "comment": str(comment or "").strip()[:MAX_MESSAGE]},
+    )
+    audit(actor, "events.feedback", meeting, changes={"stage": stage, "outcome": outcome})
+    return feedback

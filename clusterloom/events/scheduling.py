@@ -1,0 +1,163 @@
+"""The schedule of a whole event: the service between the database and `scheduler.py`.
+
+Accepted meetings get a slot and a table; locked and published meetings stay where they are;
+meetings that fit nowhere are marked unscheduled. The run's figures (total weight, the upper
+bound on it, idle gaps, status) are kept on the event for its page.
+"""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusterloom.core.audit import audit
+from clusterloom.core.errors import DomainError
+from clusterloom.core.permissions import require
+
+from . import scheduler
+from .models import Booking, MatchmakingEvent, Meeting, MeetingStatus, RegistrationStatus
+
+S = MeetingStatus
+SCHEDULABLE = (S.ACCEPTED, S.SCHEDULED, S.UNSCHEDULED)
+
+
+def problem_for(event: MatchmakingEvent) -> tuple[scheduler.Problem, dict[str, Meeting]]:
+    """The event as the scheduler sees it, and its meetings by id."""
+    slots = list(event.slots.select_related("session").order_by("starts_at"))
+    slot_ids = tuple(str(s.pk) for s in slots)
+    breaks = frozenset(
+        i for i in range(len(slots) - 1) if slots[i].session_id != slots[i + 1].session_id
+    )
+    tables = {t.pk: t.number for t in event.tables.all()}
+    people = list(
+        event.participants.filter(status=RegistrationStatus.APPROVED).prefetch_related(
+            "available_slots"
+        )
+    )
+    participants = tuple(
+        scheduler.Participant(
+            id=str(p.pk),
+            available=frozenset(str(s.pk) for s in p.available_slots.all()),
+            max_meetings=event.max_meetings,
+            fixed_table=tables.get(p.fixed_table_id),
+        )
+        for p in people
+    )
+    approved = {p.pk for p in people}
+    meetings = {}
+    rows = []
+    for m in event.meetings.filter(status__in=SCHEDULABLE).select_related("event"):
+        if m.requester_id not in approved or m.invitee_id not in approved:
+            continue
+        keep = (m.locked or m.published) and m.slot_id and m.table_id
+        rows.append(
+            scheduler.Meeting(
+                id=str(m.pk),
+                participants=(str(m.requester_id), str(m.invitee_id)),
+                weight=float(m.weight),
+                slot=str(m.slot_id) if keep else None,
+                table=tables.get(m.table_id) if keep else None,
+            )
+        )
+        meetings[str(m.pk)] = m
+    problem = scheduler.Problem(
+        slots=slot_ids,
+        tables=len(tables),
+        participants=participants,
+        meetings=tuple(rows),
+        breaks=breaks,
+    )
+    return problem, meetings
+
+
+def _state(event: MatchmakingEvent, **values) -> None:
+    event.schedule_state = {**(event.schedule_state or {}), **values}
+    MatchmakingEvent.objects.filter(pk=event.pk).update(schedule_state=event.schedule_state)
+
+
+@transaction.atomic
+def event_schedule(
+    *,
+    actor,
+    event: MatchmakingEvent,
+    time_limit: float = 10.0,
+    progress: Callable[[float, str], None] | None = None,
+) -> scheduler.Schedule:
+    """Schedule every accepted meeting of the event (published ones stay where they are)."""
+    require(actor, "events.change_event", event)
+    if not event.slots.exists() or not event.tables.exists():
+        raise DomainError(_("Add sessions and tables before scheduling."), field="event")
+    problem, meetings = problem_for(event)
+    try:
+        result = scheduler.schedule(problem, time_limit=time_limit, progress=progress)
+    except scheduler.ScheduleInputError as error:
+        raise DomainError(str(error), field="schedule") from None
+    if result.status == "infeasible":
+        raise DomainError(
+            " ".join(result.messages) or _("The locked meetings clash."), field="schedule"
+        )
+    tables = {t.number: t for t in event.tables.all()}
+    slots = {str(s.pk): s for s in event.slots.all()}
+    placed = {m: (s, t) for m, s, t in result.assignments}
+    movable = [m for key, m in meetings.items() if not (m.locked or m.published)]
+    Booking.objects.filter(meeting__in=movable).delete()
+    # Clear first so that a table freed by one meeting can go to another in the same slot.
+    Meeting.objects.filter(pk__in=[m.pk for m in movable]).update(slot=None, table=None)
+    bookings = []
+    for key, meeting in meetings.items():
+        if meeting.locked or meeting.published:
+            continue
+        if key in placed:
+            slot_id, number = placed[key]
+            meeting.slot, meeting.table = slots[slot_id], tables[number]
+            meeting.status = S.SCHEDULED
+            bookings += [
+                Booking(meeting=meeting, participant_id=pid, slot=meeting.slot)
+                for pid in (meeting.requester_id, meeting.invitee_id)
+            ]
+        else:
+            meeting.slot = meeting.table = None
+            meeting.status = S.UNSCHEDULED
+    Meeting.objects.bulk_update(movable, ["slot", "table", "status", "updated_at"])
+    Booking.objects.bulk_create(bookings)
+    _state(
+        event,
+        status=result.status,
+        objective=result.objective,
+        upper_bound=result.upper_bound,
+        idle_gaps=result.idle_gaps,
+        scheduled=len(result.assignments),
+        unscheduled=len(result.unscheduled),
+        messages=result.messages,
+        at=timezone.now().isoformat(timespec="seconds"),
+        progress=1.0,
+        running=False,
+    )
+    audit(
+        actor,
+        "events.scheduled",
+        event,
+        changes={
+            "scheduled": len(result.assignments),
+            "unscheduled": len(result.unscheduled),
+            "objective": result.objective,
+            "upper_bound": result.upper_bound,
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def schedule_publish(*, actor, event: MatchmakingEvent) -> int:
+    """Publish the schedule: participants see their agendas; published meetings stay put."""
+    require(actor, "events.change_event", event)
+    rows = event.meetings.filter(status=S.SCHEDULED, published=False)
+    n = rows.update(published=True)
+    event.schedule_published = True
+    event.save(update_fields=["schedule_published", "updated_at"])
+    audit(actor, "events.schedule_published", event, changes={"meetings": n})
+    from .notifications import notify
+
+    notify("schedule_published", event=event)
+    return n

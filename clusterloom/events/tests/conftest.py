@@ -1,0 +1,235 @@
+"""A matchmaking-event world: an EXTRATEX-like partnership's B2B event with two sessions,
+tables, groups, approved participants with logins, built through the services."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from clusterloom.directory.tests.factories import (
+    AdminFactory,
+    MemberUserFactory,
+    OrganisationFactory,
+    UserFactory,
+    country,
+)
+from clusterloom.partnerships.tests.factories import PartnershipFactory
+from clusterloom.taxonomy.services import term_get_or_create
+
+TODAY = datetime.date(2026, 11, 22)
+#: The event's day (sessions at 09:00-12:00 and 14:00-16:00, Europe/Rome).
+DAY = datetime.date(2027, 3, 10)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_live_index():
+    from clusterloom.matching import live_index
+
+    live_index.forget()
+    yield
+    live_index.forget()
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Freeze django.utils.timezone.localdate() at TODAY for the services."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    return TODAY
+
+
+def member(organisation, username, first_name="", last_name=""):
+    """A login with a Person at the organisation."""
+    user = MemberUserFactory(username=username, first_name=first_name, last_name=last_name)
+    person = user.person
+    person.organisation = organisation
+    person.save()
+    return user
+
+
+def register(w, user, organisation, *, group=None, approve=True, **data):
+    """Register a user for the world's event (and approve the registration)."""
+    from clusterloom.events.services import registration_review, registration_submit
+
+    participant = registration_submit(
+        actor=user,
+        event=w.event,
+        data={"organisation": organisation.pk, "group": group, "consent_public": True, **data},
+    )
+    if approve:
+        participant = registration_review(
+            actor=w.organiser, participant=participant, decision="approve"
+        )
+    return participant
+
+
+@pytest.fixture
+def eworld(db, today):
+    """XTEX's open B2B event "Textiles meet automotive" (Europe/Rome) with a morning session of
+    7 slots (20 + 5 minutes) and an afternoon one of 4, 3 tables, groups buyers and suppliers
+    who may meet each other (not their own group); four approved participants with logins: an
+    Italian textile supplier, a Czech textile supplier, a Spanish automotive buyer and a Slovak
+    automotive buyer; a fifth user not registered; the organiser (coordinator); another
+    coordinator; an admin."""
+    from clusterloom.events.services import (
+        event_create,
+        event_status_set,
+        group_add,
+        group_rule_set,
+        session_add,
+        tables_set,
+    )
+
+    textiles = term_get_or_create(vocabulary="sectoral", name="Textile Manufacturing")
+    automotive = term_get_or_create(vocabulary="sectoral", name="Automotive")
+    organiser = UserFactory(username="organiser", first_name="Chiara", last_name="Rossi")
+    other_coordinator = UserFactory(username="othercoordinator")
+    partnership = PartnershipFactory(acronym="XTEX", slug="xtex")
+    partnership.coordinators.add(organiser)
+    other = PartnershipFactory(acronym="OTHER", slug="other")
+    other.coordinators.add(other_coordinator)
+    event = event_create(
+        actor=organiser,
+        partnership=partnership,
+        data={
+            "title": "Textiles meet automotive",
+            "kind": "b2b",
+            "format": "onsite",
+            "venue": "Prato, Museo del Tessuto",
+            "time_zone": "Europe/Rome",
+            "registration_opens": TODAY - datetime.timedelta(days=5),
+            "registration_closes": TODAY + datetime.timedelta(days=60),
+            "max_meetings": 6,
+            "request_mode": "approval",
+            "request_expiry_hours": 72,
+        },
+    )
+    session_add(
+        actor=organiser,
+        event=event,
+        data={
+            "name": "Morning",
+            "starts_at": f"{DAY}T09:00",
+            "ends_at": f"{DAY}T12:00",
+            "slot_minutes": 20,
+            "break_minutes": 5,
+        },
+    )
+    session_add(
+        actor=organiser,
+        event=event,
+        data={
+            "name": "Afternoon",
+            "starts_at": f"{DAY}T14:00",
+            "ends_at": f"{DAY}T16:00",
+            "slot_minutes": 25,
+            "break_minutes": 5,
+        },
+    )
+    tables_set(actor=organiser, event=event, count=3)
+    buyers = group_add(actor=organiser, event=event, name="Buyers")
+    suppliers = group_add(actor=organiser, event=event, name="Suppliers")
+    group_rule_set(actor=organiser, event=event, group_a=buyers, group_b=suppliers)
+    event_status_set(actor=organiser, event=event, status="open")
+
+    w = SimpleNamespace(
+        partnership=partnership,
+        other=other,
+        event=event,
+        organiser=organiser,
+        other_coordinator=other_coordinator,
+        buyers=buyers,
+        suppliers=suppliers,
+        admin=AdminFactory(username="admin"),
+        textiles=textiles,
+        automotive=automotive,
+    )
+    orgs = {
+        "it": OrganisationFactory(
+            name="Tessitura Pratese",
+            slug="tessitura-pratese",
+            kind="sme",
+            is_sme=True,
+            country=country("IT"),
+            description="Weaving of technical textiles for car seats.",
+            offers="Technical textiles, seat fabrics.",
+            terms=[textiles],
+        ),
+        "cz": OrganisationFactory(
+            name="Liberecká textilie",
+            slug="liberecka-textilie",
+            kind="sme",
+            is_sme=True,
+            country=country("CZ"),
+            description="Knitted spacer fabrics for automotive seats.",
+            offers="Spacer fabrics.",
+            terms=[textiles],
+        ),
+        "es": OrganisationFactory(
+            name="Interiores Zaragoza",
+            slug="interiores-zaragoza",
+            kind="large_company",
+            country=country("ES"),
+            description="Tier-1 supplier of car interiors.",
+            requests="Technical textiles for car seats and headliners.",
+            terms=[automotive],
+        ),
+        "sk": OrganisationFactory(
+            name="Auto Komponenty Trnava",
+            slug="auto-komponenty",
+            kind="sme",
+            is_sme=True,
+            country=country("SK"),
+            description="Plastic and textile parts for car doors.",
+            requests="Door-panel fabrics.",
+            terms=[automotive],
+        ),
+    }
+    w.orgs = orgs
+    w.supplier_it = member(orgs["it"], "supplier_it", "Giulia", "Bianchi")
+    w.supplier_cz = member(orgs["cz"], "supplier_cz", "Petr", "Novák")
+    w.buyer_es = member(orgs["es"], "buyer_es", "Lucía", "García")
+    w.buyer_sk = member(orgs["sk"], "buyer_sk", "Ján", "Kováč")
+    w.stranger = member(
+        OrganisationFactory(name="Outsider", slug="outsider", country=country("PT")), "stranger"
+    )
+    items = {
+        "it": [{"kind": "offer", "title": "Seat fabrics", "description": "Flame-retardant"}],
+        "cz": [{"kind": "offer", "title": "Spacer fabrics", "description": "For seats"}],
+        "es": [{"kind": "request", "title": "Technical textiles for car seats"}],
+        "sk": [{"kind": "request", "title": "Door-panel fabrics"}],
+    }
+    w.p_it = register(
+        w,
+        w.supplier_it,
+        orgs["it"],
+        group=suppliers.pk,
+        items=items["it"],
+        profile="We weave technical textiles for car seats.",
+    )
+    w.p_cz = register(
+        w,
+        w.supplier_cz,
+        orgs["cz"],
+        group=suppliers.pk,
+        items=items["cz"],
+        profile="Knitted spacer fabrics.",
+    )
+    w.p_es = register(
+        w,
+        w.buyer_es,
+        orgs["es"],
+        group=buyers.pk,
+        items=items["es"],
+        profile="We buy technical textiles for car interiors.",
+    )
+    w.p_sk = register(
+        w,
+        w.buyer_sk,
+        orgs["sk"],
+        group=buyers.pk,
+        items=items["sk"],
+        profile="We need door-panel fabrics.",
+    )
+    return w
