@@ -9,13 +9,15 @@ win.
 """
 
 import datetime
+import zoneinfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
-from clusterloom.core.errors import DomainError
+from clusterloom.core.errors import DomainError, PermissionDenied
 from clusterloom.core.permissions import has_rule_perm, require
 
 from .models import (
@@ -51,15 +53,18 @@ def may_meet(a: Participant, b: Participant) -> bool:
     return (a.group_id, b.group_id) in pairs or (b.group_id, a.group_id) in pairs
 
 
-def _count(participant: Participant) -> int:
-    return (
-        Meeting.objects.filter(status__in=LIVE).filter(requester=participant).count()
-        + Meeting.objects.filter(status__in=LIVE, invitee=participant).count()
-    )
+def _agreed(participant: Participant) -> int:
+    """Meetings the participant agreed to (accepted, scheduled or still without a slot)."""
+    return Meeting.objects.filter(
+        Q(requester=participant) | Q(invitee=participant), status__in=AGREED
+    ).count()
 
 
 def _full(participant: Participant) -> bool:
-    return _count(participant) >= participant.event.max_meetings
+    """No room for another request: agreed meetings and one's own unanswered requests fill the
+    maximum. Requests others sent do not count, or a popular participant could ask nobody."""
+    sent = Meeting.objects.filter(requester=participant, status=S.REQUESTED).count()
+    return _agreed(participant) + sent >= participant.event.max_meetings
 
 
 def _set(actor, meeting: Meeting, status: str, action: str, **changes) -> None:
@@ -97,19 +102,32 @@ def _free_table(meeting: Meeting, slot: TimeSlot) -> MeetingTable | None:
     return meeting.event.tables.exclude(pk__in=taken).order_by("number").first()
 
 
+def _check_slot(people, slot: TimeSlot, event: MatchmakingEvent, meeting=None) -> None:
+    """Refuse a slot in which one of the people is unavailable or already meets someone else
+    (the Booking constraint still decides between simultaneous writers)."""
+    # The time as the event's participants read it, not in the server's time zone.
+    when = timezone.localtime(slot.starts_at, zoneinfo.ZoneInfo(event.time_zone))
+    values = {"time": when.strftime("%Y-%m-%d %H:%M")}
+    for person in people:
+        if not person.available_slots.filter(pk=slot.pk).exists():
+            raise DomainError(
+                _("%(name)s is not available at %(time)s.") % {**values, "name": person.name},
+                field="slot",
+            )
+        busy = Booking.objects.filter(participant=person, slot=slot)
+        if meeting is not None:
+            busy = busy.exclude(meeting=meeting)
+        if busy.exists():
+            raise DomainError(
+                _("%(name)s already has a meeting at %(time)s.") % {**values, "name": person.name},
+                field="slot",
+            )
+
+
 def _book(meeting: Meeting, slot: TimeSlot, table: MeetingTable | None = None) -> None:
     """Put the meeting in the slot (and a table); refused when either person is busy then,
     unavailable, or no table is free."""
-    for person in (meeting.requester, meeting.invitee):
-        if not person.available_slots.filter(pk=slot.pk).exists():
-            raise DomainError(
-                _("%(name)s is not available at %(time)s.")
-                % {
-                    "name": person.name,
-                    "time": timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M"),
-                },
-                field="slot",
-            )
+    _check_slot((meeting.requester, meeting.invitee), slot, meeting.event, meeting)
     table = table or _free_table(meeting, slot)
     if table is None:
         raise DomainError(_("No table is free at that time."), field="slot")
@@ -189,19 +207,19 @@ def meeting_request(
             _("You have reached the maximum of %(n)s meetings.") % {"n": event.max_meetings},
             field="invitee",
         )
+    proposed = _slot(event, slot)
+    if proposed is not None:
+        # A slot one side cannot attend would leave a request nobody can accept.
+        _check_slot((requester, invitee), proposed, event)
     hours = event.request_expiry_hours
     meeting = Meeting.objects.create(
         event=event,
         requester=requester,
         invitee=invitee,
         message=message,
-        slot=None,
+        slot=proposed,  # proposed; booked when accepted
         expires_at=timezone.now() + datetime.timedelta(hours=hours) if hours else None,
     )
-    proposed = _slot(event, slot)
-    if proposed is not None:
-        meeting.slot = proposed  # proposed; booked when accepted
-        meeting.save(update_fields=["slot"])
     audit(actor, "events.meeting_requested", meeting, to_state=meeting.status)
     from .notifications import notify
 
@@ -225,13 +243,16 @@ def meeting_accept(*, actor, meeting: Meeting, as_reply: bool = False) -> Meetin
     if meeting.expires_at and meeting.expires_at < timezone.now():
         _set(actor, meeting, S.EXPIRED, "events.meeting_expired")
         raise DomainError(_("This request has expired."), field="status")
-    if _count(meeting.invitee) > meeting.event.max_meetings:
-        raise DomainError(
-            _("%(name)s has reached the maximum of %(n)s meetings.")
-            % {"name": meeting.invitee.name, "n": meeting.event.max_meetings},
-            field="status",
-        )
+    for side in (meeting.invitee, meeting.requester):
+        if _agreed(side) >= meeting.event.max_meetings:
+            raise DomainError(
+                _("%(name)s has reached the maximum of %(n)s meetings.")
+                % {"name": side.name, "n": meeting.event.max_meetings},
+                field="status",
+            )
     meeting.answered_at = timezone.now()
+    # A reminder of the unanswered request must not stand for the reminder of the meeting.
+    meeting.reminded_at = None
     if meeting.slot_id:
         _book(meeting, meeting.slot)
         _set(actor, meeting, S.SCHEDULED, "events.meeting_accepted")
@@ -336,8 +357,14 @@ def meeting_priority_set(*, actor, meeting: Meeting, priority: int) -> Meeting:
     require(actor, "events.change_event", meeting.event)
     if not 0 <= int(priority) <= 10:
         raise DomainError(_("Give a priority from 0 to 10."), field="priority")
-    meeting.priority = int(priority)
+    previous, meeting.priority = meeting.priority, int(priority)
     meeting.save(update_fields=["priority", "updated_at"])
+    audit(
+        actor,
+        "events.meeting_priority",
+        meeting,
+        changes={"priority": meeting.priority, "was": previous},
+    )
     return meeting
 
 
@@ -380,6 +407,11 @@ def feedback_give(
 ) -> MeetingFeedback:
     """One side's feedback on a meeting: right after the event, and about six months later."""
     require(actor, "events.give_feedback", meeting)
+    sides = {meeting.requester.user_id: meeting.requester, meeting.invitee.user_id: meeting.invitee}
+    side = sides.get(actor.pk) if actor.pk is not None else None
+    if side is None:
+        # Not even an admin speaks for a participant: the answer would be filed as theirs.
+        raise PermissionDenied(_("Only the two participants give feedback on a meeting."))
     if stage not in FeedbackStage.values:
         raise DomainError(_("Unknown feedback stage."), field="stage")
     if outcome not in STAGE_OUTCOMES[stage]:
@@ -394,7 +426,6 @@ def feedback_give(
             % {"date": (meeting.slot.starts_at + SECOND_STAGE_AFTER).date().isoformat()},
             field="stage",
         )
-    side = meeting.requester if meeting.requester.user_id == actor.pk else meeting.invitee
     feedback, _created = MeetingFeedback.objects.update_or_create(
         meeting=meeting,
         participant=side,

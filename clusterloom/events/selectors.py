@@ -42,8 +42,10 @@ def participants_visible_to(user, event: MatchmakingEvent) -> QuerySet[Participa
     if is_admin(user) or event.partnership_id in coordinated_partnership_ids(user):
         return rows
     me = participant_of(user, event)
-    if me is None or me.status != RegistrationStatus.APPROVED:
+    if me is None:
         return rows.none()
+    if me.status != RegistrationStatus.APPROVED:
+        return rows.filter(pk=me.pk)  # one's own registration, while it awaits approval
     return rows.filter(Q(pk=me.pk) | Q(status=RegistrationStatus.APPROVED, consent_public=True))
 
 

@@ -79,7 +79,8 @@ def _zone(value) -> str:
     value = str(value or "Europe/Brussels").strip()
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a folder of the time-zone database such as "Europe" is not a zone.
         raise DomainError(
             _("“%(zone)s” is not a time zone (e.g. Europe/Rome).") % {"zone": value},
             field="time_zone",
@@ -161,7 +162,7 @@ def event_status_set(*, actor, event: MatchmakingEvent, status: str) -> Matchmak
     if status == EventStatus.OPEN and not event.slots.exists():
         raise DomainError(_("Add a session with time slots first."), field="status")
     if status == EventStatus.DRAFT and event.participants.exists():
-        raise DomainError(_("An event with registrations cannot go back to draft."), "status")
+        raise DomainError(_("An event with registrations cannot go back to draft."), field="status")
     previous, event.status = event.status, status
     event.save(update_fields=["status", "updated_at"])
     audit(actor, "events.event_status", event, from_state=previous, to_state=status)
@@ -199,7 +200,9 @@ def session_add(*, actor, event: MatchmakingEvent, data: dict[str, Any]) -> Even
     """Add a session and cut it into slots of `slot_minutes` with `break_minutes` between."""
     require(actor, "events.change_event", event)
     if event.schedule_published:
-        raise DomainError(_("The schedule is published: sessions can no longer change."), "name")
+        raise DomainError(
+            _("The schedule is published: sessions can no longer change."), field="name"
+        )
     starts = _aware(data.get("starts_at"), event.time_zone, "starts_at")
     ends = _aware(data.get("ends_at"), event.time_zone, "ends_at")
     if ends <= starts:
@@ -278,7 +281,9 @@ def group_add(*, actor, event: MatchmakingEvent, name: str) -> ParticipantGroup:
     """Add a participant group (buyers, suppliers, clusters, ...)."""
     require(actor, "events.change_event", event)
     name = squash(_text({"name": name}, "name", required=True, limit=100))
-    group, _created = ParticipantGroup.objects.get_or_create(event=event, name=name)
+    group, created = ParticipantGroup.objects.get_or_create(event=event, name=name)
+    if created:
+        audit(actor, "events.group_added", event, changes={"group": group.name})
     return group
 
 
@@ -519,43 +524,55 @@ def registrations_import(
     if missing:
         raise ImportFailed(_("Missing column(s): %(cols)s.") % {"cols": ", ".join(missing)}, line=1)
     index = {name: header.index(name) for name in header}
-    problems, created = [], 0
+    problems: list[str] = []
+    problem_rows: list[int] = []
+    created = 0
     seen = set()
     for number, row in enumerate(rows[1:], start=2):
         cell = {k: (row[i].strip() if i < len(row) else "") for k, i in index.items()}
         if not any(cell.values()):
             continue
+        # Every row is checked, so one upload reports all its problems (not only the first).
+        found = []
         for column in REGISTRATION_COLUMNS:
             if not cell[column]:
-                problems.append(
+                found.append(
                     _("row %(row)s, column “%(col)s”: empty") % {"row": number, "col": column}
                 )
         email = cell["email"].lower()
         if email and ("@" not in email or email in seen):
-            problems.append(
+            found.append(
                 _("row %(row)s, column “email”: %(why)s")
                 % {"row": number, "why": _("duplicate") if email in seen else _("not an e-mail")}
             )
         seen.add(email)
-        if problems:
+        group = None
+        if cell.get("group"):
+            try:
+                group = _group(event, cell["group"])
+            except DomainError as error:
+                found.append(
+                    _("row %(row)s, column “group”: %(error)s")
+                    % {"row": number, "error": error.message}
+                )
+        organisation = None
+        if not found:
+            try:
+                organisation, _new = organisation_get_or_create_by_name(
+                    actor=actor, name=cell["organisation"], country=cell["country"]
+                )
+            except DomainError as error:
+                column = error.field if error.field == "country" else "organisation"
+                found.append(
+                    _("row %(row)s, column “%(col)s”: %(error)s")
+                    % {"row": number, "col": column, "error": error.message}
+                )
+        if found:
+            problems += found
+            problem_rows.append(number)
             continue
-        try:
-            organisation, _new = organisation_get_or_create_by_name(
-                actor=actor, name=cell["organisation"], country=cell["country"]
-            )
-        except DomainError as error:
-            problems.append(_("row %(row)s: %(error)s") % {"row": number, "error": error.message})
-            continue
-        if event.participants.filter(email__iexact=email).exists():
-            continue  # imported before: idempotent
-        try:
-            group = _group(event, cell.get("group")) if cell.get("group") else None
-        except DomainError as error:
-            problems.append(
-                _("row %(row)s, column “group”: %(error)s")
-                % {"row": number, "error": error.message}
-            )
-            continue
+        if problems or event.participants.filter(email__iexact=email).exists():
+            continue  # nothing is kept after a problem; a row imported before is skipped
         participant = Participant.objects.create(
             event=event,
             organisation=organisation,
@@ -574,6 +591,6 @@ def registrations_import(
         _items(participant, items)
         created += 1
     if problems:
-        raise ImportFailed("; ".join(str(p) for p in problems[:50]))
+        raise ImportFailed("; ".join(str(p) for p in problems[:50]), line=problem_rows[0])
     audit(actor, "events.registrations_imported", event, changes={"created": created})
     return created

@@ -233,3 +233,103 @@ def eworld(db, today):
         profile="We need door-panel fabrics.",
     )
     return w
+
+
+# -- helpers of the services and API tests ------------------------------------------------------
+
+#: The eworld users as the API role matrix names them: the Italian supplier asks the Spanish
+#: buyer for a meeting; the Czech supplier is a third participant of the same event.
+ROLES = (
+    "anonymous",
+    "stranger",
+    "requester",
+    "invitee",
+    "third",
+    "organiser",
+    "other_coordinator",
+    "admin",
+)
+
+
+def user_of(w, role):
+    """The eworld user who plays `role` (None: anonymous)."""
+    return {
+        "anonymous": None,
+        "stranger": w.stranger,
+        "requester": w.supplier_it,
+        "invitee": w.buyer_es,
+        "third": w.supplier_cz,
+        "organiser": w.organiser,
+        "other_coordinator": w.other_coordinator,
+        "admin": w.admin,
+    }[role]
+
+
+def slots(w):
+    """The event's slots in time order (7 in the morning, 4 in the afternoon)."""
+    return list(w.event.slots.order_by("starts_at"))
+
+
+def ask(w, requester=None, invitee=None, *, slot=None, accept=False, message="Let us meet."):
+    """A meeting request (the Italian supplier asks the Spanish buyer unless told), accepted
+    by the invitee when `accept`."""
+    from clusterloom.events.meetings import meeting_accept, meeting_request
+
+    requester = requester or w.p_it
+    invitee = invitee or w.p_es
+    meeting = meeting_request(
+        actor=requester.user, requester=requester, invitee=invitee, message=message, slot=slot
+    )
+    if accept:
+        meeting = meeting_accept(actor=invitee.user, meeting=meeting)
+    return meeting
+
+
+def bearer(user) -> dict:
+    """The Authorization header of a fresh API token of the user."""
+    from clusterloom.core.models import ApiToken
+
+    _token, raw = ApiToken.issue(user, "test")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def send(client, method, url, body=None, user=None, **extra):
+    """One JSON request, with the user's bearer token unless anonymous."""
+    import json
+
+    kwargs = {"headers": bearer(user) if user is not None else {}, **extra}
+    if body is not None:
+        kwargs.update(data=json.dumps(body), content_type="application/json")
+    return getattr(client, method)(url, **kwargs)
+
+
+def matrix(w, method, url, expected: dict, body=None):
+    """Send the same request as each role, each in a savepoint rolled back afterwards so every
+    role meets the same state; a refused request must not have written anything."""
+    from django.db import transaction
+    from django.test import Client
+
+    from clusterloom.core.models import AuditEntry
+
+    client = Client()
+    got, bodies = {}, {}
+    for role in expected:
+        with transaction.atomic():
+            audited = AuditEntry.objects.count()
+            response = send(client, method, url, body, user_of(w, role))
+            got[role] = response.status_code
+            bodies[role] = response.json() if response.content else None
+            if response.status_code >= 400:
+                assert AuditEntry.objects.count() == audited, (role, bodies[role])
+            transaction.set_rollback(True)
+    assert got == expected, bodies
+    return bodies
+
+
+def expect(allowed: dict, *, hidden=(), forbidden=(), anonymous=401) -> dict:
+    """The status per role: `allowed` as given, `hidden` roles 404, `forbidden` 403."""
+    out = {"anonymous": anonymous}
+    out.update({role: 404 for role in hidden})
+    out.update({role: 403 for role in forbidden})
+    out.update(allowed)
+    return {role: out[role] for role in ROLES}
