@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from clusterloom.core.errors import DomainError
 from clusterloom.directory.api import router as directory_router
+from clusterloom.events.api import router as events_router
 from clusterloom.exchanges.api import partnership_router as exchanges_partnership_router
 from clusterloom.exchanges.api import router as exchanges_router
 from clusterloom.exchanges.errors import IneligibleError
@@ -64,5 +65,7 @@ api.add_router("/partnerships", partnerships_router)
 api.add_router("/exchanges", exchanges_router)
 api.add_router("/partnerships", exchanges_partnership_router)
 api.add_router("/organisations", directory_router)
+# Matchmaking events: /api/events/... (meetings, participants, schedule under each event).
+api.add_router("/events", events_router)
 # Partner matching: /api/match/... and /api/organisations/{id}/suggestions.
 api.add_router("", matching_router)
