@@ -184,6 +184,8 @@ def meeting_request(
     if len(message) > MAX_MESSAGE:
         raise DomainError(_("The message is too long."), field="message")
     existing = (
+        # Ordered by id: the default order joins the nullable slot, and PostgreSQL locks no
+        # outer join ("FOR UPDATE cannot be applied to the nullable side of an outer join").
         Meeting.objects.select_for_update()
         .filter(
             event=event,
@@ -191,6 +193,7 @@ def meeting_request(
             requester__in=[requester, invitee],
             invitee__in=[requester, invitee],
         )
+        .order_by("pk")
         .first()
     )
     if existing is not None:
@@ -233,7 +236,10 @@ def meeting_request(
 def meeting_accept(*, actor, meeting: Meeting, as_reply: bool = False) -> Meeting:
     """The invitee accepts; with a proposed slot the meeting is scheduled at once."""
     meeting = (
-        Meeting.objects.select_for_update()
+        # Only the meeting's row: locking the event's and the participants' rows too would
+        # make every accept of an event queue behind the others (and could deadlock); the
+        # Booking constraint decides between simultaneous accepts.
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("event", "requester", "invitee")
         .get(pk=meeting.pk)
     )
@@ -310,7 +316,9 @@ def cancel_all_of(*, actor, participant: Participant, reason: str) -> int:
 def meeting_reschedule(*, actor, meeting: Meeting, slot, table=None) -> Meeting:
     """Move an accepted meeting to another slot (the organiser may also choose the table and
     move published meetings; the two sides only their own unpublished ones)."""
-    meeting = Meeting.objects.select_for_update().select_related("event").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("event").get(pk=meeting.pk)
+    )
     organiser = has_rule_perm(actor, "events.change_event", meeting.event)
     if not organiser:
         require(actor, "events.cancel_meeting", meeting)
