@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/", include("clusterloom.directory.urls")),
     path("partners/", include("clusterloom.matching.urls")),
     path("exchanges/", include("clusterloom.exchanges.urls")),
+    path("events/", include("clusterloom.events.urls")),
     path("regions/", include("clusterloom.geo.urls")),
     path("accounts/", include("clusterloom.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,3 +8,10 @@ class EventsConfig(AppConfig):
     name = "clusterloom.events"
     label = "events"
     verbose_name = _("Matchmaking events")
+
+    def ready(self) -> None:
+        from clusterloom.partnerships.sections import register
+
+        from .sections import partnership_section
+
+        register(partnership_section)

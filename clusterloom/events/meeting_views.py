@@ -1,0 +1,316 @@
+"""Meetings: one's requests and meetings, and the meeting page with every step a form
+(accept, decline, cancel, move, attendance, feedback)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clusterloom.core.errors import DomainError
+from clusterloom.core.permissions import has_rule_perm
+from clusterloom.exchanges.views import form_error
+
+from . import meetings as meeting_services
+from . import selectors
+from .forms import FeedbackForm, ReasonForm, RescheduleForm
+from .meetings import AGREED, LIVE, SECOND_STAGE_AFTER
+from .models import FeedbackStage, Meeting, MeetingStatus, Participant
+from .participant_views import slot_ids
+from .views import denied, event_or_404, is_organiser, safe_link
+
+
+def my_meetings(request, slug):
+    """One's requests received and sent, and one's meetings."""
+    event = event_or_404(request, slug)
+    me = selectors.participant_of(request.user, event)
+    if me is None:
+        if is_organiser(request, event):
+            return redirect("event_schedule", event.slug)
+        return denied(request)
+    rows = list(selectors.meetings_of(me))
+    S = MeetingStatus
+    context = {
+        "event": event,
+        "me": me,
+        "received": [m for m in rows if m.status == S.REQUESTED and m.invitee_id == me.pk],
+        "sent": [m for m in rows if m.status == S.REQUESTED and m.requester_id == me.pk],
+        "agreed": [(m, selectors.other_side(m, me)) for m in rows if m.status in AGREED],
+        "closed": [
+            (m, selectors.other_side(m, me))
+            for m in rows
+            if m.status in (S.DECLINED, S.CANCELLED, S.EXPIRED)
+        ],
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "events/my_meetings.html", context)
+
+
+def _meeting_or_404(request, event, pk) -> Meeting:
+    meeting = (
+        event.meetings.select_related(
+            "requester__organisation", "invitee__organisation", "slot", "table"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None or not has_rule_perm(request.user, "events.view_meeting", meeting):
+        raise Http404
+    return meeting
+
+
+def _side(request, meeting) -> Participant | None:
+    for person in (meeting.requester, meeting.invitee):
+        if request.user.is_authenticated and person.user_id == request.user.pk:
+            return person
+    return None
+
+
+def _open_stages(meeting, now) -> list[str]:
+    if meeting.status != MeetingStatus.SCHEDULED or meeting.slot is None:
+        return []
+    if now < meeting.slot.starts_at:
+        return []
+    stages = [FeedbackStage.AFTER_EVENT]
+    if now >= meeting.slot.starts_at + SECOND_STAGE_AFTER:
+        stages.append(FeedbackStage.SIX_MONTHS)
+    return stages
+
+
+def _meeting_context(request, event, meeting, **forms) -> dict:
+    me = _side(request, meeting)
+    organiser = is_organiser(request, event)
+    user = request.user
+    now = timezone.now()
+    S = MeetingStatus
+    started = meeting.slot is not None and now >= meeting.slot.starts_at
+    movable = meeting.status in AGREED and (
+        organiser or (me is not None and not (meeting.published or meeting.locked))
+    )
+    reschedule_form = forms.get("reschedule_form")
+    if movable and reschedule_form is None:
+        slots = list(event.slots.order_by("starts_at"))
+        if not organiser:
+            common = slot_ids(meeting.requester) & slot_ids(meeting.invitee)
+            slots = [s for s in slots if s.pk in common]
+        reschedule_form = RescheduleForm(
+            slots=slots,
+            tables=list(event.tables.all()) if organiser else None,
+            zone=event.time_zone,
+            initial={
+                "slot": meeting.slot_id,
+                "table": meeting.table.number if meeting.table else None,
+            },
+        )
+    mine = {}
+    if me is not None:
+        mine = {f.stage: f for f in meeting.feedback.filter(participant=me)}
+    feedback_forms = []
+    if me is not None:
+        for stage in _open_stages(meeting, now):
+            given = forms.get("feedback_form")
+            if given is not None and given.feedback_stage == stage:
+                feedback_forms.append(given)
+                continue
+            previous = mine.get(stage)
+            initial = {"outcome": previous.outcome, "comment": previous.comment} if previous else {}
+            feedback_forms.append(FeedbackForm(stage=stage, initial=initial))
+    second_stage = None
+    if meeting.slot is not None and me is not None:
+        opens = meeting.slot.starts_at + SECOND_STAGE_AFTER
+        second_stage = opens if opens > now else None
+    return {
+        "event": event,
+        "meeting": meeting,
+        "me": me,
+        "other": selectors.other_side(meeting, me) if me is not None else None,
+        "organiser": organiser,
+        "room_link": safe_link(meeting.table.link) if meeting.table else "",
+        "provisional": meeting.status == S.SCHEDULED
+        and not (meeting.published or event.schedule_published),
+        "may_answer": meeting.status == S.REQUESTED
+        and has_rule_perm(user, "events.answer_meeting", meeting),
+        "may_cancel": meeting.status in LIVE
+        and has_rule_perm(user, "events.cancel_meeting", meeting),
+        "reschedule_form": reschedule_form if movable else None,
+        "may_attend": meeting.status == S.SCHEDULED and (organiser or (me is not None and started)),
+        "feedback_forms": feedback_forms,
+        "feedback_given": mine,
+        "all_feedback": meeting.feedback.select_related("participant") if organiser else None,
+        "second_stage": second_stage,
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+    }
+
+
+def meeting_detail(request, slug, pk):
+    """A meeting: who, when, where, and what each side (and the organiser) may do now."""
+    event = event_or_404(request, slug)
+    if not request.user.is_authenticated:
+        return denied(request)
+    meeting = _meeting_or_404(request, event, pk)
+    return render(request, "events/meeting_detail.html", _meeting_context(request, event, meeting))
+
+
+def _meeting_action(request, slug, pk, *perms):
+    """The event, the meeting and None; or a refusal when the user holds none of `perms` on
+    the meeting (organisers hold them all, the services decide the rest)."""
+    event = event_or_404(request, slug)
+    if not request.user.is_authenticated:
+        return event, None, denied(request)
+    meeting = _meeting_or_404(request, event, pk)
+    if not (
+        is_organiser(request, event) or any(has_rule_perm(request.user, p, meeting) for p in perms)
+    ):
+        raise Forbidden
+    return event, meeting, None
+
+
+def _back(request, event, meeting):
+    back = request.POST.get("back", "")
+    if back == "meetings":
+        return redirect("event_meetings", event.slug)
+    if back == "check_in":
+        target = redirect("event_check_in", event.slug)
+        if meeting.slot_id:
+            target["Location"] += f"?slot={meeting.slot_id}"
+        return target
+    if back == "schedule":
+        return redirect("event_schedule", event.slug)
+    return redirect("event_meeting_detail", event.slug, meeting.pk)
+
+
+@require_POST
+def meeting_accept(request, slug, pk):
+    """The invitee accepts."""
+    event, meeting, refused = _meeting_action(request, slug, pk, "events.answer_meeting")
+    if refused:
+        return refused
+    try:
+        meeting = meeting_services.meeting_accept(actor=request.user, meeting=meeting)
+        messages.success(
+            request, _("Accepted: the meeting is %(s)s.") % {"s": meeting.get_status_display()}
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back(request, event, meeting)
+
+
+@require_POST
+def meeting_decline(request, slug, pk):
+    """The invitee declines, with a reason the requester sees."""
+    event, meeting, refused = _meeting_action(request, slug, pk, "events.answer_meeting")
+    if refused:
+        return refused
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting_services.meeting_decline(
+                actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The request is declined."))
+            return _back(request, event, meeting)
+        except DomainError as error:
+            form_error(form, error)
+    context = _meeting_context(request, event, meeting, reason_form=form)
+    return render(request, "events/meeting_detail.html", context, status=400)
+
+
+@require_POST
+def meeting_cancel(request, slug, pk):
+    """Either side or the organiser cancels a request or a meeting."""
+    event, meeting, refused = _meeting_action(request, slug, pk, "events.cancel_meeting")
+    if refused:
+        return refused
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting_services.meeting_cancel(
+                actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Cancelled."))
+            return _back(request, event, meeting)
+        except DomainError as error:
+            form_error(form, error)
+    context = _meeting_context(request, event, meeting, reason_form=form)
+    return render(request, "events/meeting_detail.html", context, status=400)
+
+
+@require_POST
+def meeting_reschedule(request, slug, pk):
+    """Move an agreed meeting to another time (and table, for organisers)."""
+    event, meeting, refused = _meeting_action(request, slug, pk, "events.cancel_meeting")
+    if refused:
+        return refused
+    organiser = is_organiser(request, event)
+    form = RescheduleForm(
+        request.POST,
+        slots=list(event.slots.order_by("starts_at")),
+        tables=list(event.tables.all()) if organiser else None,
+        zone=event.time_zone,
+    )
+    if form.is_valid():
+        try:
+            meeting_services.meeting_reschedule(
+                actor=request.user,
+                meeting=meeting,
+                slot=form.cleaned_data["slot"],
+                table=form.cleaned_data.get("table"),
+            )
+            messages.success(request, _("The meeting is moved."))
+            return _back(request, event, meeting)
+        except DomainError as error:
+            form_error(form, error)
+    meeting.refresh_from_db()
+    context = _meeting_context(request, event, meeting, reschedule_form=form)
+    return render(request, "events/meeting_detail.html", context, status=400)
+
+
+@require_POST
+def meeting_attendance(request, slug, pk):
+    """On the day: the meeting was held, or someone did not show up."""
+    event, meeting, refused = _meeting_action(request, slug, pk, "events.give_feedback")
+    if refused:
+        return refused
+    try:
+        meeting_services.attendance_set(
+            actor=request.user, meeting=meeting, attendance=request.POST.get("attendance", "")
+        )
+        messages.success(
+            request,
+            _("%(meeting)s: %(attendance)s.")
+            % {"meeting": meeting, "attendance": meeting.get_attendance_display()},
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back(request, event, meeting)
+
+
+@require_POST
+def meeting_feedback(request, slug, pk):
+    """One side's feedback at one stage."""
+    event, meeting, refused = _meeting_action(request, slug, pk, "events.give_feedback")
+    if refused:
+        return refused
+    stage = request.POST.get("stage", "")
+    if stage not in FeedbackStage.values:
+        stage = FeedbackStage.AFTER_EVENT
+    form = FeedbackForm(request.POST, stage=stage)
+    if form.is_valid():
+        try:
+            meeting_services.feedback_give(
+                actor=request.user,
+                meeting=meeting,
+                stage=stage,
+                outcome=form.cleaned_data["outcome"],
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("Thank you for your feedback."))
+            return _back(request, event, meeting)
+        except DomainError as error:
+            form_error(form, error)
+    context = _meeting_context(request, event, meeting, feedback_form=form)
+    if not any(f is form for f in context["feedback_forms"]):
+        context["feedback_forms"].append(form)
+    return render(request, "events/meeting_detail.html", context, status=400)

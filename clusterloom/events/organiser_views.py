@@ -1,0 +1,359 @@
+"""Organisers' pages of an event: sessions, tables, groups and rules, registrations to
+approve, the import, check-in on the day and the statistics."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from clusterloom.core.errors import DomainError
+from clusterloom.core.permissions import page_permission
+from clusterloom.directory.imports import upload_check_size
+from clusterloom.exchanges.views import form_error
+
+from . import charts, selectors, services
+from .forms import (
+    GroupForm,
+    GroupRuleForm,
+    ImportForm,
+    ParticipantGroupForm,
+    SessionForm,
+    TablesForm,
+)
+from .models import Attendance, MeetingStatus, RegistrationStatus
+from .views import event_or_404
+
+
+def _organiser_event(request, slug):
+    """The event and None, or the event and the refusal (login page or 403)."""
+    event = event_or_404(request, slug)
+    return event, page_permission(request, "events.change_event", event)
+
+
+def event_sessions(request, slug):
+    """The event's sessions and their slots; add a session."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_add(actor=request.user, event=event, data=form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            n = session.slots.count()
+            messages.success(
+                request,
+                ngettext(
+                    "Session “%(name)s” added with %(n)s slot.",
+                    "Session “%(name)s” added with %(n)s slots.",
+                    n,
+                )
+                % {"name": session.name, "n": n},
+            )
+            return redirect("event_sessions", event.slug)
+    context = {"event": event, "form": form, "sessions": event.sessions.prefetch_related("slots")}
+    return render(request, "events/sessions.html", context, status=400 if form.errors else 200)
+
+
+def event_tables(request, slug):
+    """The number of tables (or virtual rooms) and their links."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    tables = event.tables.all()
+    first = tables.first()
+    initial = {"tables": tables.count() or 10}
+    if first is not None and first.link:
+        initial["link_template"] = first.link.replace(str(first.number), "{n}", 1)
+    form = TablesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.tables_set(
+                actor=request.user,
+                event=event,
+                count=form.cleaned_data["tables"],
+                link_template=form.cleaned_data["link_template"],
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext("The event has %(n)s table.", "The event has %(n)s tables.", count)
+                % {"n": count},
+            )
+            return redirect("event_tables", event.slug)
+    context = {"event": event, "form": form, "tables": tables[:50], "count": tables.count()}
+    return render(request, "events/tables.html", context, status=400 if form.errors else 200)
+
+
+def event_groups(request, slug):
+    """Participant groups and who may meet whom."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    groups = list(event.groups.all())
+    group_form = GroupForm(prefix="group")
+    rule_form = GroupRuleForm(groups=groups, prefix="rule")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "group":
+            group_form = GroupForm(request.POST, prefix="group")
+            if group_form.is_valid():
+                try:
+                    services.group_add(
+                        actor=request.user, event=event, name=group_form.cleaned_data["name"]
+                    )
+                except DomainError as error:
+                    form_error(group_form, error)
+        elif action in ("allow", "forbid"):
+            rule_form = GroupRuleForm(request.POST, groups=groups, prefix="rule")
+            if rule_form.is_valid():
+                by_pk = {g.pk: g for g in groups}
+                try:
+                    services.group_rule_set(
+                        actor=request.user,
+                        event=event,
+                        group_a=by_pk[rule_form.cleaned_data["group_a"]],
+                        group_b=by_pk[rule_form.cleaned_data["group_b"]],
+                        allowed=action == "allow",
+                    )
+                except DomainError as error:
+                    form_error(rule_form, error)
+        if not (group_form.errors or rule_form.errors):
+            messages.success(request, _("Saved."))
+            return redirect("event_groups", event.slug)
+    counts = {g.pk: g.participants.count() for g in groups}
+    context = {
+        "event": event,
+        "groups": [(g, counts[g.pk]) for g in groups],
+        "rules": event.group_rules.select_related("group_a", "group_b"),
+        "group_form": group_form,
+        "rule_form": rule_form,
+    }
+    status = 400 if group_form.errors or rule_form.errors else 200
+    return render(request, "events/groups.html", context, status=status)
+
+
+def event_registrations(request, slug):
+    """Registrations by status, to approve or reject."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    status = request.GET.get("status") or RegistrationStatus.SUBMITTED
+    if status not in RegistrationStatus.values:
+        status = RegistrationStatus.SUBMITTED
+    rows = event.participants.select_related("organisation__country", "group").filter(status=status)
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = rows.filter(
+            Q(name__icontains=q) | Q(organisation__name__icontains=q) | Q(email__icontains=q)
+        )
+    counts = {s: 0 for s in RegistrationStatus.values}
+    for value in event.participants.values_list("status", flat=True):
+        counts[value] += 1
+    page = Paginator(rows.order_by("name"), 100).get_page(request.GET.get("page"))
+    context = {
+        "event": event,
+        "page": page,
+        "status": status,
+        "q": q,
+        "extra": urlencode({"status": status, "q": q} if q else {"status": status}),
+        "tabs": [(s, label, counts[s]) for s, label in RegistrationStatus.choices],
+    }
+    return render(request, "events/registrations.html", context)
+
+
+def _participant(event, pk):
+    participant = event.participants.filter(pk=pk).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+@require_POST
+def participant_review(request, slug, pk):
+    """Approve or reject a registration."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    participant = _participant(event, pk)
+    try:
+        services.registration_review(
+            actor=request.user,
+            participant=participant,
+            decision=request.POST.get("decision", ""),
+            note=request.POST.get("note", ""),
+        )
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.")
+            % {"name": participant.name, "status": participant.get_status_display()},
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    if request.POST.get("back") == "participant":
+        return redirect("event_participant_detail", event.slug, participant.pk)
+    return redirect("event_registrations", event.slug)
+
+
+@require_POST
+def participant_group(request, slug, pk):
+    """Put a participant in a group."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    participant = _participant(event, pk)
+    form = ParticipantGroupForm(request.POST, groups=event.groups.all())
+    if form.is_valid():
+        try:
+            services.registration_update(
+                actor=request.user,
+                participant=participant,
+                data={"group": form.cleaned_data["group"]},
+            )
+            messages.success(request, _("The group is saved."))
+        except DomainError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Unknown group."))
+    return redirect("event_participant_detail", event.slug, participant.pk)
+
+
+def registrations_import(request, slug):
+    """Register participants from a CSV or XLSX file: all rows or none."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            upload_check_size(upload.size)
+            created = services.registrations_import(
+                actor=request.user,
+                event=event,
+                file_name=upload.name,
+                content=upload.read(),
+                approve=form.cleaned_data["approve"],
+            )
+        except DomainError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)s registration imported.", "%(n)s registrations imported.", created)
+                % {"n": created},
+            )
+            return redirect("event_registrations", event.slug)
+    context = {"event": event, "form": form, "columns": services.REGISTRATION_COLUMNS}
+    return render(request, "events/import.html", context, status=400 if form.errors else 200)
+
+
+def event_check_in(request, slug):
+    """On the day: approved participants arrive; meetings are held or missed."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    rows = event.participants.filter(status=RegistrationStatus.APPROVED).select_related(
+        "organisation__country"
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(organisation__name__icontains=q))
+    slots = list(event.slots.order_by("starts_at"))
+    slot = None
+    if request.GET.get("slot", "").isdigit():
+        slot = next((s for s in slots if s.pk == int(request.GET["slot"])), None)
+    if slot is None and slots:
+        slot = slots[0]
+    meetings = (
+        event.meetings.filter(slot=slot, status=MeetingStatus.SCHEDULED)
+        .select_related("requester", "invitee", "table")
+        .order_by("table__number")
+        if slot is not None
+        else []
+    )
+    context = {
+        "event": event,
+        "page": Paginator(rows.order_by("name"), 100).get_page(request.GET.get("page")),
+        "q": q,
+        "extra": urlencode({k: v for k, v in (("q", q), ("slot", slot.pk if slot else "")) if v}),
+        "slots": slots,
+        "slot": slot,
+        "meetings": meetings,
+        "checked_in": event.participants.filter(checked_in_at__isnull=False).count(),
+        "approved": event.participants.filter(status=RegistrationStatus.APPROVED).count(),
+        "attendance": Attendance,
+    }
+    return render(request, "events/check_in.html", context)
+
+
+@require_POST
+def participant_check_in(request, slug, pk):
+    """Record a participant's arrival."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    participant = _participant(event, pk)
+    try:
+        services.check_in(actor=request.user, participant=participant)
+        messages.success(request, _("%(name)s is checked in.") % {"name": participant.name})
+    except DomainError as error:
+        messages.error(request, error.message)
+    target = redirect("event_check_in", event.slug)
+    keep = {k: request.POST[k] for k in ("q", "slot", "page") if request.POST.get(k)}
+    if keep:
+        target["Location"] += "?" + urlencode(keep)
+    return target
+
+
+def _chart(rows, *, title, ident):
+    # bar_chart escapes every label and title it writes.
+    return mark_safe(charts.bar_chart(rows, title=title, ident=ident))  # noqa: S308
+
+
+def event_statistics(request, slug):
+    """Registrations, requests, acceptance, meetings held and outcomes, with charts."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    stats = selectors.event_statistics(event)
+    funnel = [
+        (_("requests"), stats.requests),
+        (_("accepted"), stats.accepted),
+        (_("scheduled"), stats.scheduled),
+        (_("held"), stats.held),
+        (_("no-show"), stats.no_show),
+    ]
+    context = {
+        "event": event,
+        "stats": stats,
+        "acceptance": None if stats.acceptance_rate is None else stats.acceptance_rate * 100,
+        "country_chart": _chart(
+            stats.by_country,
+            title=_("Approved registrations by country"),
+            ident="chart-countries",
+        ),
+        "kind_chart": _chart(
+            stats.by_kind, title=_("Approved registrations by kind"), ident="chart-kinds"
+        ),
+        "meeting_chart": _chart(
+            funnel, title=_("Meeting requests and meetings"), ident="chart-meetings"
+        ),
+        "outcome_chart": _chart(
+            [(f"{outcome} ({stage})", n) for stage, outcome, n in stats.outcomes],
+            title=_("Feedback outcomes"),
+            ident="chart-outcomes",
+        ),
+    }
+    return render(request, "events/statistics.html", context)
