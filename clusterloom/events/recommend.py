@@ -3,7 +3,8 @@
 The event's approved participants are indexed in a small `PartnerIndex` (profile text, the
 marketplace offers as what they offer, the requests as what they seek, the organisation's
 terms); a pair ranks high only when each side fits the other's needs. Pairs the organisers'
-rules forbid, and pairs that already have a request or a meeting, are left out.
+rules forbid, pairs that already have a request or a meeting, one's own organisation and
+participants who keep their profile private are left out.
 """
 
 from dataclasses import dataclass
@@ -66,6 +67,9 @@ def suggestions_for(participant: Participant, *, k: int = 10) -> list[MeetingSug
     exclude = {str(i) for i in busy_pairs(participant)}
     exclude |= {pid for pid, p in by_id.items() if not may_meet(participant, p)}
     exclude |= {str(p.pk) for p in people if p.organisation_id == participant.organisation_id}
+    # A participant who did not consent to publish the profile is not shown to others (they
+    # may still ask for meetings themselves).
+    exclude |= {str(p.pk) for p in people if not p.consent_public}
     matches = index.reciprocal(str(participant.pk), k=k, exclude_ids=exclude)
     keys = set()
     for m in matches:
