@@ -205,7 +205,11 @@ def participant_list(request: HttpRequest, slug: str, status: str = ""):
     rows = selectors.participants_visible_to(request.user, event)
     if out.status_filter(status, RegistrationStatus.values):
         rows = rows.filter(status=status)
-    return [out.participant_out(request, p) for p in rows[:MAX_ROWS]]
+    rows = rows.select_related(*out.PARTICIPANT_RELATED).prefetch_related(*out.PARTICIPANT_PREFETCH)
+    organiser = out.organises(request, event)
+    return [
+        out.participant_out(request, p, fresh=False, organiser=organiser) for p in rows[:MAX_ROWS]
+    ]
 
 
 @router.post("/{slug}/participants", response={201: ParticipantOut, **ERRORS}, auth=WRITE_AUTH)
@@ -356,7 +360,9 @@ def meeting_list(request: HttpRequest, slug: str, status: str = ""):
     rows = out.meetings_visible_to(request, event)
     if out.status_filter(status, MeetingStatus.values):
         rows = rows.filter(status=status)
-    return [out.meeting_out(request, m) for m in rows.order_by("slot__starts_at", "pk")[:MAX_ROWS]]
+    rows = rows.prefetch_related("feedback").order_by("slot__starts_at", "pk")
+    organiser = out.organises(request, event)
+    return [out.meeting_out(request, m, fresh=False, organiser=organiser) for m in rows[:MAX_ROWS]]
 
 
 @router.post("/{slug}/meetings", response={201: MeetingOut, **ERRORS}, auth=WRITE_AUTH)

@@ -49,9 +49,7 @@ def visible_participant(
 
 def meetings_visible_to(request: HttpRequest, event: MatchmakingEvent) -> QuerySet[Meeting]:
     """Organisers see every meeting of the event; a participant their own."""
-    rows = event.meetings.select_related(
-        "event", "requester__organisation", "invitee__organisation", "slot", "table"
-    )
+    rows = event.meetings.select_related(*MEETING_RELATED)
     if organises(request, event):
         return rows
     user = request.user
@@ -202,15 +200,25 @@ def participant_ref(participant: Participant) -> dict:
     }
 
 
-def participant_out(request: HttpRequest, participant: Participant) -> dict:
-    """A registration; the e-mail only for the organisers and the participant."""
-    participant = (
-        Participant.objects.select_related("event", "organisation", "group", "fixed_table")
-        .prefetch_related("items", "terms", "available_slots")
-        .get(pk=participant.pk)
-    )
+PARTICIPANT_RELATED = ("event", "organisation", "group", "fixed_table")
+PARTICIPANT_PREFETCH = ("items", "terms", "available_slots")
+
+
+def participant_out(
+    request: HttpRequest, participant: Participant, *, fresh=True, organiser: bool | None = None
+) -> dict:
+    """A registration (read afresh unless a list prefetched it, and tells whether the caller
+    organises the event); the e-mail only for the organisers and the participant."""
+    if fresh:
+        participant = (
+            Participant.objects.select_related(*PARTICIPANT_RELATED)
+            .prefetch_related(*PARTICIPANT_PREFETCH)
+            .get(pk=participant.pk)
+        )
     own = request.user.is_authenticated and participant.user_id == request.user.pk
-    private = own or organises(request, participant.event)
+    if organiser is None:
+        organiser = organises(request, participant.event)
+    private = own or organiser
     return {
         **participant_ref(participant),
         "status": participant.status,
@@ -236,17 +244,30 @@ def participant_out(request: HttpRequest, participant: Participant) -> dict:
     }
 
 
-def meeting_out(request: HttpRequest, meeting: Meeting) -> dict:
-    """A meeting, read afresh, with the caller's feedback (organisers: both sides')."""
-    meeting = (
-        Meeting.objects.select_related(
-            "event", "requester__organisation", "invitee__organisation", "slot", "table"
+MEETING_RELATED = (
+    "event",
+    "requester__organisation",
+    "requester__group",
+    "invitee__organisation",
+    "invitee__group",
+    "slot",
+    "table",
+)
+
+
+def meeting_out(
+    request: HttpRequest, meeting: Meeting, *, fresh=True, organiser: bool | None = None
+) -> dict:
+    """A meeting (read afresh unless a list prefetched it, and tells whether the caller
+    organises the event), with the caller's feedback (organisers: both sides')."""
+    if fresh:
+        meeting = (
+            Meeting.objects.select_related(*MEETING_RELATED)
+            .prefetch_related("feedback")
+            .get(pk=meeting.pk)
         )
-        .prefetch_related("feedback", "requester__group", "invitee__group")
-        .get(pk=meeting.pk)
-    )
     event = meeting.event
-    everyone = organises(request, event)
+    everyone = organises(request, event) if organiser is None else organiser
     mine = {meeting.requester_id, meeting.invitee_id} if everyone else set()
     for side in (meeting.requester, meeting.invitee):
         if request.user.is_authenticated and side.user_id == request.user.pk:

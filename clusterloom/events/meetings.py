@@ -196,6 +196,17 @@ def meeting_request(
         .order_by("pk")
         .first()
     )
+    if (
+        existing is not None
+        and existing.status == S.REQUESTED
+        and existing.expires_at
+        and existing.expires_at < timezone.now()
+    ):
+        # Expired, though the periodic task has not marked it yet: it must not stand in the
+        # way of a new request (nor be accepted as the reply to one).
+        existing.slot = None
+        _set(None, existing, S.EXPIRED, "events.meeting_expired")
+        existing = None
     if existing is not None:
         if existing.requester_id == invitee.pk and existing.status == S.REQUESTED:
             existing.mutual = True

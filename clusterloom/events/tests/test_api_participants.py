@@ -9,7 +9,7 @@ from clusterloom.core.models import AuditEntry
 from clusterloom.events import services
 from clusterloom.events.models import MarketplaceItem, Participant
 
-from .conftest import ROLES, bearer, expect, matrix, send, slots, user_of
+from .conftest import ROLES, ask, bearer, expect, matrix, send, slots, user_of
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +270,19 @@ def test_suggestions_for_the_callers_registration(eworld):
     assert send(Client(), "get", f"{url}?k=0", user=w.buyer_es).json()["field"] == "k"
     assert send(Client(), "get", url, user=w.stranger).status_code == 404
     assert send(Client(), "get", url).status_code == 401
+
+
+def test_long_lists_take_a_fixed_number_of_queries(eworld, django_assert_max_num_queries):
+    w = eworld
+    rows = "".join(f"P{n},p{n}@firma.sk,Firma {n},SK,Suppliers,Yarn\n" for n in range(30))
+    _upload(w, "people.csv", (CSV.split("\n")[0] + "\n" + rows).encode(), w.organiser)
+    for supplier in (w.p_it, w.p_cz):
+        for buyer in (w.p_es, w.p_sk):
+            ask(w, supplier, buyer)
+    client, headers = Client(), bearer(w.organiser)
+    with django_assert_max_num_queries(20):
+        listed = client.get(_url(w), headers=headers)
+    assert len(listed.json()) == 34
+    with django_assert_max_num_queries(20):
+        meetings = client.get(f"/api/events/{w.event.slug}/meetings", headers=headers)
+    assert len(meetings.json()) == 4

@@ -133,6 +133,24 @@ def test_an_expired_request_cannot_be_accepted(eworld):
     assert meeting.status != "accepted"
 
 
+def test_an_expired_request_does_not_block_a_new_one_either_way(eworld):
+    w = eworld
+    old = ask(w)
+    Meeting.objects.filter(pk=old.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    # The buyer asks the supplier back: a new request, not a reply to the expired one.
+    new = ask(w, w.p_es, w.p_it)
+    old.refresh_from_db()
+    assert new.pk != old.pk and (new.status, new.mutual) == ("requested", False)
+    assert old.status == "expired"
+    again = ask(w, w.p_cz, w.p_sk)
+    Meeting.objects.filter(pk=again.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    assert ask(w, w.p_cz, w.p_sk).pk != again.pk
+
+
 def test_no_expiry_when_the_event_says_never(eworld):
     w = eworld
     services.event_update(actor=w.organiser, event=w.event, data={"request_expiry_hours": 0})
