@@ -5,6 +5,7 @@ meetings that fit nowhere are marked unscheduled. The run's figures (total weigh
 bound on it, idle gaps, status) are kept on the event for its page.
 """
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.db import transaction
@@ -76,6 +77,30 @@ def _state(event: MatchmakingEvent, **values) -> None:
     MatchmakingEvent.objects.filter(pk=event.pk).update(schedule_state=event.schedule_state)
 
 
+def _check_kept(event: MatchmakingEvent, problem, meetings: dict[str, Meeting]) -> None:
+    """Refuse, in the participants' words, a locked or published meeting in a slot one of
+    its two sides is no longer available in (the scheduler would name only ids)."""
+    available = {p.id: p.available for p in problem.participants}
+    for row in problem.meetings:
+        if row.slot is None:
+            continue
+        for pid in row.participants:
+            if row.slot in available.get(pid, ()):
+                continue
+            meeting = meetings[row.id]
+            person = meeting.requester if str(meeting.requester_id) == pid else meeting.invitee
+            other = meeting.invitee if person.pk == meeting.requester_id else meeting.requester
+            when = timezone.localtime(meeting.slot.starts_at, zoneinfo.ZoneInfo(event.time_zone))
+            raise DomainError(
+                _(
+                    "%(name)s is no longer available at %(time)s, where the meeting with "
+                    "%(other)s is locked or published: move or cancel that meeting first."
+                )
+                % {"name": person.name, "other": other.name, "time": f"{when:%Y-%m-%d %H:%M}"},
+                field="schedule",
+            )
+
+
 @transaction.atomic
 def event_schedule(
     *,
@@ -89,6 +114,7 @@ def event_schedule(
     if not event.slots.exists() or not event.tables.exists():
         raise DomainError(_("Add sessions and tables before scheduling."), field="event")
     problem, meetings = problem_for(event)
+    _check_kept(event, problem, meetings)
     try:
         result = scheduler.schedule(problem, time_limit=time_limit, progress=progress)
     except scheduler.ScheduleInputError as error:

@@ -235,3 +235,24 @@ def test_feedback_after_a_scheduled_meeting(eworld):
         actor=w.buyer_es, meeting=meeting, stage="after_event", outcome="informative", now=after
     )
     assert feedback.participant == w.p_es
+
+
+def test_a_locked_meeting_someone_can_no_longer_attend_is_reported_and_nothing_moves(eworld):
+    w = eworld
+    _agreed(w)
+    scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
+    locked = Meeting.objects.filter(requester=w.p_it, invitee=w.p_es).get()
+    m.meeting_lock(actor=w.organiser, meeting=locked)
+    before = sorted(Meeting.objects.values_list("pk", "slot_id", "table_id", "status"))
+    others = [s.pk for s in slots(w) if s.pk != locked.slot_id]
+    services.registration_update(actor=w.buyer_es, participant=w.p_es, data={"available": others})
+    with pytest.raises(DomainError) as caught:
+        scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
+    assert caught.value.field == "schedule"
+    assert caught.value.message.startswith("Lucía García is no longer available at 2027-03-10 ")
+    assert "Giulia Bianchi" in caught.value.message
+    assert sorted(Meeting.objects.values_list("pk", "slot_id", "table_id", "status")) == before
+    response = send(
+        Client(), "post", f"/api/events/{w.event.slug}/schedule", {"time_limit": 5}, w.organiser
+    )
+    assert response.status_code == 400 and response.json()["field"] == "schedule"
