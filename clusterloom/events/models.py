@@ -426,6 +426,8 @@ class Meeting(TimeStampedModel):
         _("attendance"), max_length=8, choices=Attendance.choices, default="", blank=True
     )
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: Feedback stages both sides were reminded of ("after_event", "six_months").
+    feedback_reminded = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["slot__starts_at", "id"]

@@ -19,6 +19,7 @@ SUBJECTS = {
     "schedule_published": gettext_lazy("Your agenda for %(event)s is ready"),
     "reminder_request": gettext_lazy("A meeting request waits for your answer: %(what)s"),
     "reminder_meeting": gettext_lazy("Tomorrow at %(event)s: %(what)s"),
+    "reminder_feedback": gettext_lazy("How was your meeting at %(event)s? %(what)s"),
 }
 
 
@@ -55,7 +56,12 @@ def recipients(kind: str, *, participant=None, meeting=None, event=None) -> set[
         return _mail(meeting.invitee)
     if kind in ("meeting_accepted", "meeting_declined", "meeting_expired"):
         return _mail(meeting.requester)
-    if kind in ("meeting_cancelled", "meeting_rescheduled", "reminder_meeting"):
+    if kind in (
+        "meeting_cancelled",
+        "meeting_rescheduled",
+        "reminder_meeting",
+        "reminder_feedback",
+    ):
         return _mail(meeting.requester) | _mail(meeting.invitee)
     return set()
 

@@ -62,6 +62,39 @@ def reminders_send() -> int:
         for meeting in rows:
             n += send(kind, meeting=meeting)
             Meeting.objects.filter(pk=meeting.pk).update(reminded_at=now)
+    return n + feedback_reminders_send(now=now)
+
+
+def feedback_reminders_send(*, now=None) -> int:
+    """Ask both sides of a held meeting for feedback: a day after it, and again when the
+    second stage opens (about six months later). Each stage is asked once."""
+    from django.utils import timezone
+
+    from .meetings import SECOND_STAGE_AFTER
+    from .models import FeedbackStage, Meeting, MeetingStatus
+    from .notifications import send
+
+    now = now or timezone.now()
+    week = datetime.timedelta(days=7)
+    day = datetime.timedelta(days=1)
+    n = 0
+    for stage, opens in (
+        (FeedbackStage.AFTER_EVENT, day),
+        (FeedbackStage.SIX_MONTHS, SECOND_STAGE_AFTER),
+    ):
+        rows = Meeting.objects.filter(
+            status=MeetingStatus.SCHEDULED,
+            slot__starts_at__lt=now - opens,
+            slot__starts_at__gt=now - opens - week,
+        ).exclude(attendance="no_show")
+        for meeting in rows:
+            if stage in meeting.feedback_reminded:
+                continue
+            n += send("reminder_feedback", meeting=meeting)
+            meeting.feedback_reminded = [*meeting.feedback_reminded, stage]
+            Meeting.objects.filter(pk=meeting.pk).update(
+                feedback_reminded=meeting.feedback_reminded
+            )
     return n
 
 
