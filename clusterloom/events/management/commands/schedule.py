@@ -1,0 +1,246 @@
+"""`clusterloom schedule --input EVENT.json --output SCHEDULE.json [--time-limit S] [--first-fit]`.
+
+Schedules a whole matchmaking event with the same core as the organiser's page
+(events/scheduler.py). The input is one JSON object:
+
+    {"slots": [slot ids in time order], "tables": N,
+     "participants": [{"id", "available": [slot ids], "max_meetings", "fixed_table"}],
+     "meetings": [{"id", "participants": [id, id], "weight", "slot", "table"}],
+     "breaks": [i, ...]}
+
+`max_meetings`, `fixed_table` (a booth: all the participant's meetings at that table), `weight`
+(default 1), `slot` and `table` (both set: the meeting is locked there) may be left out or null;
+`breaks` lists the indexes i where slots[i] and slots[i + 1] belong to different sessions or
+days. Ids may be strings or integers and are written back as given. The output is
+{"assignments": [{"meeting", "slot", "table"}], "unscheduled": [meeting ids], "objective",
+"upper_bound", "idle_gaps", "status", "messages"}, tables numbered 1..N. Every item is checked
+before anything is scheduled; on any error (or locked meetings that clash) the message names the
+place, e.g. `meetings[3].participants`, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from clusterloom.events.scheduler import (
+    Meeting,
+    Participant,
+    Problem,
+    ScheduleInputError,
+    schedule,
+    schedule_first_fit,
+)
+
+ID, IDS, COUNT, NUMBER = "id", "ids", "count", "number"
+TOP = {"slots": IDS, "tables": COUNT, "participants": "list", "meetings": "list", "breaks": "list"}
+PARTICIPANT = {"id": ID, "available": IDS, "max_meetings": COUNT, "fixed_table": COUNT}
+MEETING = {"id": ID, "participants": IDS, "weight": NUMBER, "slot": ID, "table": COUNT}
+OPTIONAL = {"max_meetings", "fixed_table", "weight", "slot", "table"}  # may be null or left out
+WHAT = {
+    ID: "a non-empty string or an integer",
+    IDS: "a list of ids",
+    COUNT: "an integer",
+    NUMBER: "a number",
+    "list": "a JSON list",
+}
+
+
+class BadEvent(Exception):
+    """Input that cannot be scheduled; the message names the place."""
+
+
+def _is_id(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return False
+    return bool(str(value).strip())
+
+
+def _value(where: str, kind: str, value):
+    ok = {
+        ID: _is_id(value),
+        IDS: isinstance(value, list) and all(_is_id(v) for v in value),
+        COUNT: isinstance(value, int) and not isinstance(value, bool),
+        NUMBER: isinstance(value, int | float) and not isinstance(value, bool),
+        "list": isinstance(value, list),
+    }[kind]
+    if not ok:
+        raise BadEvent(
+            _("%(where)s: must be %(what)s, not %(value)s")
+            % {"where": where, "what": WHAT[kind], "value": json.dumps(value)}
+        )
+    if kind == ID:
+        return str(value)
+    if kind == IDS:
+        return [str(v) for v in value]
+    return value
+
+
+def _object(where: str, data, fields: dict) -> dict:
+    """The fields of one JSON object, each checked; optional ones None when absent or null."""
+    if not isinstance(data, dict):
+        raise BadEvent(_("%(where)s: must be a JSON object") % {"where": where})
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise BadEvent(
+            _("%(where)s: unknown field '%(field)s' (known: %(known)s)")
+            % {"where": where, "field": unknown[0], "known": ", ".join(fields)}
+        )
+    out = {}
+    for name, kind in fields.items():
+        if name not in data and name not in OPTIONAL:
+            raise BadEvent(_("%(where)s.%(field)s is missing") % {"where": where, "field": name})
+        value = data.get(name)
+        out[name] = (
+            None if value is None and name in OPTIONAL else _value(f"{where}.{name}", kind, value)
+        )
+    return out
+
+
+def read_event(path: Path) -> tuple[Problem, dict]:
+    """The event as a Problem, and each slot and meeting id as given, by its string form."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadEvent(
+            _("%(file)s: cannot read: %(error)s") % {"file": path, "error": exc}
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadEvent(
+            _("%(file)s line %(line)d column %(column)d: not JSON: %(error)s")
+            % {"file": path.name, "line": exc.lineno, "column": exc.colno, "error": exc.msg}
+        ) from None
+    try:
+        return _problem(data)
+    except BadEvent as exc:
+        raise BadEvent(f"{path.name}: {exc}") from None
+
+
+def _problem(data) -> tuple[Problem, dict]:
+    if not isinstance(data, dict):
+        raise BadEvent(_("must be a JSON object"))
+    unknown = sorted(set(data) - set(TOP))
+    if unknown:
+        raise BadEvent(
+            _("unknown field '%(field)s' (known: %(known)s)")
+            % {"field": unknown[0], "known": ", ".join(TOP)}
+        )
+    for name in ("slots", "tables", "participants", "meetings"):
+        if name not in data:
+            raise BadEvent(_("'%(field)s' is missing") % {"field": name})
+    slots = _value("slots", IDS, data["slots"])
+    tables = _value("tables", COUNT, data["tables"])
+    given = {"slots": {str(s): s for s in data["slots"]}, "meetings": {}}
+    people = []
+    for i, item in enumerate(_value("participants", "list", data["participants"])):
+        f = _object(f"participants[{i}]", item, PARTICIPANT)
+        people.append(
+            Participant(f["id"], frozenset(f["available"]), f["max_meetings"], f["fixed_table"])
+        )
+    meetings = []
+    for i, item in enumerate(_value("meetings", "list", data["meetings"])):
+        f = _object(f"meetings[{i}]", item, MEETING)
+        weight = 1.0 if f["weight"] is None else float(f["weight"])
+        meetings.append(Meeting(f["id"], tuple(f["participants"]), weight, f["slot"], f["table"]))
+        given["meetings"].setdefault(f["id"], item["id"])
+    breaks = _value("breaks", "list", data.get("breaks", []))
+    for i, b in enumerate(breaks):
+        _value(f"breaks[{i}]", COUNT, b)
+    problem = Problem(tuple(slots), tables, tuple(people), tuple(meetings), frozenset(breaks))
+    return problem, given
+
+
+def write_atomically(path: Path, data) -> None:
+    """Write JSON to a temporary file first: a failure leaves no half-written output."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=1)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Command(BaseCommand):
+    """Schedule an event's meetings into slots and tables and write the plan as JSON."""
+
+    help = "Schedule a matchmaking event (JSON): most weight, then fewest idle gaps."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--input", required=True, type=Path, help="the event, JSON")
+        parser.add_argument("--output", required=True, type=Path, help="the schedule, JSON")
+        parser.add_argument(
+            "--time-limit", type=float, default=10.0, help="seconds for the solver (default 10)"
+        )
+        parser.add_argument(
+            "--first-fit", action="store_true", help="the first-fit baseline instead"
+        )
+
+    def handle(self, *args, input, output, time_limit, first_fit, **options):
+        if not 0 < time_limit < math.inf:
+            raise CommandError(
+                _("--time-limit must be a number of seconds > 0, not %(s)s") % {"s": time_limit}
+            )
+        output = output.resolve()
+        if not output.parent.is_dir():
+            raise CommandError(
+                _("--output: folder %(folder)s does not exist") % {"folder": output.parent}
+            )
+        try:
+            problem, given = read_event(input)
+            if first_fit:
+                result = schedule_first_fit(problem)
+            else:
+                result = schedule(problem, time_limit=time_limit)
+        except BadEvent as exc:
+            raise CommandError(str(exc)) from None
+        except ScheduleInputError as exc:
+            raise CommandError(f"{input.name}: {exc}") from None
+        if result.status == "infeasible":
+            raise CommandError(
+                _("%(file)s: the locked meetings break the event's rules: %(problems)s")
+                % {"file": input.name, "problems": "; ".join(result.messages)}
+            )
+        slots, meetings = given["slots"], given["meetings"]
+        write_atomically(
+            output,
+            {
+                "assignments": [
+                    {"meeting": meetings[m], "slot": slots[s], "table": t}
+                    for m, s, t in result.assignments
+                ],
+                "unscheduled": [meetings[m] for m in result.unscheduled],
+                "objective": round(result.objective, 6),
+                "upper_bound": round(result.upper_bound, 6),
+                "idle_gaps": result.idle_gaps,
+                "status": result.status,
+                "messages": result.messages,
+            },
+        )
+        self.stdout.write(
+            _(
+                "%(n)d meetings scheduled, %(left)d unscheduled (%(status)s, weight %(objective)g "
+                "of at most %(bound)g, %(gaps)d idle gaps), written to %(out)s"
+            )
+            % {
+                "n": len(result.assignments),
+                "left": len(result.unscheduled),
+                "status": result.status,
+                "objective": result.objective,
+                "bound": result.upper_bound,
+                "gaps": result.idle_gaps,
+                "out": output,
+            }
+        )
+        for message in result.messages:
+            self.stdout.write(f"- {message}")

@@ -1,0 +1,463 @@
+"""Matchmaking-meeting scheduler: each meeting gets a slot and a table, or none (pure module).
+
+Rules of every result: nobody in two meetings in one slot; both participants available in
+the slot of each of their meetings; at most `tables` meetings per slot and one per table; a
+participant with a fixed table (an exhibitor at a booth) meets only at that table, so a
+meeting between two exhibitors at different booths is never scheduled, and one between two
+exhibitors of the same booth is held there; nobody above their `max_meetings`; locked
+meetings (slot and table given: published ones) stay exactly where they are and count.
+Objective: the largest total weight of scheduled meetings, then (never at the cost of weight)
+the fewest idle gaps: free slots between a participant's first and last meeting of a session
+in which the participant is available (a slot they said they cannot attend is not idle).
+
+Tables follow from the slots: exhibitors' and locked meetings sit at their own table (distinct
+within a slot by the rules above), the others take the remaining tables of their slot, so the
+search assigns slots only. How: the LP relaxation of the slot assignment (PDLP in OR-Tools; see
+scheduler_lp) bounds the weight; a greedy pass in the order of the LP solution starts a local
+search of ejection chains (a meeting goes in, the meetings in its way move elsewhere or, when
+lighter, drop out) that walks plateaus of equal weight, until the bound is reached or its share
+of the time is spent; then a pass moves and swaps meetings between slots to close idle gaps
+(see scheduler_search). `status` is "optimal" when the weight reaches the bound (the idle gaps
+are minimised, not proven minimal), "feasible" otherwise, "infeasible" when the locked meetings
+break a rule themselves (then nothing is scheduled and the messages name each clash).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import scheduler_exact, scheduler_lp, scheduler_search
+
+_SEED = 20240101
+_LP_SHARE = 0.3  # of the time limit, at most
+_LIST = 5  # ids named in a message before "..."
+_EXACT = 20_000  # (meeting, slot) pairs up to which CP-SAT tries to prove the weight optimal
+_PATIENCE = 3  # rounds without a gain before CP-SAT takes over (small events)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A registered participant: the slots they can meet in, their cap, their booth."""
+
+    id: str
+    available: frozenset[str]
+    max_meetings: int | None = None
+    fixed_table: int | None = None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """An accepted meeting of two participants; with slot and table it is locked there."""
+
+    id: str
+    participants: tuple[str, str]
+    weight: float = 1.0
+    slot: str | None = None
+    table: int | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An event: slots in time order, tables 1..N, participants, meetings, session breaks."""
+
+    slots: tuple[str, ...]
+    tables: int
+    participants: tuple[Participant, ...]
+    meetings: tuple[Meeting, ...]
+    breaks: frozenset[int] = frozenset()
+
+
+@dataclass
+class Schedule:
+    """Result: where each meeting takes place, what is left out, how good, with messages."""
+
+    assignments: list[tuple[str, str, int]]
+    unscheduled: list[str]
+    objective: float
+    upper_bound: float
+    idle_gaps: int
+    status: str
+    messages: list[str]
+
+
+class ScheduleInputError(ValueError):
+    """A problem that cannot be scheduled as given; the message names the item."""
+
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A checked problem in indices: slots are bits of masks, participants and meetings rows.
+
+    Groups are what one slot holds once: a participant, or a table (shared by every exhibitor
+    at it and taken by a meeting locked at it). Options exclude slots blocked by locked
+    meetings, full slots and meetings that can never be held.
+    """
+
+    problem: Problem
+    parts: tuple[tuple[int, int], ...]  # per meeting: its two participants (rows)
+    groups: tuple[tuple[int, ...], ...]  # per meeting: the groups it occupies
+    weights: tuple[int, ...]  # per meeting, in units of 1 / scale
+    scale: int  # weights * scale are the integer weights; exact when `exact`
+    exact: bool
+    options: tuple[int, ...]  # per meeting: mask of its possible slots; 0 when locked
+    locked: dict  # meeting row -> (slot index, table)
+    available: tuple[int, ...]  # per participant: mask of available slots
+    caps: tuple[int | None, ...]  # per participant
+    sessions: tuple[int, ...]  # masks of the slots of each session
+    booths: frozenset[int]  # tables that are some exhibitor's
+    notes: tuple[str, ...]
+
+    @property
+    def n_groups(self) -> int:
+        """Participants, then tables 1..N."""
+        return len(self.problem.participants) + self.problem.tables
+
+
+def _fail(message: str):
+    raise ScheduleInputError(message)
+
+
+def _name(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _integer(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _names(ids) -> str:
+    ids = list(ids)
+    shown = ", ".join(str(i) for i in ids[:_LIST])
+    return shown + (", ..." if len(ids) > _LIST else "")
+
+
+def _unique(name: str, items, kind) -> dict[str, int]:
+    """Row of each item by id; every item of `kind` with a non-empty, unique string id."""
+    rows = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, kind):
+            _fail(f"{name}[{i}]: must be a {kind.__name__}, not {type(item).__name__}")
+        if not _name(item.id):
+            _fail(f"{name}[{i}].id: must be a non-empty string, not {item.id!r}")
+        if item.id in rows:
+            _fail(f"{name}[{i}].id: {item.id!r} appears twice (also {name}[{rows[item.id]}])")
+        rows[item.id] = i
+    return rows
+
+
+def _check_frame(problem: Problem) -> dict[str, int]:
+    """Slots, tables and breaks checked; the index of each slot."""
+    if not isinstance(problem, Problem):
+        _fail(f"problem: must be a Problem, not {type(problem).__name__}")
+    slots = {}
+    for i, s in enumerate(problem.slots):
+        if not _name(s):
+            _fail(f"slots[{i}]: must be a non-empty string, not {s!r}")
+        if s in slots:
+            _fail(f"slots[{i}]: {s!r} appears twice (also slots[{slots[s]}])")
+        slots[s] = i
+    if not _integer(problem.tables) or problem.tables < 0:
+        _fail(f"tables: must be an integer >= 0, not {problem.tables!r}")
+    for b in sorted(problem.breaks, key=repr):
+        if not _integer(b) or not 0 <= b < len(slots) - 1:
+            _fail(
+                f"breaks: {b!r} is not the index of a slot followed by another "
+                f"(0..{len(slots) - 2})"
+            )
+    return slots
+
+
+def _check_participants(problem: Problem, slots: dict) -> dict[str, int]:
+    rows = _unique("participants", problem.participants, Participant)
+    for i, p in enumerate(problem.participants):
+        where = f"participants[{i}] ({p.id})"
+        if not isinstance(p.available, frozenset | set | tuple | list):
+            _fail(f"{where}.available: must be a set of slot ids, not {p.available!r}")
+        for s in sorted(p.available, key=repr):
+            if s not in slots:
+                _fail(f"{where}.available: unknown slot {s!r}")
+        if p.max_meetings is not None and (not _integer(p.max_meetings) or p.max_meetings < 0):
+            _fail(f"{where}.max_meetings: must be an integer >= 0 or None, not {p.max_meetings!r}")
+        t = p.fixed_table
+        if t is not None and (not _integer(t) or not 1 <= t <= problem.tables):
+            _fail(f"{where}.fixed_table: {t!r} is not a table of this event (1..{problem.tables})")
+    return rows
+
+
+def _check_meeting(i: int, m, problem: Problem, slots: dict, people: dict) -> None:
+    where = f"meetings[{i}] ({m.id})"
+    pair = m.participants
+    if not isinstance(pair, tuple | list) or len(pair) != 2:
+        n = len(pair) if isinstance(pair, tuple | list) else pair
+        _fail(f"{where}.participants: a meeting needs exactly two participants, not {n!r}")
+    for k, pid in enumerate(pair):
+        if pid not in people:
+            _fail(f"{where}.participants[{k}]: unknown participant {pid!r}")
+    if pair[0] == pair[1]:
+        _fail(f"{where}.participants: {pair[0]!r} cannot meet themselves")
+    w = m.weight
+    if isinstance(w, bool) or not isinstance(w, int | float) or not 0 < w < math.inf:
+        _fail(f"{where}.weight: must be a finite number > 0, not {w!r}")
+    if (m.slot is None) != (m.table is None):
+        given = "slot given without table" if m.table is None else "table given without slot"
+        _fail(f"{where}: {given} (a locked meeting needs both)")
+    if m.slot is None:
+        return
+    if m.slot not in slots:
+        _fail(f"{where}.slot: unknown slot {m.slot!r}")
+    if not _integer(m.table) or not 1 <= m.table <= problem.tables:
+        _fail(f"{where}.table: {m.table!r} is not a table of this event (1..{problem.tables})")
+    for pid in pair:
+        if m.slot not in problem.participants[people[pid]].available:
+            _fail(f"{where}: locked in slot {m.slot!r}, where participant {pid!r} is not available")
+
+
+def _scale(weights) -> tuple[int, bool]:
+    """10**k making every weight an integer (exact), else one that keeps 9 digits."""
+    for k in range(7):
+        if all(abs(w * 10**k - round(w * 10**k)) <= 1e-9 * max(1.0, w * 10**k) for w in weights):
+            return 10**k, True
+    top = max(weights)
+    return 10 ** max(0, 9 - math.ceil(math.log10(top))), False
+
+
+def check(problem: Problem) -> Event:
+    """The problem checked and in indices, or ScheduleInputError naming the first bad item."""
+    slots = _check_frame(problem)
+    people = _check_participants(problem, slots)
+    _unique("meetings", problem.meetings, Meeting)
+    for i, m in enumerate(problem.meetings):
+        _check_meeting(i, m, problem, slots, people)
+    n_people, n_slots, every = len(people), len(slots), (1 << len(slots)) - 1
+    available = tuple(sum(1 << slots[s] for s in set(p.available)) for p in problem.participants)
+    tables = [p.fixed_table for p in problem.participants]
+    booth = [n_people + t - 1 if t else i for i, t in enumerate(tables)]
+    scale, exact = _scale([m.weight for m in problem.meetings] or [1.0])
+    parts, groups, options, locked, weights = [], [], [], {}, []
+    apart, no_slot = [], []
+    for j, m in enumerate(problem.meetings):
+        a, b = (people[pid] for pid in m.participants)
+        own = tuple(dict.fromkeys((booth[a], booth[b])))
+        parts.append((a, b))
+        weights.append(round(m.weight * scale))
+        if m.slot is not None:
+            locked[j] = (slots[m.slot], m.table)
+            groups.append(tuple(dict.fromkeys((*own, n_people + m.table - 1))))
+            options.append(0)
+            continue
+        groups.append(own)
+        mask = available[a] & available[b]
+        if tables[a] and tables[b] and tables[a] != tables[b]:
+            apart.append(m.id)
+            mask = 0
+        elif not mask:
+            no_slot.append(m.id)
+        options.append(mask)
+    busy, per_slot = Counter(), Counter()
+    for j, (s, _t) in locked.items():
+        per_slot[s] += 1
+        for g in groups[j]:
+            busy[g] |= 1 << s
+    full = sum(1 << s for s in range(n_slots) if per_slot[s] >= problem.tables)
+    options = [
+        mask & ~full & ~busy[groups[j][0]] & ~busy[groups[j][-1]] & every
+        for j, mask in enumerate(options)
+    ]
+    caps = tuple(p.max_meetings for p in problem.participants)
+    notes = []
+    if apart:
+        notes.append(
+            f"{len(apart)} meetings cannot be scheduled: their participants sit at different "
+            f"fixed tables ({_names(apart)})"
+        )
+    if no_slot:
+        notes.append(
+            f"{len(no_slot)} meetings cannot be scheduled: the two participants share no "
+            f"available slot ({_names(no_slot)})"
+        )
+    starts = [0, *sorted(b + 1 for b in problem.breaks), n_slots]
+    sessions = tuple(((1 << hi) - 1) ^ ((1 << lo) - 1) for lo, hi in itertools.pairwise(starts))
+    return Event(
+        problem=problem,
+        parts=tuple(parts),
+        groups=tuple(groups),
+        weights=tuple(weights),
+        scale=scale,
+        exact=exact,
+        options=tuple(options),
+        locked=locked,
+        available=available,
+        caps=caps,
+        sessions=tuple(s for s in sessions if s),
+        booths=frozenset(t for t in tables if t),
+        notes=tuple(notes),
+    )
+
+
+def locked_clashes(ev: Event) -> list[str]:
+    """Rules the locked meetings break by themselves, one message per clash."""
+    problem, out = ev.problem, []
+    holder, count = {}, Counter()
+    for j in sorted(ev.locked):
+        s, table = ev.locked[j]
+        m = problem.meetings[j]
+        where = f"meetings[{j}] ({m.id})"
+        for pid, p in zip(m.participants, ev.parts[j], strict=True):
+            fixed = problem.participants[p].fixed_table
+            if fixed is not None and fixed != table:
+                out.append(
+                    f"{where}: locked at table {table}, but {pid} meets only at table {fixed}"
+                )
+            count[p] += 1
+        for g in ev.groups[j]:
+            if (g, s) in holder:
+                other = problem.meetings[holder[g, s]]
+                what = (
+                    f"participant {problem.participants[g].id}"
+                    if g < len(problem.participants)
+                    else f"table {g - len(problem.participants) + 1}"
+                )
+                out.append(f"{where}: {what} is already taken in slot {m.slot} by {other.id}")
+            holder.setdefault((g, s), j)
+    for p, n in sorted(count.items()):
+        cap = ev.caps[p]
+        if cap is not None and n > cap:
+            pid = problem.participants[p].id
+            out.append(f"participant {pid}: {n} locked meetings, more than max_meetings {cap}")
+    return out
+
+
+def result(ev: Event, slot_of, bound: float, notes=(), status: str | None = None) -> Schedule:
+    """The Schedule of slot_of (a slot index or -1 per meeting) against `bound`."""
+    problem = ev.problem
+    table = scheduler_search.tables_for(ev, slot_of)
+    placed = sorted(
+        (m.id, problem.slots[s], table[j])
+        for j, (m, s) in enumerate(zip(problem.meetings, slot_of, strict=True))
+        if s >= 0
+    )
+    left = sorted(m.id for m, s in zip(problem.meetings, slot_of, strict=True) if s < 0)
+    objective = math.fsum(
+        m.weight for m, s in zip(problem.meetings, slot_of, strict=True) if s >= 0
+    )
+    bound = max(bound, objective)
+    if status is None:
+        status = "optimal" if objective >= bound - 1e-9 * max(1.0, bound) else "feasible"
+    gaps = scheduler_search.idle_gaps(ev, slot_of)
+    return Schedule(placed, left, objective, bound, gaps, status, [*ev.notes, *notes])
+
+
+def _infeasible(ev: Event, clashes: list[str]) -> Schedule:
+    ids = sorted(m.id for m in ev.problem.meetings)
+    return Schedule([], ids, 0.0, 0.0, 0, "infeasible", clashes)
+
+
+def _locked_slots(ev: Event) -> list[int]:
+    slot_of = [-1] * len(ev.options)
+    for j, (s, _t) in ev.locked.items():
+        slot_of[j] = s
+    return slot_of
+
+
+def schedule_first_fit(problem: Problem) -> Schedule:
+    """Baseline: meetings by descending weight (ties in the given order), each in the first
+    slot where both are free and available, at the first free table (booths last)."""
+    ev = check(problem)
+    clashes = locked_clashes(ev)
+    if clashes:
+        return _infeasible(ev, clashes)
+    state = scheduler_search.State(ev)
+    order = sorted(range(len(ev.options)), key=lambda j: -ev.weights[j])
+    for j in order:
+        free = state.free_mask(j) if state.room(j) else 0
+        if free:
+            state.put(j, (free & -free).bit_length() - 1)
+    bound = scheduler_lp.combinatorial_bound(ev)
+    return result(ev, state.slot, _locked_weight(ev) + bound)
+
+
+def _locked_weight(ev: Event) -> float:
+    return math.fsum(ev.problem.meetings[j].weight for j in ev.locked)
+
+
+def upper_bound_lp(problem: Problem, *, time_limit: float = 30.0) -> float:
+    """The LP-relaxation bound on the total weight any schedule of `problem` can reach."""
+    ev = check(problem)
+    lp = scheduler_lp.relaxation(ev, time_limit=time_limit, tolerance=1e-7)
+    open_bound = lp.bound if lp is not None else scheduler_lp.combinatorial_bound(ev)
+    return _locked_weight(ev) + open_bound
+
+
+def _seconds(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+        _fail(f"{name}: must be a number of seconds > 0, not {value!r}")
+
+
+def schedule(
+    problem: Problem, *, time_limit: float = 10.0, workers: int = 2, progress: Progress = None
+) -> Schedule:
+    """Best schedule found in `time_limit` seconds: most weight, then fewest idle gaps."""
+    started = time.monotonic()
+    _seconds("time_limit", time_limit)
+    if not _integer(workers) or workers < 1:
+        _fail(f"workers: must be an integer >= 1, not {workers!r}")
+    report = progress or (lambda fraction, message: None)
+    ev = check(problem)
+    clashes = locked_clashes(ev)
+    if clashes:
+        return _infeasible(ev, clashes)
+    report(0.0, f"{len(problem.meetings)} meetings, {len(problem.slots)} slots checked")
+    locked = _locked_weight(ev)
+    if not any(ev.options):
+        report(1.0, "nothing left to place")
+        return result(ev, _locked_slots(ev), locked)
+    lp = scheduler_lp.relaxation(
+        ev, time_limit=_LP_SHARE * time_limit, workers=workers, tolerance=1e-5
+    )
+    notes = []
+    if lp is None:
+        bound, x = scheduler_lp.combinatorial_bound(ev), None
+        notes.append("the LP relaxation did not finish: the upper bound is a looser one")
+    else:
+        bound, x = lp.bound, lp.values
+    target = scheduler_lp.integral_target(ev, bound)
+    report(0.1, f"upper bound {locked + bound:g} (LP relaxation)")
+    search = scheduler_search.Search(ev, seed=_SEED)
+    search.start(x)
+    deadline, shown = started + time_limit, [0.1]
+
+    def tell(message: str) -> None:
+        shown[0] = max(shown[0], min(0.95, (time.monotonic() - started) / time_limit))
+        report(shown[0], message)
+
+    weight_deadline = deadline - scheduler_exact.gap_reserve(ev, time_limit)
+    small = sum(mask.bit_count() for mask in ev.options) <= _EXACT
+    search.improve(target, weight_deadline, tell, _PATIENCE if small else None)
+    if small and search.state.value < target:
+        tell("CP-SAT on the whole event")
+        seconds = weight_deadline - time.monotonic()
+        better, exact = scheduler_exact.solve(ev, search.state.slot, seconds, workers)
+        if better is not None:
+            search.load(better)
+        if exact is not None:
+            bound = min(bound, scheduler_lp.round_down(ev, exact))
+    search.close_gaps(deadline, tell)
+    # CP-SAT stops at its own limit; the schedule is then loaded and its tables assigned.
+    scheduler_exact.polish_gaps(search, deadline - min(0.3, 0.02 * time_limit), workers, tell)
+    out = result(ev, search.state.slot, locked + bound, notes)
+    if out.status != "optimal":
+        share = out.objective / out.upper_bound if out.upper_bound else 1.0
+        out.messages.append(
+            f"time limit of {time_limit:g} s reached: the weight is at least "
+            f"{100 * share:.2f} % of the best possible"
+        )
+    report(1.0, f"{len(out.assignments)} meetings scheduled, weight {out.objective:g}")
+    return out

@@ -1,0 +1,251 @@
+"""CP-SAT on the whole slot assignment, for events small enough to prove (pure module).
+
+The model is the LP's (scheduler_lp.model) with 0/1 variables and integer weights: each row at
+most its limit. It starts from the local search's schedule as a hint; within its time it either
+proves that schedule optimal, finds a better one, or returns a bound (its best objective bound)
+that is often tighter than the LP's on small events, where a few odd cycles of meetings (three
+people who all want to meet each other in one slot) leave the LP a fractional half.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from . import scheduler_lp
+from .scheduler_search import bits, gaps_of, idle_gaps
+
+_SEED = 20240101
+_GAP_ALL = 80_000  # (meeting, slot) pairs up to which the gap model takes every meeting
+_GAP_PAIRS = 30_000  # pairs in one neighbourhood of a larger event
+_GAP_ROUND = 5.0  # seconds per neighbourhood
+_GAP_MIN = 0.5  # seconds CP-SAT should have at least, once its model is built
+_BUILD = 4e-5  # seconds to build the gap model, per (meeting, slot) pair
+
+
+def solve(ev, slot_of, seconds: float, workers: int):
+    """(slot per meeting or None when not better, upper bound in weight units or None)."""
+    matrix, limit, _weights, (meeting, slot) = scheduler_lp.model(ev)
+    n = len(meeting)
+    model = cp_model.CpModel()
+    proto = model.proto  # written straight into the proto: quicker than one call per term
+    for _ in range(n):
+        proto.variables.add().domain.extend([0, 1])
+    matrix = matrix.tocsr()
+    for r in range(matrix.shape[0]):
+        row = matrix.indices[matrix.indptr[r] : matrix.indptr[r + 1]].tolist()
+        if limit[r] == 1:
+            proto.constraints.add().at_most_one.literals.extend(row)
+        else:
+            ct = proto.constraints.add().linear
+            ct.vars.extend(row)
+            ct.coeffs.extend([1] * len(row))
+            ct.domain.extend([0, int(limit[r])])
+    weights = [ev.weights[j] for j in meeting.tolist()]
+    proto.objective.vars.extend(range(n))
+    proto.objective.coeffs.extend(-w for w in weights)
+    proto.objective.scaling_factor = -1.0  # CP-SAT minimises: maximise by negating
+    hint = [int(slot_of[j] == s) for j, s in zip(meeting.tolist(), slot.tolist(), strict=True)]
+    proto.solution_hint.vars.extend(range(n))
+    proto.solution_hint.values.extend(hint)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = _SEED
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, None
+    bound = solver.best_objective_bound / ev.scale
+    values = solver.response_proto.solution
+    if sum(w * v for w, v in zip(weights, values, strict=True)) <= sum(
+        w * h for w, h in zip(weights, hint, strict=True)
+    ):
+        return None, bound
+    better = [s if j in ev.locked else -1 for j, s in enumerate(slot_of)]
+    for k, value in enumerate(values):
+        if value:
+            better[int(meeting[k])] = int(slot[k])
+    return better, bound
+
+
+def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
+    """The same meetings in slots with fewer idle gaps, or None: CP-SAT from slot_of until the
+    monotonic clock reads `deadline`, moving only the meetings in `free` (all when None)."""
+    model, hint = cp_model.CpModel(), {}
+
+    def var(value: bool):
+        v = model.new_bool_var("")
+        hint[v] = int(value)
+        return v
+
+    free = {j for j, s in enumerate(slot_of) if s >= 0 and ev.options[j]} if free is None else free
+    touched = {p for j in free for p in ev.parts[j]}
+    busy, load, one = {}, [0] * len(ev.problem.slots), var(True)
+    model.add(one == 1)
+    for j, now in enumerate(slot_of):
+        if now >= 0 and j not in free:
+            load[now] += 1
+            for g in ev.groups[j]:
+                busy[g] = busy.get(g, 0) | 1 << now
+    x, groups, loads, mine = {}, {}, {}, {p: {} for p in touched}
+    for j, now in enumerate(slot_of):
+        if now < 0 or j not in free:
+            if now >= 0:
+                for p in touched.intersection(ev.parts[j]):
+                    mine[p].setdefault(now, []).append((one, True))
+            continue
+        mask = ev.options[j]
+        for g in ev.groups[j]:
+            mask &= ~busy.get(g, 0)
+        slots = bits(mask | 1 << now)
+        for s in slots:
+            x[j, s] = var(s == now)
+            for g in ev.groups[j]:
+                groups.setdefault((g, s), []).append(x[j, s])
+            loads.setdefault(s, []).append(x[j, s])
+            for p in ev.parts[j]:
+                mine[p].setdefault(s, []).append((x[j, s], s == now))
+        model.add_exactly_one(x[j, s] for s in slots)
+    for lits in groups.values():
+        if len(lits) > 1:
+            model.add_at_most_one(lits)
+    for s, lits in loads.items():
+        if len(lits) > ev.problem.tables - load[s]:
+            model.add(sum(lits) <= ev.problem.tables - load[s])
+    idle = []
+    for p, by_slot in mine.items():
+        for session in ev.sessions:
+            idle += _session_gaps(model, var, by_slot, bits(session), ev.available[p])
+    if not idle or not sum(hint[i] for i in idle):
+        return None
+    model.minimize(sum(idle))
+    for v, value in hint.items():
+        model.add_hint(v, value)
+    seconds = deadline - time.monotonic()
+    if seconds < 0.2:
+        return None
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = _SEED
+    solver.parameters.cp_model_presolve = False  # 9 -> 2 idle gaps in 8 s without it, 9 -> 6 with
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    if solver.objective_value >= sum(hint[i] for i in idle):
+        return None
+    values, out = solver.response_proto.solution, list(slot_of)
+    for (j, s), v in x.items():
+        if values[v.index]:
+            out[j] = s
+    return out
+
+
+def _session_gaps(model, var, by_slot: dict, slots: list, available: int) -> list:
+    """Idle-slot literals of one participant in one session (none if it cannot have two)."""
+    busy = {}
+    for s in slots:
+        lits = by_slot.get(s)
+        if not lits:
+            continue
+        now = any(h for _v, h in lits)
+        if len(lits) == 1:
+            busy[s] = (lits[0][0], now)
+        else:
+            y = var(now)
+            model.add(sum(v for v, _h in lits) == y)
+            busy[s] = (y, now)
+    if len(busy) < 2:
+        return []
+    before, after = {}, {}
+    for order, seen in ((slots, before), (slots[::-1], after)):
+        acc = None  # "a meeting in this session before (after) the slot", as (literal, hint)
+        for s in order:
+            if acc is not None:
+                seen[s] = acc
+            if s in busy:
+                value = busy[s][1] or (acc is not None and acc[1])
+                lit = var(value)
+                model.add_implication(busy[s][0], lit)
+                if acc is not None:
+                    model.add_implication(acc[0], lit)
+                acc = (lit, value)
+    out = []
+    for s in slots:
+        if not (available >> s) & 1 or s not in before or s not in after:
+            continue
+        here = busy.get(s)
+        gap = var(before[s][1] and after[s][1] and not (here and here[1]))
+        if here is None:
+            model.add(gap >= before[s][0] + after[s][0] - 1)
+        else:
+            model.add(gap >= before[s][0] + after[s][0] - here[0] - 1)
+        out.append(gap)
+    return out
+
+
+def gap_reserve(ev, time_limit: float) -> float:
+    """Seconds to keep for the idle gaps: 15 % when CP-SAT has time in it, else 5 % (local)."""
+    pairs = sum(mask.bit_count() for mask in ev.options)
+    pairs = pairs if pairs <= _GAP_ALL else _GAP_PAIRS
+    need = _GAP_MIN + pairs * _BUILD + 1.0
+    return (0.15 if need <= 0.15 * time_limit else 0.05) * time_limit
+
+
+def polish_gaps(search, deadline: float, workers: int, tell) -> None:
+    """CP-SAT rounds on the idle gaps left by the local search, until none or the deadline.
+
+    Events up to _GAP_ALL (meeting, slot) pairs go to CP-SAT whole; larger ones in rounds of
+    neighbourhoods: the meetings of the participants with gaps, then of their partners, up to
+    _GAP_PAIRS pairs; three rounds without a gain in a row end it.
+    """
+    ev, failures = search.ev, 0
+    while failures < 3:
+        st = search.state
+        idle = [p for p, busy in enumerate(st.pbusy) if gaps_of(busy, ev.available[p], ev.sessions)]
+        if not idle:
+            return
+        scheduled = [j for j in search.open if st.slot[j] >= 0]
+        pairs = sum(ev.options[j].bit_count() for j in scheduled)
+        if pairs <= _GAP_ALL:
+            free, until = None, deadline
+        else:
+            free, pairs = _neighbourhood(search, idle), _GAP_PAIRS
+            until = min(deadline, time.monotonic() + _GAP_ROUND)
+        if until - time.monotonic() < _GAP_MIN + pairs * _BUILD:
+            return
+        before = idle_gaps(ev, st.slot)
+        better = close_gaps(ev, st.slot, until, workers, free)
+        if better is not None:
+            search.load(better)
+        after = idle_gaps(ev, search.state.slot)
+        tell(f"closing idle gaps with CP-SAT: {before} -> {after}")
+        if free is None:
+            return
+        failures = 0 if after < before else failures + 1
+
+
+def _neighbourhood(search, idle: list[int]) -> set[int]:
+    """Meetings of the idle participants, then of their partners, up to _GAP_PAIRS pairs."""
+    st, ev, rng = search.state, search.ev, search.rng
+    people, free, size = list(idle), set(), 0
+    rng.shuffle(people)
+    partners = []
+    for p in people:
+        for j in search.by_part[p]:
+            if st.slot[j] >= 0 and j not in free:
+                free.add(j)
+                size += ev.options[j].bit_count()
+                partners += [q for q in ev.parts[j] if q != p]
+        if size > _GAP_PAIRS:
+            return free
+    rng.shuffle(partners)
+    for q in partners:
+        for j in search.by_part[q]:
+            if st.slot[j] >= 0 and j not in free:
+                free.add(j)
+                size += ev.options[j].bit_count()
+        if size > _GAP_PAIRS:
+            break
+    return free

@@ -1,0 +1,189 @@
+"""`clusterloom schedule`: an event in JSON, the schedule out in JSON, clear errors that write
+nothing."""
+
+import copy
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+EVENT = {
+    "slots": ["9:00", "9:30", 1000],
+    "tables": 2,
+    "breaks": [],
+    "participants": [
+        {"id": 1, "available": ["9:00", "9:30", 1000]},
+        {"id": "acme", "available": ["9:30", 1000], "max_meetings": 2},
+        {"id": "booth", "available": ["9:00", "9:30", 1000], "fixed_table": 2},
+        {"id": "d", "available": [1000], "max_meetings": None, "fixed_table": None},
+    ],
+    "meetings": [
+        {"id": 7, "participants": [1, "acme"], "weight": 2, "slot": None, "table": None},
+        {"id": "m2", "participants": [1, "booth"], "weight": 1},
+        {"id": "m3", "participants": ["acme", "booth"], "weight": 1.5},
+        {"id": "m4", "participants": ["d", 1], "weight": 1, "slot": 1000, "table": 1},
+        {"id": "m5", "participants": ["d", "acme"]},
+    ],
+}
+
+
+def run(tmp_path, event=EVENT, *extra, raw=None):
+    source = tmp_path / "EVENT.json"
+    source.write_text(raw if raw is not None else json.dumps(event))
+    out = tmp_path / "SCHEDULE.json"
+    call_command("schedule", "--input", source, "--output", out, *extra)
+    return json.loads(out.read_text())
+
+
+def test_schedules_the_event_and_gives_ids_back_as_given(tmp_path):
+    result = run(tmp_path, EVENT, "--time-limit", "5")
+    placed = {a["meeting"]: (a["slot"], a["table"]) for a in result["assignments"]}
+    # m4 is locked at 10:00 (slot id 1000, an integer); d is free only then: m5 cannot happen.
+    assert placed["m4"] == (1000, 1)
+    assert set(placed) == {7, "m2", "m3", "m4"} and result["unscheduled"] == ["m5"]
+    assert placed["m2"][1] == 2 and placed["m3"][1] == 2, "the booth's meetings at its table"
+    assert {placed[7][0], placed["m2"][0], placed["m4"][0]} == {"9:00", "9:30", 1000}
+    assert result["objective"] == 5.5 and result["upper_bound"] == 5.5
+    assert result["status"] == "optimal"
+    # The booth meets at 9:00 (the only time 1 is free) and at 10:00 (acme's): 9:30 is idle.
+    assert result["idle_gaps"] == 1 and result["messages"] == []
+    assert list(result) == [
+        "assignments",
+        "unscheduled",
+        "objective",
+        "upper_bound",
+        "idle_gaps",
+        "status",
+        "messages",
+    ]
+
+
+def test_first_fit_baseline(tmp_path):
+    result = run(tmp_path, EVENT, "--first-fit")
+    placed = {a["meeting"]: (a["slot"], a["table"]) for a in result["assignments"]}
+    # By weight: 7 first, at 9:30, the first slot both are free; then m3 and m2.
+    assert placed[7] == ("9:30", 1) and placed["m4"] == (1000, 1)
+    assert result["objective"] <= result["upper_bound"]
+
+
+def test_locked_meetings_that_clash_write_nothing(tmp_path):
+    event = copy.deepcopy(EVENT)
+    event["meetings"][0].update(slot=1000, table=2)
+    with pytest.raises(
+        CommandError,
+        match=r"EVENT.json: the locked meetings break the event's rules: meetings\[3\] \(m4\): "
+        r"participant 1 is already taken in slot 1000 by 7",
+    ):
+        run(tmp_path, event)
+    assert not (tmp_path / "SCHEDULE.json").exists()
+
+
+def broken(path: str, value=None, delete=False) -> dict:
+    """EVENT with the item at `path` (e.g. 'meetings.3.participants') replaced or deleted."""
+    event = copy.deepcopy(EVENT)
+    *parents, last = path.split(".")
+    node = event
+    for key in parents:
+        node = node[int(key)] if key.isdigit() else node[key]
+    key = int(last) if last.isdigit() else last
+    if delete:
+        del node[key]
+    else:
+        node[key] = value
+    return event
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        (
+            broken("meetings.3.participants", delete=True),
+            r"EVENT.json: meetings\[3\]\.participants is missing",
+        ),
+        (
+            broken("meetings.1.participants", ["booth"]),
+            r"meetings\[1\] \(m2\)\.participants: a meeting needs exactly two participants, not 1",
+        ),
+        (
+            broken("meetings.2.participants", ["acme", "nobody"]),
+            r"meetings\[2\] \(m3\)\.participants\[1\]: unknown participant 'nobody'",
+        ),
+        (
+            broken("meetings.4.id", 7),
+            r"meetings\[4\]\.id: '7' appears twice \(also meetings\[0\]\)",
+        ),
+        (broken("participants.3.id", "acme"), r"participants\[3\]\.id: 'acme' appears twice"),
+        (
+            broken("meetings.3.slot", "9:00"),
+            r"meetings\[3\] \(m4\): locked in slot '9:00', where participant 'd' is not available",
+        ),
+        (
+            broken("meetings.3.table", 3),
+            r"meetings\[3\] \(m4\)\.table: 3 is not a table of this event \(1\.\.2\)",
+        ),
+        (broken("meetings.3.table", None), r"meetings\[3\] \(m4\): slot given without table"),
+        (broken("meetings.0.weight", "2"), r"meetings\[0\]\.weight: must be a number, not \"2\""),
+        (
+            broken("meetings.0.weight", -1),
+            r"meetings\[0\] \(7\)\.weight: must be a finite number > 0, not -1",
+        ),
+        (broken("meetings.0.colour", "red"), r"meetings\[0\]: unknown field 'colour'"),
+        (
+            broken("participants.1.available", "9:30"),
+            r"participants\[1\]\.available: must be a list of ids",
+        ),
+        (
+            broken("participants.1.available", ["9:30", "noon"]),
+            r"participants\[1\] \(acme\)\.available: unknown slot 'noon'",
+        ),
+        (
+            broken("participants.2.fixed_table", 5),
+            r"participants\[2\] \(booth\)\.fixed_table: 5 is not a table",
+        ),
+        (broken("participants.0", "p1"), r"participants\[0\]: must be a JSON object"),
+        (
+            broken("participants.0.id", True),
+            r"participants\[0\]\.id: must be a non-empty string or an integer",
+        ),
+        (broken("tables", "2"), r"EVENT.json: tables: must be an integer"),
+        (broken("breaks", [5]), r"breaks: 5 is not the index of a slot followed by another"),
+        (broken("meetings", delete=True), r"EVENT.json: 'meetings' is missing"),
+        (broken("rooms", []), r"EVENT.json: unknown field 'rooms'"),
+        ([EVENT], r"EVENT.json: must be a JSON object"),
+    ],
+)
+def test_bad_event_names_the_place_and_writes_nothing(tmp_path, event, message):
+    (tmp_path / "SCHEDULE.json").write_text("previous\n")
+    with pytest.raises(CommandError, match=message):
+        run(tmp_path, event)
+    assert (tmp_path / "SCHEDULE.json").read_text() == "previous\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_malformed_json_names_line_and_column(tmp_path):
+    raw = '{\n  "slots": ["a"],\n  "tables": 2,,\n}\n'
+    with pytest.raises(CommandError, match=r"EVENT.json line 3 column 15: not JSON: Expecting"):
+        run(tmp_path, raw=raw)
+    assert not (tmp_path / "SCHEDULE.json").exists()
+
+
+def test_nan_weight_is_refused(tmp_path):
+    raw = json.dumps(EVENT).replace('"weight": 1.5', '"weight": NaN')
+    with pytest.raises(
+        CommandError, match=r"meetings\[2\] \(m3\)\.weight: must be a finite number"
+    ):
+        run(tmp_path, raw=raw)
+
+
+def test_missing_file_bad_output_folder_and_bad_time_limit(tmp_path):
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("schedule", "--input", tmp_path / "nope.json", "--output", tmp_path / "S.json")
+    source = tmp_path / "EVENT.json"
+    source.write_text(json.dumps(EVENT))
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("schedule", "--input", source, "--output", tmp_path / "no" / "S.json")
+    with pytest.raises(CommandError, match="--time-limit must be"):
+        call_command(
+            "schedule", "--input", source, "--output", tmp_path / "S.json", "--time-limit", "0"
+        )
+    assert not (tmp_path / "S.json").exists()
