@@ -150,4 +150,8 @@ def setup_all(*, cities: bool = True) -> SetupReport:
         out = io.StringIO()
         call_command("demo_exchanges", stdout=out)
         report.lines.append(out.getvalue().strip())
+    if apps.is_installed("clusterloom.events"):
+        out = io.StringIO()
+        call_command("demo_events", stdout=out)
+        report.lines.append(out.getvalue().strip())
     return report
