@@ -314,5 +314,5 @@ def test_bar_charts_escape_their_labels_and_skip_empty_data():
     assert bar_chart([], title="Nothing", ident="x") == ""
     svg = bar_chart([("<script>", 3), ("Česko & Slovensko", 0)], title="A & B", ident="c")
     assert "<script>" not in svg and "&lt;script&gt;" in svg
-    assert "Česko &amp; Slovensko" in svg and "<title id=\"c-title\">A &amp; B</title>" in svg
+    assert "Česko &amp; Slovensko" in svg and '<title id="c-title">A &amp; B</title>' in svg
     assert svg.count('<g class="bar"') == 2 and 'width="0.0"' in svg
