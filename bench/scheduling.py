@@ -189,7 +189,11 @@ def main() -> int:
         for name in (k for k in r if k == "first_fit" or k.startswith("schedule_")):
             m = r[name]
             label = "first-fit" if name == "first_fit" else f"schedule, {name[9:]}"
-            at = f"{m['reached_99_5_s']} / {m['reached_99_9_s']}" if name != "first_fit" else ""
+            at = (
+                f"{m['reached_99_5_s']} / {m['reached_99_9_s']} / {m['reached_bound_s']}"
+                if name != "first_fit"
+                else ""
+            )
             print(
                 f"| {event} | {label} | {m['objective']:g} | {100 * m['share']:.3f} % "
                 f"| {m['own_bound']:g}, {m['status']} | {m['idle_gaps']:,} "

@@ -11,15 +11,15 @@ the fewest idle gaps: free slots between a participant's first and last meeting 
 in which the participant is available (a slot they said they cannot attend is not idle).
 
 Tables follow from the slots: exhibitors' and locked meetings sit at their own table (distinct
-within a slot by the rules above), the others take the remaining tables of their slot, so the
-search assigns slots only. How: the LP relaxation of the slot assignment (PDLP in OR-Tools; see
-scheduler_lp) bounds the weight; a greedy pass in the order of the LP solution starts a local
-search of ejection chains (a meeting goes in, the meetings in its way move elsewhere or, when
-lighter, drop out) that walks plateaus of equal weight, until the bound is reached or its share
-of the time is spent; then a pass moves and swaps meetings between slots to close idle gaps
-(see scheduler_search). `status` is "optimal" when the weight reaches the bound (the idle gaps
-are minimised, not proven minimal), "feasible" otherwise, "infeasible" when the locked meetings
-break a rule themselves (then nothing is scheduled and the messages name each clash).
+within a slot by the rules above), the others take the free tables of their slot, so only slots
+are searched. How (each step within its share of `time_limit`): the LP relaxation (PDLP, see
+scheduler_lp) bounds the weight and orders a greedy start; a local search of ejection chains
+walking plateaus of equal weight (scheduler_search) runs until the weight reaches the bound; on
+small events CP-SAT then proves the optimum or a tighter bound (scheduler_exact); last, moves,
+swaps and CP-SAT close idle gaps with the set of scheduled meetings fixed. `status`: "optimal"
+when the weight reaches the bound (idle gaps minimised, not proven minimal), "feasible" when
+time ran out first, "infeasible" when locked meetings break a rule by themselves (nothing is
+scheduled; the messages name each clash).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ _SEED = 20240101
 _LP_SHARE = 0.3  # of the time limit, at most
 _LIST = 5  # ids named in a message before "..."
 _EXACT = 20_000  # (meeting, slot) pairs up to which CP-SAT tries to prove the weight optimal
-_PATIENCE = 3  # rounds without a gain before CP-SAT takes over (small events)
+_PATIENCE = 30  # rounds without a gain after which CP-SAT takes over (small events)
 
 
 @dataclass(frozen=True)
@@ -220,15 +220,6 @@ def _check_meeting(i: int, m, problem: Problem, slots: dict, people: dict) -> No
             _fail(f"{where}: locked in slot {m.slot!r}, where participant {pid!r} is not available")
 
 
-def _scale(weights) -> tuple[int, bool]:
-    """10**k making every weight an integer (exact), else one that keeps 9 digits."""
-    for k in range(7):
-        if all(abs(w * 10**k - round(w * 10**k)) <= 1e-9 * max(1.0, w * 10**k) for w in weights):
-            return 10**k, True
-    top = max(weights)
-    return 10 ** max(0, 9 - math.ceil(math.log10(top))), False
-
-
 def check(problem: Problem) -> Event:
     """The problem checked and in indices, or ScheduleInputError naming the first bad item."""
     slots = _check_frame(problem)
@@ -240,7 +231,7 @@ def check(problem: Problem) -> Event:
     available = tuple(sum(1 << slots[s] for s in set(p.available)) for p in problem.participants)
     tables = [p.fixed_table for p in problem.participants]
     booth = [n_people + t - 1 if t else i for i, t in enumerate(tables)]
-    scale, exact = _scale([m.weight for m in problem.meetings] or [1.0])
+    scale, exact = scheduler_lp.weight_scale([m.weight for m in problem.meetings] or [1.0])
     parts, groups, options, locked, weights = [], [], [], {}, []
     apart, no_slot = [], []
     for j, m in enumerate(problem.meetings):
@@ -335,7 +326,7 @@ def locked_clashes(ev: Event) -> list[str]:
     return out
 
 
-def result(ev: Event, slot_of, bound: float, notes=(), status: str | None = None) -> Schedule:
+def result(ev: Event, slot_of, bound: float, notes=()) -> Schedule:
     """The Schedule of slot_of (a slot index or -1 per meeting) against `bound`."""
     problem = ev.problem
     table = scheduler_search.tables_for(ev, slot_of)
@@ -349,8 +340,7 @@ def result(ev: Event, slot_of, bound: float, notes=(), status: str | None = None
         m.weight for m, s in zip(problem.meetings, slot_of, strict=True) if s >= 0
     )
     bound = max(bound, objective)
-    if status is None:
-        status = "optimal" if objective >= bound - 1e-9 * max(1.0, bound) else "feasible"
+    status = "optimal" if objective >= bound - 1e-9 * max(1.0, bound) else "feasible"
     gaps = scheduler_search.idle_gaps(ev, slot_of)
     return Schedule(placed, left, objective, bound, gaps, status, [*ev.notes, *notes])
 
@@ -396,17 +386,14 @@ def upper_bound_lp(problem: Problem, *, time_limit: float = 30.0) -> float:
     return _locked_weight(ev) + open_bound
 
 
-def _seconds(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
-        _fail(f"{name}: must be a number of seconds > 0, not {value!r}")
-
-
 def schedule(
     problem: Problem, *, time_limit: float = 10.0, workers: int = 2, progress: Progress = None
 ) -> Schedule:
     """Best schedule found in `time_limit` seconds: most weight, then fewest idle gaps."""
     started = time.monotonic()
-    _seconds("time_limit", time_limit)
+    t = time_limit
+    if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t < math.inf:
+        _fail(f"time_limit: must be a number of seconds > 0, not {t!r}")
     if not _integer(workers) or workers < 1:
         _fail(f"workers: must be an integer >= 1, not {workers!r}")
     report = progress or (lambda fraction, message: None)
@@ -425,14 +412,18 @@ def schedule(
     notes = []
     if lp is None:
         bound, x = scheduler_lp.combinatorial_bound(ev), None
-        notes.append("the LP relaxation did not finish: the upper bound is a looser one")
+        notes.append("the LP relaxation gave no answer: the upper bound is a looser one")
     else:
         bound, x = lp.bound, lp.values
+        if not lp.finished:
+            notes.append("the LP relaxation stopped at its share of the time: a looser bound")
     target = scheduler_lp.integral_target(ev, bound)
     report(0.1, f"upper bound {locked + bound:g} (LP relaxation)")
     search = scheduler_search.Search(ev, seed=_SEED)
     search.start(x)
-    deadline, shown = started + time_limit, [0.1]
+    # The end leaves time to load CP-SAT's last schedule (it stops at its own limit) and to
+    # assign tables.
+    deadline, shown = started + time_limit - min(0.5, 0.05 * time_limit), [0.1]
 
     def tell(message: str) -> None:
         shown[0] = max(shown[0], min(0.95, (time.monotonic() - started) / time_limit))
@@ -440,7 +431,11 @@ def schedule(
 
     weight_deadline = deadline - scheduler_exact.gap_reserve(ev, time_limit)
     small = sum(mask.bit_count() for mask in ev.options) <= _EXACT
-    search.improve(target, weight_deadline, tell, _PATIENCE if small else None)
+    if small:  # half the time for the local search (less when it stalls), then CP-SAT
+        now = time.monotonic()
+        search.improve(target, now + (weight_deadline - now) / 2, tell, _PATIENCE)
+    else:
+        search.improve(target, weight_deadline, tell)
     if small and search.state.value < target:
         tell("CP-SAT on the whole event")
         seconds = weight_deadline - time.monotonic()
@@ -450,8 +445,7 @@ def schedule(
         if exact is not None:
             bound = min(bound, scheduler_lp.round_down(ev, exact))
     search.close_gaps(deadline, tell)
-    # CP-SAT stops at its own limit; the schedule is then loaded and its tables assigned.
-    scheduler_exact.polish_gaps(search, deadline - min(0.3, 0.02 * time_limit), workers, tell)
+    scheduler_exact.polish_gaps(search, deadline, workers, tell)
     out = result(ev, search.state.slot, locked + bound, notes)
     if out.status != "optimal":
         share = out.objective / out.upper_bound if out.upper_bound else 1.0

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from ortools.linear_solver.python import model_builder_helper as mbh
+from ortools.pdlp import solve_log_pb2, solvers_pb2
+from ortools.pdlp.python import pdlp
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Relaxation:
 
     bound: float
     values: tuple  # (meeting rows, slot indices, x), three arrays of the columns
+    finished: bool = True  # False: stopped at its time limit, the bound is looser
 
 
 def _columns(ev):
@@ -100,6 +102,14 @@ def _dual_bound(matrix, limit, weights, y) -> float:
     return math.fsum([*(limit * y), *np.maximum(reduced, 0.0)])
 
 
+def weight_scale(weights) -> tuple[int, bool]:
+    """10**k making every weight an integer (exact), else one that keeps 9 digits."""
+    for k in range(7):
+        if all(abs(w * 10**k - round(w * 10**k)) <= 1e-9 * max(1.0, w * 10**k) for w in weights):
+            return 10**k, True
+    return 10 ** max(0, 9 - math.ceil(math.log10(max(weights)))), False
+
+
 def round_down(ev, bound: float) -> float:
     """The bound rounded down to the weights' precision when they have one."""
     if not ev.exact:
@@ -108,37 +118,40 @@ def round_down(ev, bound: float) -> float:
 
 
 def relaxation(ev, *, time_limit: float, workers: int = 2, tolerance: float = 1e-5):
-    """The LP bound and solution (PDLP, within `time_limit`), or None if it has no answer."""
+    """The LP bound and solution (PDLP, within `time_limit`), or None if it gave nothing."""
     matrix, limit, weights, columns = model(ev)
     if not len(weights):
         return Relaxation(0.0, (*columns, np.zeros(0)))
     if not matrix.shape[0]:  # nothing binds: every meeting in some slot
         return Relaxation(round_down(ev, _open_weight(ev)), (*columns, np.ones(len(weights))))
-    n = len(weights)
-    lp = mbh.ModelBuilderHelper()
-    lp.fill_model_from_sparse_data(
-        np.zeros(n), np.ones(n), weights, np.full(len(limit), -np.inf), limit, matrix.tocsr()
-    )
-    lp.set_maximize(True)
-    solver = mbh.ModelSolverHelper("pdlp")
-    solver.set_time_limit_in_seconds(max(0.05, time_limit))
+    n, m = len(weights), len(limit)
+    lp = pdlp.QuadraticProgram()
+    lp.resize_and_initialize(n, m)
+    lp.objective_vector = -weights  # PDLP minimises
+    lp.variable_lower_bounds, lp.variable_upper_bounds = np.zeros(n), np.ones(n)
+    lp.constraint_lower_bounds, lp.constraint_upper_bounds = np.full(m, -np.inf), limit
+    lp.constraint_matrix = matrix.tocsc()
+    params = solvers_pb2.PrimalDualHybridGradientParams()
     # A second thread pays off from about half a million nonzeros (1.7x at 5,000 participants);
     # below that it slows PDLP down, and on tiny models PDLP warns about it.
-    threads = max(1, workers) if matrix.nnz >= 500_000 else 1
-    solver.set_solver_specific_parameters(
-        f"num_threads: {threads} termination_criteria {{ simple_optimality_criteria "
-        f"{{ eps_optimal_relative: {tolerance} eps_optimal_absolute: {tolerance} }} }}"
-    )
-    solver.solve(lp)
-    if not solver.has_solution():
+    params.num_threads = max(1, workers) if matrix.nnz >= 500_000 else 1
+    stop = params.termination_criteria
+    stop.time_sec_limit = max(0.05, time_limit)
+    stop.simple_optimality_criteria.eps_optimal_relative = tolerance
+    stop.simple_optimality_criteria.eps_optimal_absolute = tolerance
+    # On its time limit PDLP still returns its last iterate: its duals give a looser bound.
+    solved = pdlp.primal_dual_hybrid_gradient(lp, params)
+    y = np.asarray(solved.dual_solution, dtype=float)
+    x = np.asarray(solved.primal_solution, dtype=float)
+    if len(y) != m or len(x) != n:
         return None
-    y = np.asarray(solver.dual_values(), dtype=float)
-    # Solvers differ in the sign they give duals of a maximisation: both signs give valid
-    # bounds, the lower one is the right one.
+    # The sign convention of the duals is the solver's: both signs give valid bounds, the
+    # lower one is the one that matters.
     bound = min(_dual_bound(matrix, limit, weights, y), _dual_bound(matrix, limit, weights, -y))
     bound = min(bound, combinatorial_bound(ev))
-    x = np.clip(np.nan_to_num(np.asarray(solver.variable_values(), dtype=float)), 0.0, 1.0)
-    return Relaxation(round_down(ev, bound), (*columns, x))
+    x = np.clip(np.nan_to_num(x), 0.0, 1.0)
+    finished = solved.solve_log.termination_reason == solve_log_pb2.TERMINATION_REASON_OPTIMAL
+    return Relaxation(round_down(ev, bound), (*columns, x), finished)
 
 
 def _open_weight(ev) -> float:

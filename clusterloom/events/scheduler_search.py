@@ -4,10 +4,12 @@ A slot is a bit: each group (a participant, or a table shared by its exhibitors)
 the slots it is busy in, so the free slots of a meeting are one expression. Weight phase: a
 meeting goes into a slot; the meetings in its way (the same participant or table in that slot,
 or any one meeting of a full slot) move to another slot, recursively to a small depth, or drop
-out when they weigh less; a participant at their cap gives up their lightest meeting. Moves of
-equal weight are taken too (in random order, with follow-ups for the participants they free):
-that walks the plateaus where most of the gains hide. Gap phase: the scheduled set stays, single
-meetings move to free slots and pairs of meetings swap slots when that closes idle gaps.
+out when they weigh less; a participant at their cap gives up their lightest meeting. A first
+pass takes the waiting meetings by weight and keeps gains; then rounds in random order keep
+moves of equal weight too, with follow-ups for the participants a move frees: that walks the
+plateaus where the last gains hide (most rounds only try meetings the LP favours). Gap phase:
+the scheduled set stays; single meetings move to free slots, pairs swap slots, when that closes
+idle gaps.
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ import time
 
 import numpy as np
 
-_BUDGET = 400  # relocations tried per insertion
+_DEPTH = 1  # meetings in the way move once more at most (2 cost 3 s at 1,000 for no gain)
+_BUDGET = 400  # relocations tried per insertion (reached from depth 3 on)
+_ALL_EVERY = 4  # level rounds try every waiting meeting one round in this many, else only ...
+_FAVOURED = 0.05  # ... those the LP schedules at least this much (a third of them at the start)
 _CHECK = 64  # insertions between two looks at the clock
+_FOLLOW = 8  # waiting meetings tried per participant a move frees
 
 
 def bits(mask: int) -> list[int]:
@@ -182,9 +188,12 @@ class Search:
                 self.by_part[p].append(j)
         self.nodes, self.dropped = 0, []
         self.slots = [bits(mask) for mask in ev.options]
-        self.depths, self.level_depth = (1,), 1
+        n = len(ev.caps)
+        self.group = [
+            n + p.fixed_table - 1 if p.fixed_table else i
+            for i, p in enumerate(ev.problem.participants)
+        ]
         self.mass = [1.0] * len(ev.options)  # the LP's share of each meeting (1 without LP)
-        self.full_every = 4
 
     def start(self, lp) -> None:
         """Greedy start: (meeting, slot) pairs by LP value, heavier first; by weight without LP."""
@@ -197,6 +206,8 @@ class Search:
                 j, s = int(meeting[k]), int(slot[k])
                 if st.slot[j] < 0 and (st.free_mask(j) >> s) & 1 and st.room(j):
                     st.put(j, s)
+        for row in self.by_part:
+            row.sort(key=lambda j: (-self.mass[j], -w[j]))
         for j in sorted(self.open, key=lambda j: -w[j]):
             free = st.free_mask(j) if st.slot[j] < 0 and st.room(j) else 0
             if free:
@@ -269,7 +280,12 @@ class Search:
             if mine:
                 drop.add(mine[0])
                 continue
-            held = [c for c in self.by_part[p] if st.slot[c] >= 0 and c not in drop]
+            g = self.group[p]
+            held = [
+                c
+                for c in (st.occ[g][s] for s in bits(st.pbusy[p]))
+                if p in st.parts[c] and st.options[c] and c not in drop
+            ]
             if not held:
                 return None
             drop.add(min(held, key=lambda c: (w[c], self.rng.random())))
@@ -313,27 +329,24 @@ class Search:
         """Weight phase: gaining chains by weight, then rounds of level moves, until the target,
         the deadline or `patience` rounds in a row without a gain."""
         st, w, rng = self.state, self.ev.weights, self.rng
-        heaviest = sorted(self.open, key=lambda j: -w[j])
-        for depth in self.depths:
-            for n, j in enumerate(heaviest):
-                if st.value >= target or (n % _CHECK == 0 and time.monotonic() >= deadline):
-                    tell(self._said("improving", target))
-                    return
-                if st.slot[j] < 0:
-                    self.insert(j, depth)
-            tell(self._said("improving", target))
+        for n, j in enumerate(sorted(self.open, key=lambda j: -w[j])):
+            if st.value >= target or (n % _CHECK == 0 and time.monotonic() >= deadline):
+                break
+            if st.slot[j] < 0:
+                self.insert(j, _DEPTH)
+        tell(self._said("improving", target))
         rounds, best, idle = 0, st.value, 0
         while st.value < target and time.monotonic() < deadline:
             if patience is not None and idle >= patience:
                 return
             waiting = [j for j in self.open if st.slot[j] < 0]
-            if (rounds + 1) % self.full_every:
-                waiting = [j for j in waiting if self.mass[j] > 0.05]
+            if (rounds + 1) % _ALL_EVERY:
+                waiting = [j for j in waiting if self.mass[j] > _FAVOURED]
             rng.shuffle(waiting)
             for n, j in enumerate(waiting):
                 if n % _CHECK == 0 and time.monotonic() >= deadline:
                     break
-                if st.slot[j] < 0 and self.insert(j, self.level_depth, level=True):
+                if st.slot[j] < 0 and self.insert(j, _DEPTH, level=True):
                     self._follow_up()
                     if st.value >= target:
                         break
@@ -342,13 +355,18 @@ class Search:
             tell(self._said(f"round {rounds}", target))
 
     def _follow_up(self) -> None:
-        """After a move, try the waiting meetings of whoever it freed (gains only)."""
+        """After a move, try the waiting meetings of whoever it freed (gains only): the first
+        _FOLLOW of each, the LP's favourites first."""
         st = self.state
         for c in self.dropped:
             for p in st.parts[c]:
+                tried = 0
                 for k in self.by_part[p]:
                     if st.slot[k] < 0:
-                        self.insert(k, 1)
+                        self.insert(k, _DEPTH)
+                        tried += 1
+                        if tried == _FOLLOW:
+                            break
 
     def _said(self, what: str, target: float) -> str:
         scale = self.ev.scale

@@ -4,13 +4,14 @@ on small events (checked against brute force) and never claims more than its bou
 import itertools
 import math
 import random
+import time
 from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clusterloom.events import scheduler_lp
+from clusterloom.events import scheduler, scheduler_exact, scheduler_lp, scheduler_search
 from clusterloom.events.scheduler import (
     Meeting,
     Participant,
@@ -29,16 +30,18 @@ WEIGHTS = [0.5, 1, 1, 1.5, 2, 3]
 
 
 @st.composite
-def problems(draw, max_slots=5, max_people=7, max_meetings=10, max_tables=3, locks=True):
+def problems(
+    draw, max_slots=5, max_people=7, max_meetings=10, max_tables=3, locks=True, min_slots=1
+):
     """A small event: overlapping availability, some caps, booths and locked meetings.
 
     Hypothesis draws a seed; the seed draws the rest (sizes first, mostly near the maximum), so
     that meetings compete for people, tables and slots.
     """
     rng = random.Random(draw(st.integers(0, 2**32)))
-    n_slots = rng.randint(1, max_slots)
+    n_slots = rng.randint(min_slots, max_slots)
     n_people = rng.randint(3, max_people)
-    n_tables = rng.choice([0, *range(1, max_tables + 1), max_tables])
+    n_tables = rng.choice([0, *range(1, max_tables + 1), max_tables] if min_slots == 1 else [2, 3])
     n_meetings = rng.randint(max_meetings // 2, max_meetings)
     slots = tuple(f"s{i}" for i in range(n_slots))
     people = []
@@ -205,6 +208,49 @@ def test_schedule_reaches_the_best_weight(problem):
     assert result.status == "optimal" and result.upper_bound == pytest.approx(best)
     assert upper_bound_lp(problem) >= best - 1e-6
     assert schedule_first_fit(problem).upper_bound >= best - 1e-9
+
+
+@SMALL
+@given(problems(max_slots=6, max_people=5, max_meetings=14, min_slots=4), st.integers(0, 2**32))
+def test_cp_sat_closes_gaps_keeping_the_meetings(problem, seed):
+    """From a random valid schedule (many gaps), with some or all meetings free to move."""
+    ev = scheduler.check(problem)
+    if scheduler.locked_clashes(ev):
+        return
+    rng = random.Random(seed)
+    state = scheduler_search.State(ev)
+    for j in rng.sample(range(len(ev.options)), len(ev.options)):
+        free = scheduler_search.bits(state.free_mask(j)) if state.room(j) else []
+        if free:
+            state.put(j, rng.choice(free))
+    slot_of = list(state.slot)
+    before = scheduler.result(ev, slot_of, math.inf)
+    free = rng.choice([None, {j for j, s in enumerate(slot_of) if s >= 0 and rng.random() < 0.5}])
+    after = scheduler_exact.close_gaps(ev, slot_of, time.monotonic() + 2, 1, free)
+    if after is None:
+        return
+    result = scheduler.result(ev, after, math.inf)
+    assert_keeps_the_rules(result, problem)
+    assert result.idle_gaps < before.idle_gaps
+    assert [mid for mid, _s, _t in result.assignments] == [
+        mid for mid, _s, _t in before.assignments
+    ]
+    moved = {j for j, (a, b) in enumerate(zip(slot_of, after, strict=True)) if a != b}
+    assert free is None or moved <= free
+
+
+@SMALL
+@given(problems(max_slots=6, max_people=5, max_meetings=14, min_slots=4))
+def test_gaps_of_large_events_are_closed_in_neighbourhoods(problem):
+    """The path of events too large for one gap model, taken here on small ones."""
+    with (
+        mock.patch.object(scheduler_exact, "_GAP_ALL", 0),
+        mock.patch.object(scheduler_exact, "_GAP_PAIRS", 4),
+        mock.patch.object(scheduler_exact, "_GAP_ROUND", 0.5),
+        mock.patch.object(scheduler_exact, "_GAP_MIN", 0.1),
+    ):
+        result = schedule(problem, time_limit=2)
+    assert_keeps_the_rules(result, problem)
 
 
 @SMALL
@@ -380,8 +426,27 @@ def test_without_the_lp_the_bound_is_the_quick_one_and_the_rules_hold():
     with mock.patch.object(scheduler_lp, "relaxation", return_value=None):
         result = schedule(problem, time_limit=1)
     assert result.objective == 2.0 and result.upper_bound >= 2.0
-    assert any("LP relaxation did not finish" in m for m in result.messages)
+    assert any("LP relaxation gave no answer" in m for m in result.messages)
     assert_keeps_the_rules(result, problem)
+
+
+def test_an_lp_stopped_early_still_gives_a_valid_bound():
+    """PDLP's last iterate at its time limit: a looser bound, never below what is reachable."""
+    rng = random.Random(3)
+    slots = tuple(f"s{k}" for k in range(8))
+    people = tuple(
+        Participant(f"p{i}", frozenset(s for s in slots if rng.random() < 0.7)) for i in range(80)
+    )
+    meetings = tuple(
+        Meeting(f"m{k}", tuple(rng.sample([p.id for p in people[:30]], 2)), rng.choice(WEIGHTS))
+        for k in range(400)
+    )
+    problem = Problem(slots, 12, people, meetings)
+    ev = scheduler.check(problem)
+    early = scheduler_lp.relaxation(ev, time_limit=0.01, tolerance=1e-12)
+    assert early is not None and not early.finished
+    best = schedule(problem, time_limit=3)
+    assert early.bound >= upper_bound_lp(problem) - 1e-6 >= best.objective - 1e-6
 
 
 def test_upper_bound_lp_counts_locked_meetings_and_rounds_to_the_weights():
