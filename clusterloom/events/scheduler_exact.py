@@ -133,8 +133,8 @@ def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = _SEED
-    # Presolve pays on small models (46 -> 12 idle gaps in 8 s at 300 participants, against
-    # 26 without) and costs most of the time on large ones (9 -> 6 at 1,000, against 2).
+    # Presolve pays on small models (46 -> 16 idle gaps in 8 s at 300 participants, 26
+    # without) and eats the time of large ones (1,000: no gain, against 11 -> 9 without).
     solver.parameters.cp_model_presolve = len(x) <= _PRESOLVE
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
