@@ -15,7 +15,7 @@ from clusterloom.core.errors import DomainError, ImportFailed
 from clusterloom.core.permissions import is_admin, require
 from clusterloom.core.text import squash
 from clusterloom.directory.models import Organisation
-from clusterloom.exchanges.services import dates_in_order, parse_date
+from clusterloom.exchanges.services import _text, dates_in_order, parse_date
 from clusterloom.matching.selectors import user_organisations
 from clusterloom.partnerships.models import Partnership
 
@@ -39,17 +39,6 @@ from .models import (
 MAX_TEXT = 5000
 MAX_SLOTS_PER_SESSION = 60
 MAX_TABLES = 3000
-
-
-def _text(data, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
-    value = str(data.get(field) or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(
-            _("Too long: %(limit)s characters at most.") % {"limit": f"{limit:,}"}, field=field
-        )
-    return value
 
 
 def _int(value, field: str, *, low: int = 0, high: int = 100000) -> int:
