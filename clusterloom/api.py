@@ -4,14 +4,18 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from clusterloom.activities.api import router as activities_router
 from clusterloom.core.errors import DomainError
 from clusterloom.directory.api import router as directory_router
 from clusterloom.events.api import router as events_router
+from clusterloom.excellence.api import router as excellence_router
+from clusterloom.excellence.strategy_api import router as strategies_router
 from clusterloom.exchanges.api import partnership_router as exchanges_partnership_router
 from clusterloom.exchanges.api import router as exchanges_router
 from clusterloom.exchanges.errors import IneligibleError
 from clusterloom.matching.api import router as matching_router
 from clusterloom.partnerships.api import router as partnerships_router
+from clusterloom.reporting.api import router as reporting_router
 
 api = NinjaAPI(
     title="clusterloom API",
@@ -69,3 +73,11 @@ api.add_router("/organisations", directory_router)
 api.add_router("/events", events_router)
 # Partner matching: /api/match/... and /api/organisations/{id}/suggestions.
 api.add_router("", matching_router)
+# Excellence: /api/excellence/... (labels, benchmarkings, indicator sets, cluster services).
+api.add_router("/excellence", excellence_router)
+# Strategies and roadmaps: /api/strategies/...
+api.add_router("/strategies", strategies_router)
+# Joint activities: /api/activities/...
+api.add_router("/activities", activities_router)
+# KPIs and reports: /api/partnerships/{slug}/kpis and /api/reporting/...
+api.add_router("", reporting_router)

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "clusterloom.matching",
     "clusterloom.exchanges",
     "clusterloom.events",
+    "clusterloom.excellence",
+    "clusterloom.activities",
+    "clusterloom.reporting",
 ]
 
 MIDDLEWARE = [

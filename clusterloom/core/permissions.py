@@ -200,6 +200,55 @@ def _meeting_side(user, meeting) -> bool:
     )
 
 
+def _may_view_published(user, obj, may_change) -> bool:
+    """Published items are public; unpublished ones only for those who may change them."""
+    if obj is None:
+        return True
+    return bool(getattr(obj, "is_published", False)) or may_change(user, obj)
+
+
+def _may_change_label(user, label) -> bool:
+    """A cluster's labels, benchmarkings and services: its managers, its partnerships'
+    coordinators."""
+    return label is not None and _may_change_organisation(user, label.organisation)
+
+
+def _may_change_strategy(user, strategy) -> bool:
+    """A cluster strategy: the cluster's managers (and its partnerships' coordinators); a joint
+    strategy: the partnership's coordinators."""
+    if strategy is None:
+        return False
+    if strategy.scope == "joint":
+        return _coordinates(user, strategy.partnership)
+    return _may_change_organisation(user, strategy.organisation)
+
+
+def _may_add_strategy(user, owner) -> bool:
+    """`owner` is the cluster organisation or, for a joint strategy, the partnership."""
+    if owner is None:
+        return _is_staff_role(user)
+    if owner._meta.model_name == "partnership":
+        return _coordinates(user, owner)
+    return _may_change_organisation(user, owner)
+
+
+def _may_change_indicator_set(user, indicator_set) -> bool:
+    """Sets a partnership defined: its coordinators; preloaded and shared sets: admins."""
+    return (
+        indicator_set is not None
+        and indicator_set.partnership_id is not None
+        and _coordinates(user, indicator_set.partnership)
+    )
+
+
+def _may_view_activity(user, activity) -> bool:
+    if activity is None:
+        return True
+    if _coordinates(user, activity.partnership):
+        return True
+    return activity.is_published and activity.partnership.is_published
+
+
 Rule = Callable[..., bool]
 
 #: permission name -> rule(user, obj) -> bool. Admins pass every rule.
@@ -306,12 +355,58 @@ RULES: dict[str, Rule] = {
         obj is not None and (_meeting_side(user, obj) or _organises(user, obj.event))
     ),
     "events.give_feedback": _meeting_side,
+    # Excellence: a cluster's labels, benchmarkings and services are changed by its managers and
+    # by the coordinators of the partnerships it belongs to; published items are public.
+    "excellence.view_label": lambda user, obj=None: _may_view_published(
+        user, obj, _may_change_label
+    ),
+    "excellence.add_label": _may_change_organisation,  # obj: the cluster organisation
+    "excellence.change_label": _may_change_label,
+    "excellence.view_benchmarking": lambda user, obj=None: _may_view_published(
+        user, obj, _may_change_label
+    ),
+    "excellence.add_benchmarking": _may_change_organisation,  # obj: the cluster organisation
+    "excellence.change_benchmarking": _may_change_label,
+    "excellence.add_indicatorset": _coordinates,  # obj: the partnership
+    "excellence.change_indicatorset": _may_change_indicator_set,
+    "excellence.view_clusterservice": lambda user, obj=None: _may_view_published(
+        user, obj, _may_change_label
+    ),
+    "excellence.add_clusterservice": _may_change_organisation,  # obj: the cluster organisation
+    "excellence.change_clusterservice": _may_change_label,
+    # Strategies: a cluster manager edits only their own cluster's; coordinators the joint one.
+    "excellence.view_strategy": lambda user, obj=None: _may_view_published(
+        user, obj, _may_change_strategy
+    ),
+    "excellence.add_strategy": _may_add_strategy,
+    "excellence.change_strategy": _may_change_strategy,
+    # Joint activities: the partnership's coordinators record them; published ones are public.
+    "activities.view_activity": _may_view_activity,
+    "activities.add_activity": _coordinates,  # obj: the partnership
+    "activities.change_activity": lambda user, obj=None: (
+        obj is not None and _coordinates(user, obj.partnership)
+    ),
+    # Reporting: KPIs of a published partnership are public (its targets are); the dashboard
+    # and the funder report are for its coordinators.
+    "reporting.view_kpis": _may_view_partnership,
+    "reporting.view_dashboard": _coordinates,
+    "reporting.download_report": _coordinates,
 }
 
 
 #: Permissions an anonymous visitor may hold (their rule still decides).
 PUBLIC_PERMISSIONS = frozenset(
-    {"partnerships.view_partnership", "exchanges.view_exchangecall", "events.view_event"}
+    {
+        "partnerships.view_partnership",
+        "exchanges.view_exchangecall",
+        "events.view_event",
+        "excellence.view_label",
+        "excellence.view_benchmarking",
+        "excellence.view_clusterservice",
+        "excellence.view_strategy",
+        "activities.view_activity",
+        "reporting.view_kpis",
+    }
 )
 
 
