@@ -183,7 +183,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60,
     },
     "event-reminders": {"task": "clusterloom.events.tasks.reminders_send", "schedule": 60 * 60},
+    # Daily: e-mail a label's cluster managers and coordinators LABEL_EXPIRY_WARNING_DAYS ahead.
+    "label-expiry-reminders": {
+        "task": "clusterloom.excellence.tasks.label_expiry_reminders_send",
+        "schedule": 24 * 60 * 60,
+    },
+    # Daily (idempotent): the KPI snapshot of every partnership for the month that ended.
+    "kpi-snapshots": {
+        "task": "clusterloom.reporting.tasks.kpi_snapshots_take",
+        "schedule": 24 * 60 * 60,
+    },
 }
+
+#: Months a cluster-management label stays valid after the month it was awarded (ESCA: 2 years).
+LABEL_VALIDITY_MONTHS = int(os.environ.get("LABEL_VALIDITY_MONTHS", 24))
+#: Days before a label expires when it shows as "expiring" and the reminder goes out.
+LABEL_EXPIRY_WARNING_DAYS = int(os.environ.get("LABEL_EXPIRY_WARNING_DAYS", 90))
 
 # Per-process memory cache by default; production can point CACHE_URL at Redis
 # (redis://127.0.0.1:6379/1) so all workers share one cache.

@@ -8,3 +8,11 @@ class ExcellenceConfig(AppConfig):
     name = "clusterloom.excellence"
     label = "excellence"
     verbose_name = _("Excellence")
+
+    def ready(self) -> None:
+        from clusterloom.partnerships.sections import register
+
+        from . import sections, strategy_sections
+
+        register(sections.partnership_section)
+        register(strategy_sections.partnership_section)
