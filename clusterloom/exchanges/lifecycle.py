@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
+from clusterloom.core.evidence import EvidenceRejected, evidence_kind
 from clusterloom.core.permissions import has_rule_perm, is_admin, require
 
 from . import grants
 from .eligibility import check_exchange, working_days
 from .errors import raise_failures
-from .evidence import EvidenceRejected, evidence_kind
 from .models import (
     SIGNATORIES,
     Exchange,

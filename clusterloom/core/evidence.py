@@ -1,4 +1,4 @@
-"""Evidence files for closing reports (boarding passes, invoices): judged by content; pure."""
+"""Uploaded documents (evidence, certificates): judged by content, not by name; pure."""
 
 from __future__ import annotations
 

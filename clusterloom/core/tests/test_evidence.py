@@ -6,7 +6,7 @@ import os
 import pytest
 from PIL import Image
 
-from clusterloom.exchanges.evidence import (
+from clusterloom.core.evidence import (
     DESCRIPTIONS,
     MESSAGES,
     EvidenceRejected,
