@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, ImportFailed
+from clusterloom.core.inputs import dates_in_order, parse_date
+from clusterloom.core.inputs import text_value as _text
 from clusterloom.core.permissions import is_admin, require
 from clusterloom.core.text import squash
 from clusterloom.directory.models import Organisation
-from clusterloom.exchanges.services import _text, dates_in_order, parse_date
 from clusterloom.matching.selectors import user_organisations
 from clusterloom.partnerships.models import Partnership
 

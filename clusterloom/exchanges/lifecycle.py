@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
 from clusterloom.core.evidence import EvidenceRejected, evidence_kind
+from clusterloom.core.inputs import dates_in_order, parse_date
+from clusterloom.core.inputs import text_value as _text
 from clusterloom.core.permissions import has_rule_perm, is_admin, require
 
 from . import grants
@@ -43,7 +45,6 @@ from .selectors import (
     funding_rules,
     remaining_capacity,
 )
-from .services import _text, dates_in_order, parse_date
 
 
 def _set_status(actor, exchange: Exchange, status: str, action: str, **changes) -> None:

@@ -3,8 +3,7 @@
 The exchange itself (match, commitment, report, payment) is in `lifecycle.py`.
 """
 
-import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +14,11 @@ from django.utils.translation import ngettext
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
+from clusterloom.core.inputs import count_value as _count
+from clusterloom.core.inputs import dates_in_order, parse_date
+from clusterloom.core.inputs import money_value as _money
+from clusterloom.core.inputs import required_date as _required_date
+from clusterloom.core.inputs import text_value as _text
 from clusterloom.core.permissions import is_admin, require
 from clusterloom.core.text import squash
 from clusterloom.directory.models import Cluster, Organisation
@@ -38,79 +42,9 @@ from .selectors import (
     user_organisations,
 )
 
-MAX_TEXT = 5000
 #: The cap per visiting organisation seen in ClusterXchange calls (DOMAIN.md); a call may
 #: set another one or none.
 DEFAULT_CAP = Decimal("1100.00")
-
-
-def parse_date(value, field: str) -> datetime.date | None:
-    """A date from a date, an ISO string or nothing; a clear error otherwise."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise DomainError(
-            _("“%(value)s” is not a date (write it as YYYY-MM-DD).") % {"value": value},
-            field=field,
-        ) from None
-
-
-def _required_date(data, field: str) -> datetime.date:
-    value = parse_date(data.get(field), field)
-    if value is None:
-        raise DomainError(_("This date is required."), field=field)
-    return value
-
-
-def dates_in_order(first, last, first_field: str, last_field: str) -> None:
-    """Refuse a period whose end lies before its start, naming both dates."""
-    if first and last and last < first:
-        raise DomainError(
-            _("The dates are in the wrong order: %(last)s is before %(first)s.")
-            % {"first": first.isoformat(), "last": last.isoformat()},
-            field=last_field,
-        )
-
-
-def _count(value, field: str, *, maximum: int = 100000) -> int:
-    try:
-        number = int(str(value).strip()) if value not in (None, "") else 0
-    except ValueError:
-        raise DomainError(_("Give a whole number."), field=field) from None
-    if not 0 <= number <= maximum:
-        raise DomainError(_("Give a number between 0 and %(max)s.") % {"max": maximum}, field=field)
-    return number
-
-
-def _money(value, field: str, *, allow_none: bool = True) -> Decimal | None:
-    if value in (None, ""):
-        if allow_none:
-            return None
-        raise DomainError(_("Give an amount in euros."), field=field)
-    try:
-        amount = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        raise DomainError(
-            _("“%(value)s” is not an amount in euros.") % {"value": value}, field=field
-        ) from None
-    if not amount.is_finite() or amount < 0 or amount > Decimal("100000000"):
-        raise DomainError(_("Give an amount between 0 and 100,000,000."), field=field)
-    return amount.quantize(Decimal("0.01"))
-
-
-def _text(data, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
-    value = str(data.get(field) or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > limit:
-        raise DomainError(
-            _("Too long: %(limit)s characters at most.") % {"limit": f"{limit:,}"}, field=field
-        )
-    return value
 
 
 def _daily_rates(value) -> dict[str, str]:

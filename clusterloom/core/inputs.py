@@ -1,0 +1,84 @@
+"""Checks of user input shared by every app's services: each raises a DomainError that names
+the field, so pages and the API can say what is wrong and where."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .errors import DomainError
+
+MAX_TEXT = 5000
+
+
+def parse_date(value, field: str) -> datetime.date | None:
+    """A date from a date, an ISO string or nothing; a clear error otherwise."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DomainError(
+            _("“%(value)s” is not a date (write it as YYYY-MM-DD).") % {"value": value},
+            field=field,
+        ) from None
+
+
+def required_date(data, field: str) -> datetime.date:
+    """The date in data[field]; required."""
+    value = parse_date(data.get(field), field)
+    if value is None:
+        raise DomainError(_("This date is required."), field=field)
+    return value
+
+
+def dates_in_order(first, last, first_field: str, last_field: str) -> None:
+    """Refuse a period whose end lies before its start, naming both dates."""
+    if first and last and last < first:
+        raise DomainError(
+            _("The dates are in the wrong order: %(last)s is before %(first)s.")
+            % {"first": first.isoformat(), "last": last.isoformat()},
+            field=last_field,
+        )
+
+
+def count_value(value, field: str, *, maximum: int = 100000) -> int:
+    """A whole number between 0 and maximum (empty = 0)."""
+    try:
+        number = int(str(value).strip()) if value not in (None, "") else 0
+    except ValueError:
+        raise DomainError(_("Give a whole number."), field=field) from None
+    if not 0 <= number <= maximum:
+        raise DomainError(_("Give a number between 0 and %(max)s.") % {"max": maximum}, field=field)
+    return number
+
+
+def money_value(value, field: str, *, allow_none: bool = True) -> Decimal | None:
+    """An amount in euros (comma or point), 0 to 100 million, to the cent."""
+    if value in (None, ""):
+        if allow_none:
+            return None
+        raise DomainError(_("Give an amount in euros."), field=field)
+    try:
+        amount = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise DomainError(
+            _("“%(value)s” is not an amount in euros.") % {"value": value}, field=field
+        ) from None
+    if not amount.is_finite() or amount < 0 or amount > Decimal("100000000"):
+        raise DomainError(_("Give an amount between 0 and 100,000,000."), field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
+def text_value(data, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
+    """data[field] stripped; required and length-limited as asked."""
+    value = str(data.get(field) or "").strip()
+    if required and not value:
+        raise DomainError(_("This field is required."), field=field)
+    if len(value) > limit:
+        raise DomainError(
+            _("Too long: %(limit)s characters at most.") % {"limit": f"{limit:,}"}, field=field
+        )
+    return value
