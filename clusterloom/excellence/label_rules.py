@@ -48,7 +48,9 @@ CENT = Decimal("0.01")
 
 MESSAGES = {
     "benchmarking": gettext_noop("A benchmarking of the cluster, held on or before the award."),
-    "benchmarking_missing": gettext_noop("No benchmarking of the cluster held on or before %(day)s."),
+    "benchmarking_missing": gettext_noop(
+        "No benchmarking of the cluster held on or before %(day)s."
+    ),
     "benchmarking_found": gettext_noop("Benchmarking of %(day)s."),
     "second_benchmarking": gettext_noop(
         "A second benchmarking 18 to 24 months after the first (1.5 to 2 years)."
@@ -70,8 +72,10 @@ MESSAGES = {
     ),
     "total_score": gettext_noop("A total score of at least 80 %."),
     "score_missing": gettext_noop("No scored benchmarking of the cluster."),
-    "score_low": gettext_noop("Total score %(score)s % (benchmarking of %(day)s); 80 % is needed."),
-    "score_found": gettext_noop("Total score %(score)s % (benchmarking of %(day)s)."),
+    "score_low": gettext_noop(
+        "Total score %(score)s %% (benchmarking of %(day)s); 80 %% is needed."
+    ),
+    "score_found": gettext_noop("Total score %(score)s %% (benchmarking of %(day)s)."),
     "thresholds": gettext_noop("Indicators below their threshold (shown, not required)."),
     "thresholds_below": gettext_noop("Below their threshold: %(names)s."),
     "thresholds_none": gettext_noop("Every indicator with a threshold reaches it."),
@@ -146,9 +150,7 @@ def months_between(first: datetime.date, second: datetime.date) -> int:
 
 def silver_interval_ok(first: datetime.date, second: datetime.date) -> bool:
     """`second` lies from first + 18 months to first + 24 months, both days included."""
-    return (
-        add_months(first, SILVER_MIN_MONTHS) <= second <= add_months(first, SILVER_MAX_MONTHS)
-    )
+    return add_months(first, SILVER_MIN_MONTHS) <= second <= add_months(first, SILVER_MAX_MONTHS)
 
 
 def _iso(day: datetime.date) -> str:
@@ -282,9 +284,7 @@ def peer_figures(peers: list[dict[int, Decimal]]) -> dict[int, PeerFigure]:
         for area_id, value in peer.items():
             values.setdefault(area_id, []).append(Decimal(value))
     return {
-        area_id: PeerFigure(
-            _round(sum(v) / len(v)), _round(Decimal(statistics.median(v))), len(v)
-        )
+        area_id: PeerFigure(_round(sum(v) / len(v)), _round(Decimal(statistics.median(v))), len(v))
         for area_id, v in values.items()
         if len(v) >= MIN_PEERS
     }

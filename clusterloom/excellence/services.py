@@ -1,0 +1,489 @@
+"""Writes of labels, benchmarkings, improvement areas and cluster services: every rule checked,
+every change audited. Indicator sets are in `indicator_sets.py`."""
+
+import secrets
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusterloom.core.audit import audit
+from clusterloom.core.errors import DomainError
+from clusterloom.core.evidence import EvidenceRejected, evidence_kind
+from clusterloom.core.inputs import parse_date, required_date, text_value
+from clusterloom.core.permissions import require
+from clusterloom.directory.models import Cluster, Organisation
+from clusterloom.partnerships.models import Partnership
+
+from . import label_rules, selectors
+from .models import (
+    Benchmarking,
+    ClusterLabel,
+    ClusterService,
+    ImprovementArea,
+    ImprovementStatus,
+    LabelLevel,
+    ServiceNovelty,
+)
+from .scores import scores_replace
+
+
+class LabelRulesUnmet(DomainError):
+    """A label whose rules are not met; `failures` holds (rule, field, message) per rule."""
+
+    def __init__(self, failures):
+        self.failures = failures
+        super().__init__(" ".join(text for _rule, _field, text in failures), field="level")
+
+
+def today():
+    """The platform's date (local time zone)."""
+    return timezone.localdate()
+
+
+def _flag(data, key: str, default: bool) -> bool:
+    value = data.get(key, default)
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "on", "yes")
+    return bool(value) if value is not None else default
+
+
+def cluster_check(organisation: Organisation) -> None:
+    """Labels, benchmarkings and services belong to cluster organisations."""
+    if organisation.is_cluster_like or Cluster.objects.filter(organisation=organisation).exists():
+        return
+    raise DomainError(
+        _(
+            "%(name)s is not a cluster organisation; labels, benchmarkings and services belong to "
+            "clusters."
+        )
+        % {"name": organisation.name},
+        field="organisation",
+    )
+
+
+def partnership_of(organisation: Organisation, value, field: str = "partnership"):
+    """The partnership named by an instance, id or slug; one the organisation is a partner of."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Partnership):
+        found = value
+    else:
+        text = str(value).strip()
+        query = {"pk": int(text)} if text.isdigit() else {"slug": text}
+        found = Partnership.objects.filter(**query).first()
+        if found is None:
+            raise DomainError(_("There is no partnership “%(v)s”.") % {"v": value}, field=field)
+    if not found.members.filter(organisation=organisation).exists():
+        raise DomainError(
+            _("%(org)s is not a partner of %(p)s.") % {"org": organisation.name, "p": found},
+            field=field,
+        )
+    return found
+
+
+def _not_future(day, field: str) -> None:
+    if day and day > today():
+        raise DomainError(
+            _("%(day)s lies in the future; record it once it has happened.")
+            % {"day": day.isoformat()},
+            field=field,
+        )
+
+
+def _evidence_checked(upload, field: str):
+    """(file name, content, kind) of an upload, or None; refused by content and size."""
+    if not upload:
+        return None
+    name, content = upload
+    try:
+        kind = evidence_kind(name, content, max_bytes=settings.UPLOAD_MAX_BYTES)
+    except EvidenceRejected as error:
+        raise DomainError(error.message(_), field=field) from None
+    return name, content, kind
+
+
+def _evidence_store(obj, checked) -> None:
+    """Save a checked upload under a random token name, dropping the previous file."""
+    name, content, kind = checked
+    old = obj.evidence.name if obj.evidence else ""
+    storage = obj.evidence.storage
+    obj.evidence_kind = kind
+    obj.evidence_token = secrets.token_hex(16)
+    obj.evidence_name = (name.replace("\\", "/").rsplit("/", 1)[-1] or "evidence")[-200:]
+    obj.evidence.save("evidence", ContentFile(content), save=False)
+    obj.save()
+    if old:
+        transaction.on_commit(lambda: storage.delete(old))
+
+
+def _url(data, field: str) -> str:
+    url = text_value(data, field, limit=300)
+    if url and not url.lower().startswith(("https://", "http://")):
+        raise DomainError(_("Give a web address starting with https://."), field=field)
+    return url
+
+
+# -- labels ----------------------------------------------------------------------------------
+
+
+def _label_values(organisation, data, current=None) -> dict:
+    get = (lambda k: data[k] if k in data else getattr(current, k)) if current else data.get
+    level = str(get("level") or "")
+    if level not in LabelLevel.values:
+        raise DomainError(_("Choose bronze, silver or gold."), field="level")
+    awarded_on = required_date({"awarded_on": get("awarded_on")}, "awarded_on")
+    _not_future(awarded_on, "awarded_on")
+    valid_until = parse_date(get("valid_until"), "valid_until")
+    if valid_until is None:
+        valid_until = label_rules.default_valid_until(awarded_on, settings.LABEL_VALIDITY_MONTHS)
+    if valid_until < awarded_on:
+        raise DomainError(
+            _("The label would expire (%(until)s) before it is awarded (%(on)s).")
+            % {"until": valid_until.isoformat(), "on": awarded_on.isoformat()},
+            field="valid_until",
+        )
+    benchmarking = get("benchmarking")
+    if benchmarking not in (None, "") and not isinstance(benchmarking, Benchmarking):
+        benchmarking = Benchmarking.objects.filter(
+            pk=int(benchmarking) if str(benchmarking).isdigit() else 0
+        ).first()
+        if benchmarking is None:
+            raise DomainError(_("There is no such benchmarking."), field="benchmarking")
+    if benchmarking and benchmarking.organisation_id != organisation.pk:
+        raise DomainError(_("The benchmarking is of another organisation."), field="benchmarking")
+    values = {
+        "level": level,
+        "awarding_body": text_value({"v": get("awarding_body")}, "v", required=True, limit=200),
+        "awarded_on": awarded_on,
+        "valid_until": valid_until,
+        "benchmarking": benchmarking or None,
+        "partnership": partnership_of(organisation, get("partnership")),
+        "certificate_number": text_value({"v": get("certificate_number")}, "v", limit=100),
+        "evidence_url": _url({"evidence_url": get("evidence_url")}, "evidence_url"),
+        "notes": text_value({"v": get("notes")}, "v"),
+        "is_published": _flag({"v": get("is_published")}, "v", True),
+    }
+    return values
+
+
+def _rules_check(organisation, values) -> None:
+    results = selectors.label_check(
+        organisation,
+        values["level"],
+        on=values["awarded_on"],
+        benchmarking_id=values["benchmarking"].pk if values["benchmarking"] else None,
+    )
+    failures = [
+        ("label." + r.code, "level", f"{r.rule(_)} {r.message(_)}")
+        for r in label_rules.unmet(results)
+    ]
+    if failures:
+        raise LabelRulesUnmet(failures)
+
+
+@transaction.atomic
+def label_create(*, actor, organisation: Organisation, data: dict, certificate=None):
+    """Record a label of a cluster; refused with every unmet rule of its level."""
+    require(actor, "excellence.add_label", organisation)
+    cluster_check(organisation)
+    data = {"awarding_body": ClusterLabel._meta.get_field("awarding_body").default, **data}
+    values = _label_values(organisation, data)
+    checked = _evidence_checked(certificate, "certificate")
+    _rules_check(organisation, values)
+    label = ClusterLabel.objects.create(
+        organisation=organisation,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **values,
+    )
+    if checked:
+        _evidence_store(label, checked)
+    audit(actor, "excellence.label_recorded", label, to_state=label.level)
+    return label
+
+
+RULE_FIELDS = ("level", "awarded_on", "benchmarking")
+
+
+@transaction.atomic
+def label_update(*, actor, label: ClusterLabel, data: dict, certificate=None):
+    """Change a label; its rules are checked again when its level, date or benchmarking change."""
+    label = ClusterLabel.objects.select_for_update().get(pk=label.pk)
+    require(actor, "excellence.change_label", label)
+    values = _label_values(label.organisation, data, current=label)
+    checked = _evidence_checked(certificate, "certificate")
+    changed_rules = any(values[k] != getattr(label, k) for k in RULE_FIELDS)
+    if changed_rules:
+        _rules_check(label.organisation, values)
+    changes = {k: str(v) for k, v in values.items() if v != getattr(label, k)}
+    if values["valid_until"] != label.valid_until:
+        label.expiry_reminder_sent_on = None  # renewed: remind again before the new date
+    before = label.level
+    for key, value in values.items():
+        setattr(label, key, value)
+    label.save()
+    if checked:
+        _evidence_store(label, checked)
+        changes["certificate"] = label.evidence_name
+    audit(
+        actor,
+        "excellence.label_changed",
+        label,
+        from_state=before,
+        to_state=label.level,
+        changes=changes,
+    )
+    return label
+
+
+@transaction.atomic
+def label_certificate_set(*, actor, label: ClusterLabel, file_name: str, content: bytes):
+    """Attach (or replace) the label's certificate: PDF, JPEG or PNG, checked by content."""
+    require(actor, "excellence.change_label", label)
+    checked = _evidence_checked((file_name, content), "certificate")
+    _evidence_store(label, checked)
+    audit(actor, "excellence.label_certificate", label, changes={"file": label.evidence_name})
+    return label
+
+
+@transaction.atomic
+def label_delete(*, actor, label: ClusterLabel) -> None:
+    """Delete a label (and its certificate file)."""
+    require(actor, "excellence.change_label", label)
+    audit(actor, "excellence.label_deleted", label, from_state=label.level)
+    if label.evidence:
+        storage, path = label.evidence.storage, label.evidence.name
+        transaction.on_commit(lambda: storage.delete(path))
+    label.delete()
+
+
+# -- benchmarkings ---------------------------------------------------------------------------
+
+
+def _benchmarking_values(organisation, data, current=None) -> dict:
+    get = (lambda k: data[k] if k in data else getattr(current, k)) if current else data.get
+    held_on = required_date({"held_on": get("held_on")}, "held_on")
+    _not_future(held_on, "held_on")
+    return {
+        "held_on": held_on,
+        "assessor": text_value({"v": get("assessor")}, "v", limit=200),
+        "notes": text_value({"v": get("notes")}, "v"),
+        "partnership": partnership_of(organisation, get("partnership")),
+        "is_published": _flag({"v": get("is_published")}, "v", False),
+    }
+
+
+@transaction.atomic
+def benchmarking_create(*, actor, organisation: Organisation, data: dict) -> Benchmarking:
+    """Record a benchmarking of a cluster with its scores; the total score is computed."""
+    require(actor, "excellence.add_benchmarking", organisation)
+    cluster_check(organisation)
+    indicator_set = selectors.indicator_set_usable(organisation, data.get("indicator_set"))
+    values = _benchmarking_values(organisation, data)
+    benchmarking = Benchmarking.objects.create(
+        organisation=organisation,
+        indicator_set=indicator_set,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **values,
+    )
+    scores_replace(benchmarking, data.get("scores") or [])
+    audit(
+        actor,
+        "excellence.benchmarking_recorded",
+        benchmarking,
+        changes={"total_score": str(benchmarking.total_score)},
+    )
+    return benchmarking
+
+
+@transaction.atomic
+def benchmarking_update(*, actor, benchmarking: Benchmarking, data: dict) -> Benchmarking:
+    """Change a benchmarking; scores given replace all its scores."""
+    benchmarking = Benchmarking.objects.select_for_update().get(pk=benchmarking.pk)
+    require(actor, "excellence.change_benchmarking", benchmarking)
+    chosen = data.get("indicator_set")
+    if chosen not in (None, "") and str(getattr(chosen, "pk", chosen)) != str(
+        benchmarking.indicator_set_id
+    ):
+        raise DomainError(
+            _("The indicator set of a benchmarking cannot change; record a new benchmarking."),
+            field="indicator_set",
+        )
+    values = _benchmarking_values(benchmarking.organisation, data, current=benchmarking)
+    for key, value in values.items():
+        setattr(benchmarking, key, value)
+    benchmarking.save()
+    if data.get("scores") is not None:
+        scores_replace(benchmarking, data["scores"])
+    audit(
+        actor,
+        "excellence.benchmarking_changed",
+        benchmarking,
+        changes={"total_score": str(benchmarking.total_score)},
+    )
+    return benchmarking
+
+
+@transaction.atomic
+def benchmarking_delete(*, actor, benchmarking: Benchmarking) -> None:
+    """Delete a benchmarking no label rests on."""
+    require(actor, "excellence.change_benchmarking", benchmarking)
+    if benchmarking.labels.exists():
+        raise DomainError(
+            _("A label rests on this benchmarking; delete or change the label first."),
+            field="benchmarking",
+        )
+    audit(actor, "excellence.benchmarking_deleted", benchmarking)
+    benchmarking.delete()
+
+
+# -- improvement areas -----------------------------------------------------------------------
+
+
+def _improvement_values(benchmarking, data, current=None) -> dict:
+    get = (lambda k: data[k] if k in data else getattr(current, k)) if current else data.get
+    status = str(get("status") or ImprovementStatus.IDENTIFIED)
+    if status not in ImprovementStatus.values:
+        raise DomainError(_("Choose identified, in progress or documented."), field="status")
+    area = get("area")
+    if area not in (None, ""):
+        area_id = getattr(area, "pk", area)
+        area = benchmarking.indicator_set.areas.filter(
+            pk=int(area_id) if str(area_id).isdigit() else 0
+        ).first()
+        if area is None:
+            raise DomainError(_("Choose an area of the benchmarking's set."), field="area")
+    return {
+        "title": text_value({"v": get("title")}, "v", required=True, limit=200),
+        "description": text_value({"v": get("description")}, "v"),
+        "area": area or None,
+        "status": status,
+        "documented_on": parse_date(get("documented_on"), "documented_on"),
+        "evidence_url": _url({"evidence_url": get("evidence_url")}, "evidence_url"),
+    }
+
+
+def _improvement_save(actor, improvement, values, checked, action) -> ImprovementArea:
+    before = improvement.status if improvement.pk else ""
+    for key, value in values.items():
+        setattr(improvement, key, value)
+    has_file = bool(checked) or bool(improvement.evidence)
+    if improvement.status == ImprovementStatus.DOCUMENTED:
+        if not (has_file or improvement.evidence_url):
+            raise DomainError(
+                _("A documented improvement needs its evidence: a file or a link."),
+                field="evidence",
+            )
+        improvement.documented_on = improvement.documented_on or today()
+        _not_future(improvement.documented_on, "documented_on")
+    improvement.save()
+    if checked:
+        _evidence_store(improvement, checked)
+    audit(actor, action, improvement, from_state=before, to_state=improvement.status)
+    return improvement
+
+
+@transaction.atomic
+def improvement_create(*, actor, benchmarking: Benchmarking, data: dict, evidence=None):
+    """Add an improvement area a benchmarking asked for."""
+    require(actor, "excellence.change_benchmarking", benchmarking)
+    values = _improvement_values(benchmarking, data)
+    checked = _evidence_checked(evidence, "evidence")
+    improvement = ImprovementArea(benchmarking=benchmarking)
+    return _improvement_save(actor, improvement, values, checked, "excellence.improvement_added")
+
+
+@transaction.atomic
+def improvement_update(*, actor, improvement: ImprovementArea, data: dict, evidence=None):
+    """Move an improvement area on (identified, in progress, documented with evidence)."""
+    improvement = ImprovementArea.objects.select_for_update().get(pk=improvement.pk)
+    require(actor, "excellence.change_benchmarking", improvement.benchmarking)
+    values = _improvement_values(improvement.benchmarking, data, current=improvement)
+    checked = _evidence_checked(evidence, "evidence")
+    return _improvement_save(actor, improvement, values, checked, "excellence.improvement_changed")
+
+
+@transaction.atomic
+def improvement_delete(*, actor, improvement: ImprovementArea) -> None:
+    """Delete an improvement area."""
+    require(actor, "excellence.change_benchmarking", improvement.benchmarking)
+    audit(actor, "excellence.improvement_deleted", improvement, from_state=improvement.status)
+    if improvement.evidence:
+        storage, path = improvement.evidence.storage, improvement.evidence.name
+        transaction.on_commit(lambda: storage.delete(path))
+    improvement.delete()
+
+
+# -- cluster services ------------------------------------------------------------------------
+
+
+def _service_values(organisation, data, current=None) -> dict:
+    get = (lambda k: data[k] if k in data else getattr(current, k)) if current else data.get
+    novelty = str(get("novelty") or "")
+    if novelty not in ServiceNovelty.values:
+        raise DomainError(_("Choose new or improved."), field="novelty")
+    return {
+        "name": text_value({"v": get("name")}, "v", required=True, limit=200),
+        "description": text_value({"v": get("description")}, "v"),
+        "novelty": novelty,
+        "launched_on": parse_date(get("launched_on"), "launched_on"),
+        "target_groups": text_value({"v": get("target_groups")}, "v", limit=300),
+        "partnership": partnership_of(organisation, get("partnership")),
+        "is_published": _flag({"v": get("is_published")}, "v", True),
+    }
+
+
+def _built_with(organisation, value):
+    if value is None:
+        return None
+    ids = [getattr(v, "pk", v) for v in value]
+    try:
+        ids = sorted({int(i) for i in ids})
+    except (TypeError, ValueError):
+        raise DomainError(_("Give organisation ids."), field="built_with") from None
+    found = list(Organisation.objects.filter(pk__in=ids))
+    if len(found) != len(ids):
+        raise DomainError(_("One of the organisations does not exist."), field="built_with")
+    if organisation.pk in ids:
+        raise DomainError(_("Name the partners, not the cluster itself."), field="built_with")
+    return found
+
+
+@transaction.atomic
+def service_create(*, actor, organisation: Organisation, data: dict) -> ClusterService:
+    """Add a service to a cluster's portfolio."""
+    require(actor, "excellence.add_clusterservice", organisation)
+    cluster_check(organisation)
+    values = _service_values(organisation, data)
+    partners = _built_with(organisation, data.get("built_with"))
+    service = ClusterService.objects.create(organisation=organisation, **values)
+    if partners:
+        service.built_with.set(partners)
+    audit(actor, "excellence.service_added", service, to_state=service.novelty)
+    return service
+
+
+@transaction.atomic
+def service_update(*, actor, service: ClusterService, data: dict) -> ClusterService:
+    """Change a service of the portfolio."""
+    require(actor, "excellence.change_clusterservice", service)
+    values = _service_values(service.organisation, data, current=service)
+    partners = _built_with(service.organisation, data.get("built_with"))
+    changes = {k: str(v) for k, v in values.items() if v != getattr(service, k)}
+    for key, value in values.items():
+        setattr(service, key, value)
+    service.save()
+    if partners is not None:
+        service.built_with.set(partners)
+    audit(actor, "excellence.service_changed", service, changes=changes)
+    return service
+
+
+@transaction.atomic
+def service_delete(*, actor, service: ClusterService) -> None:
+    """Remove a service from the portfolio."""
+    require(actor, "excellence.change_clusterservice", service)
+    audit(actor, "excellence.service_deleted", service)
+    service.delete()

@@ -1,0 +1,190 @@
+"""An excellence world: partnership XTEX with three partner clusters (A and B managed), OTHER
+with cluster D, one login per role, and the preloaded bronze indicator set."""
+
+import datetime
+import io
+from types import SimpleNamespace
+
+import pytest
+
+from clusterloom.directory.tests.factories import (
+    AdminFactory,
+    ClusterFactory,
+    MemberUserFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+from clusterloom.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
+
+TODAY = datetime.date(2026, 11, 22)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png() -> bytes:
+    """A small valid PNG."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Freeze django.utils.timezone.localdate() at TODAY."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    return TODAY
+
+
+ROLES = (
+    "anonymous",
+    "member",
+    "manager",
+    "other_manager",
+    "coordinator",
+    "other_coordinator",
+    "admin",
+)
+
+
+def user_of(w, role):
+    """The world's user who plays `role` (None: anonymous)."""
+    return {
+        "anonymous": None,
+        "member": w.member,
+        "manager": w.manager_a,
+        "other_manager": w.manager_d,
+        "coordinator": w.coordinator,
+        "other_coordinator": w.other_coordinator,
+        "admin": w.admin,
+    }[role]
+
+
+def cluster(name, slug, partnership, manager=None):
+    """A cluster organisation (with its Cluster record) as a partner of the partnership."""
+    org = ClusterFactory(organisation__name=name, organisation__slug=slug).organisation
+    if manager is not None:
+        org.managers.add(manager)
+    PartnershipMemberFactory(partnership=partnership, organisation=org)
+    return org
+
+
+@pytest.fixture
+def world(db, today):
+    """XTEX (clusters A managed by manager_a, B by manager_b, C) and OTHER (cluster D managed
+    by manager_d); coordinators of each; a member at A; an admin; an SME."""
+    from clusterloom.excellence.models import IndicatorSet
+
+    w = SimpleNamespace()
+    w.coordinator = UserFactory(username="coordinator")
+    w.other_coordinator = UserFactory(username="othercoordinator")
+    w.manager_a = UserFactory(username="manager_a")
+    w.manager_b = UserFactory(username="manager_b")
+    w.manager_d = UserFactory(username="manager_d")
+    w.admin = AdminFactory(username="admin")
+    w.partnership = PartnershipFactory(acronym="XTEX", slug="xtex")
+    w.partnership.coordinators.add(w.coordinator)
+    w.other = PartnershipFactory(acronym="OTHER", slug="other")
+    w.other.coordinators.add(w.other_coordinator)
+    w.a = cluster("Alpha Textile Cluster", "alpha", w.partnership, w.manager_a)
+    w.b = cluster("Beta Textile Cluster", "beta", w.partnership, w.manager_b)
+    w.c = cluster("Gamma Textile Cluster", "gamma", w.partnership)
+    w.d = cluster("Delta Cluster", "delta", w.other, w.manager_d)
+    w.sme = OrganisationFactory(name="Weaving SME", slug="weaving-sme")
+    w.member = MemberUserFactory(username="member")
+    w.member.person.organisation = w.a
+    w.member.person.save()
+    w.bronze = IndicatorSet.objects.get(is_preloaded=True, level="bronze")
+    w.areas = list(w.bronze.areas.all())
+    return w
+
+
+def bench(w, org, day, values=(70, 70, 70, 70, 70, 70), *, published=True, partnership=True):
+    """A benchmarking on the bronze set recorded by the admin, one score per area."""
+    from clusterloom.excellence.services import benchmarking_create
+
+    return benchmarking_create(
+        actor=w.admin,
+        organisation=org,
+        data={
+            "indicator_set": w.bronze.pk,
+            "held_on": day,
+            "assessor": "ESCA",
+            "partnership": w.partnership if partnership else None,
+            "is_published": published,
+            "scores": [{"area": a.pk, "value": v} for a, v in zip(w.areas, values, strict=True)],
+        },
+    )
+
+
+def documented(w, benchmarking, n):
+    """n improvement areas of the benchmarking documented with a link."""
+    from clusterloom.excellence.services import improvement_create
+
+    return [
+        improvement_create(
+            actor=w.admin,
+            benchmarking=benchmarking,
+            data={
+                "title": f"Improvement {i}",
+                "status": "documented",
+                "evidence_url": f"https://example.org/evidence/{i}",
+                "documented_on": benchmarking.held_on + datetime.timedelta(days=30),
+            },
+        )
+        for i in range(n)
+    ]
+
+
+def label(w, org, level="bronze", awarded_on=datetime.date(2026, 3, 10), **data):
+    """A label recorded by the admin."""
+    from clusterloom.excellence.services import label_create
+
+    return label_create(
+        actor=w.admin,
+        organisation=org,
+        data={"level": level, "awarded_on": awarded_on, "partnership": w.partnership, **data},
+    )
+
+
+def bearer(user) -> dict:
+    """The Authorization header of a fresh API token of the user."""
+    from clusterloom.core.models import ApiToken
+
+    _token, raw = ApiToken.issue(user, "test")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def send(client, method, url, body=None, user=None, **extra):
+    """One JSON request, with the user's bearer token unless anonymous."""
+    import json
+
+    kwargs = {"headers": bearer(user) if user is not None else {}, **extra}
+    if body is not None:
+        kwargs.update(data=json.dumps(body, default=str), content_type="application/json")
+    return getattr(client, method)(url, **kwargs)
+
+
+def matrix(w, method, url, expected: dict, body=None):
+    """Send the same request as each role, each rolled back afterwards; a refused request must
+    not have written anything."""
+    from django.db import transaction
+    from django.test import Client
+
+    from clusterloom.core.models import AuditEntry
+
+    client = Client()
+    got, bodies = {}, {}
+    for role in expected:
+        with transaction.atomic():
+            audited = AuditEntry.objects.count()
+            response = send(client, method, url, body, user_of(w, role))
+            got[role] = response.status_code
+            bodies[role] = response.json() if response.content else None
+            if response.status_code >= 400:
+                assert AuditEntry.objects.count() == audited, (role, bodies[role])
+            transaction.set_rollback(True)
+    assert got == expected, bodies
+    return bodies
