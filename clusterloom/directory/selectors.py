@@ -8,7 +8,10 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
 
+from clusterloom.core.errors import DomainError
+from clusterloom.core.permissions import is_admin, managed_organisation_ids
 from clusterloom.taxonomy.models import Term, Vocabulary
 
 from . import fts
@@ -238,3 +241,33 @@ def cluster_members(cluster) -> QuerySet[ClusterMembership]:
     return cluster.memberships.select_related(
         "organisation", "organisation__country", "organisation__city"
     ).order_by("organisation__name")
+
+
+def user_organisations(user) -> list[Organisation]:
+    """The organisations a user acts for: their own (as a member) and those they manage."""
+    if not (user and user.is_authenticated):
+        return []
+    ids = set(managed_organisation_ids(user))
+    person = getattr(user, "person", None)
+    if person is not None:
+        ids.add(person.organisation_id)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def organisation_acted_for(actor, value, field: str = "organisation") -> Organisation:
+    """The organisation a user chose to act for (its id or the object); the only one they act
+    for when they chose none; admins may act for any organisation."""
+    mine = {o.pk: o for o in user_organisations(actor)}
+    try:
+        key = int(getattr(value, "pk", value))
+    except (TypeError, ValueError):
+        key = None
+    if key is None and value in (None, "") and len(mine) == 1:
+        return next(iter(mine.values()))
+    if key is not None and key not in mine and is_admin(actor):
+        found = Organisation.objects.filter(pk=key).first()
+        if found is not None:
+            return found
+    if key not in mine:
+        raise DomainError(_("Choose one of the organisations you act for."), field=field)
+    return mine[key]

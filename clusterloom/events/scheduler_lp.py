@@ -117,8 +117,16 @@ def round_down(ev, bound: float) -> float:
     return math.floor(bound * ev.scale + 1e-6) / ev.scale
 
 
-def relaxation(ev, *, time_limit: float, workers: int = 2, tolerance: float = 1e-5):
-    """The LP bound and solution (PDLP, within `time_limit`), or None if it gave nothing."""
+def relaxation(
+    ev,
+    *,
+    time_limit: float,
+    workers: int = 2,
+    tolerance: float = 1e-5,
+    iteration_limit: int | None = None,
+):
+    """The LP bound and solution (PDLP, within `time_limit` and, if given, `iteration_limit`
+    iterations), or None if it gave nothing."""
     matrix, limit, weights, columns = model(ev)
     if not len(weights):
         return Relaxation(0.0, (*columns, np.zeros(0)))
@@ -137,6 +145,8 @@ def relaxation(ev, *, time_limit: float, workers: int = 2, tolerance: float = 1e
     params.num_threads = max(1, workers) if matrix.nnz >= 500_000 else 1
     stop = params.termination_criteria
     stop.time_sec_limit = max(0.05, time_limit)
+    if iteration_limit is not None:
+        stop.iteration_limit = iteration_limit
     stop.simple_optimality_criteria.eps_optimal_relative = tolerance
     stop.simple_optimality_criteria.eps_optimal_absolute = tolerance
     # On its time limit PDLP still returns its last iterate: its duals give a looser bound.

@@ -14,10 +14,9 @@ from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, ImportFailed
 from clusterloom.core.inputs import dates_in_order, parse_date
 from clusterloom.core.inputs import text_value as _text
-from clusterloom.core.permissions import is_admin, require
+from clusterloom.core.permissions import require
 from clusterloom.core.text import squash
-from clusterloom.directory.models import Organisation
-from clusterloom.matching.selectors import user_organisations
+from clusterloom.directory.selectors import organisation_acted_for
 from clusterloom.partnerships.models import Partnership
 
 from .models import (
@@ -363,15 +362,7 @@ def registration_submit(*, actor, event: MatchmakingEvent, data: dict[str, Any])
             },
             field="event",
         )
-    mine = {o.pk: o for o in user_organisations(actor)}
-    key = data.get("organisation")
-    organisation = mine.get(int(key)) if str(key or "").isdigit() else None
-    if organisation is None and len(mine) == 1 and not key:
-        organisation = next(iter(mine.values()))
-    if organisation is None and is_admin(actor) and str(key or "").isdigit():
-        organisation = Organisation.objects.filter(pk=int(key)).first()
-    if organisation is None:
-        raise DomainError(_("Choose one of the organisations you act for."), field="organisation")
+    organisation = organisation_acted_for(actor, data.get("organisation"))
     person = getattr(actor, "person", None)
     participant = Participant(
         event=event,

@@ -19,9 +19,10 @@ from clusterloom.core.inputs import dates_in_order, parse_date
 from clusterloom.core.inputs import money_value as _money
 from clusterloom.core.inputs import required_date as _required_date
 from clusterloom.core.inputs import text_value as _text
-from clusterloom.core.permissions import is_admin, require
+from clusterloom.core.permissions import require
 from clusterloom.core.text import squash
 from clusterloom.directory.models import Cluster, Organisation
+from clusterloom.directory.selectors import organisation_acted_for as _organisation_for
 from clusterloom.partnerships.models import Partnership, TargetCode
 from clusterloom.taxonomy.models import Term
 
@@ -39,7 +40,6 @@ from .selectors import (
     cosme_countries,
     is_partnership_member,
     other_live_exchanges_of,
-    user_organisations,
 )
 
 #: The cap per visiting organisation seen in ClusterXchange calls (DOMAIN.md); a call may
@@ -216,23 +216,6 @@ def _languages(value) -> list[str]:
         if item and item not in out:
             out.append(item[:40])
     return out[:20]
-
-
-def _organisation_for(actor, value, field: str = "organisation") -> Organisation:
-    mine = {o.pk: o for o in user_organisations(actor)}
-    try:
-        key = int(getattr(value, "pk", value))
-    except (TypeError, ValueError):
-        key = None
-    if key is None and len(mine) == 1:
-        return next(iter(mine.values()))
-    if key is not None and key not in mine and is_admin(actor):
-        found = Organisation.objects.filter(pk=key).first()  # admins act for anyone
-        if found is not None:
-            return found
-    if key not in mine:
-        raise DomainError(_("Choose one of the organisations you act for."), field=field)
-    return mine[key]
 
 
 def _person_for(actor, organisation: Organisation):

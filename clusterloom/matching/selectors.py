@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusterloom.core.errors import DomainError
-from clusterloom.core.permissions import managed_organisation_ids
 from clusterloom.directory.models import Organisation, OrganisationKind
+from clusterloom.directory.selectors import user_organisations
 from clusterloom.geo.models import Country
 from clusterloom.taxonomy.models import Term
 
@@ -70,17 +70,6 @@ def term_names(keys) -> dict[str, str]:
         query |= Q(vocabulary=vocabulary, slug=slug)
     names = {f"{t.vocabulary}:{t.slug}": t.name for t in Term.objects.filter(query)}
     return {key: names.get(key, key) for key in keys}
-
-
-def user_organisations(user) -> list[Organisation]:
-    """The organisations a user acts for: their own (as a member) and those they manage."""
-    if not (user and user.is_authenticated):
-        return []
-    ids = set(managed_organisation_ids(user))
-    person = getattr(user, "person", None)
-    if person is not None:
-        ids.add(person.organisation_id)
-    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
 def user_home_country(user) -> str:
