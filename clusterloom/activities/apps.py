@@ -8,3 +8,13 @@ class ActivitiesConfig(AppConfig):
     name = "clusterloom.activities"
     label = "activities"
     verbose_name = _("Joint activities")
+
+    def ready(self) -> None:
+        from clusterloom.core import personal_data
+        from clusterloom.partnerships.sections import register
+
+        from .personal_data import personal_data_erase, personal_data_export
+        from .sections import partnership_section
+
+        register(partnership_section)
+        personal_data.register("activities", export=personal_data_export, erase=personal_data_erase)

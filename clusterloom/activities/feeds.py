@@ -1,0 +1,78 @@
+"""The Atom feed of a partnership's published activities."""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from clusterloom.partnerships.models import Partnership
+
+from .selectors import public_activities
+
+#: Entries in the feed (the newest).
+FEED_ITEMS = 50
+
+
+def period(activity) -> str:
+    """ "3 March 2026" or "3 March 2026 – 5 March 2026"."""
+    start = date_format(activity.starts_on, "j F Y")
+    if activity.ends_on == activity.starts_on:
+        return start
+    return f"{start} – {date_format(activity.ends_on, 'j F Y')}"
+
+
+class PartnershipActivityFeed(Feed):
+    """Published, planned and held activities of a published partnership, newest first."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        partnership = Partnership.objects.filter(slug=slug, is_published=True).first()
+        if partnership is None:
+            raise Http404
+        return partnership
+
+    def title(self, obj):
+        return _("%(acronym)s: joint activities") % {"acronym": obj.acronym}
+
+    def subtitle(self, obj):
+        return obj.title
+
+    def link(self, obj):
+        return reverse("activity_feed_page", args=[obj.slug])
+
+    def feed_url(self, obj):
+        return reverse("activity_feed", args=[obj.slug])
+
+    def author_name(self, obj):
+        return obj.acronym
+
+    def items(self, obj):
+        return public_activities(obj)[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return f"{item.get_kind_display()}: {item.title}"
+
+    def item_description(self, item):
+        parts = [period(item), item.get_status_display()]
+        place = _("online") if item.is_online else item.city_name
+        if place:
+            parts.append(place)
+        if item.organiser_id:
+            parts.append(_("organised by %(name)s") % {"name": item.organiser.name})
+        text = " · ".join(str(p) for p in parts)
+        return f"{text}\n\n{item.description}" if item.description else text
+
+    def item_link(self, item):
+        return reverse("activity_detail", args=[item.pk])
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.get_kind_display()]

@@ -1,0 +1,194 @@
+"""Activity pages: a partnership's public activity list, one activity, recording and editing.
+
+Attendance and the capacity-building page are in `attendance_views.py`; the Atom feed in
+`feeds.py`.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clusterloom.core.errors import DomainError, NotFound
+from clusterloom.core.permissions import page_permission
+from clusterloom.partnerships.models import Partnership
+from clusterloom.partnerships.selectors import visible_to as partnerships_visible_to
+
+from . import selectors, services
+from .forms import ActivityForm, AttendanceForm
+from .models import Activity, ActivityKind, ActivityStatus
+
+PER_PAGE = 20
+
+
+def form_error(form, error: DomainError) -> None:
+    """Show a domain error on its field when the form has it, else on top of the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def activity_or_404(request, pk) -> Activity:
+    """The activity if the user may see it."""
+    try:
+        return selectors.activity_get_visible(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def partnership_or_404(request, slug) -> Partnership:
+    """The partnership if the user may see it."""
+    partnership = partnerships_visible_to(request.user).filter(slug=slug).first()
+    if partnership is None:
+        raise Http404
+    return partnership
+
+
+def activity_index(request):
+    """Partnerships with their published activities (and those the user manages)."""
+    partnerships = (
+        partnerships_visible_to(request.user)
+        .annotate(
+            published=Count(
+                "activities",
+                filter=Q(activities__is_published=True)
+                & ~Q(activities__status=ActivityStatus.CANCELLED),
+            )
+        )
+        .order_by("acronym")
+    )
+    return render(request, "activities/index.html", {"partnerships": partnerships})
+
+
+def activity_feed_page(request, slug):
+    """A partnership's published activities, newest first; coordinators may list them all."""
+    partnership = partnership_or_404(request, slug)
+    manager = selectors.may_manage(request.user, partnership)
+    show_all = manager and request.GET.get("all") == "1"
+    if show_all:
+        rows = selectors.activities_visible_to(request.user).filter(partnership=partnership)
+        rows = rows.order_by("-starts_on", "-id")
+    else:
+        rows = selectors.public_activities(partnership)
+    kind = request.GET.get("kind", "")
+    if kind in ActivityKind.values:
+        rows = rows.filter(kind=kind)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    extra = "&".join(f"{k}={v}" for k, v in (("all", "1" if show_all else ""), ("kind", kind)) if v)
+    context = {
+        "partnership": partnership,
+        "page": page,
+        "manager": manager,
+        "show_all": show_all,
+        "kind": kind,
+        "kinds": ActivityKind.choices,
+        "extra": extra,
+    }
+    return render(request, "activities/activity_list.html", context)
+
+
+def activity_detail(request, pk):
+    """One activity; its attendance list for the partnership's coordinators, a count for others."""
+    activity = activity_or_404(request, pk)
+    manager = selectors.may_manage(request.user, activity)
+    context = {"activity": activity, "partnership": activity.partnership, "manager": manager}
+    if manager:
+        context["attendance"] = [
+            {
+                "row": row,
+                "name": selectors.attendee_name(row),
+                "organisation": selectors.organisation_label(row),
+            }
+            for row in selectors.attendance_of(activity)
+        ]
+        if activity.status != ActivityStatus.CANCELLED:
+            context["form"] = AttendanceForm(partnership=activity.partnership)
+    return render(request, "activities/activity_detail.html", context)
+
+
+def activity_create(request, slug):
+    """A coordinator records an activity of their partnership."""
+    partnership = get_object_or_404(Partnership, slug=slug)
+    refused = page_permission(request, "activities.add_activity", partnership)
+    if refused:
+        return refused
+    form = ActivityForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(
+                actor=request.user, partnership=partnership, data=form.cleaned_data
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The activity is recorded."))
+            return redirect("activity_detail", activity.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "partnership": partnership}
+    return render(request, "activities/activity_form.html", context, status=status)
+
+
+def activity_edit(request, pk):
+    """Change an activity's fields."""
+    activity = activity_or_404(request, pk)
+    refused = page_permission(request, "activities.change_activity", activity)
+    if refused:
+        return refused
+    form = ActivityForm(
+        request.POST or None,
+        partnership=activity.partnership,
+        editing=True,
+        initial=ActivityForm.initial_for(activity),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(actor=request.user, activity=activity, data=form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The activity is saved."))
+            return redirect("activity_detail", activity.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "partnership": activity.partnership, "activity": activity}
+    return render(request, "activities/activity_form.html", context, status=status)
+
+
+@require_POST
+def activity_status(request, pk):
+    """Mark the activity held, cancelled or planned again."""
+    activity = activity_or_404(request, pk)
+    refused = page_permission(request, "activities.change_activity", activity)
+    if refused:
+        return refused
+    try:
+        services.activity_status_set(
+            actor=request.user, activity=activity, status=request.POST.get("status", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The activity is %(status)s.") % {"status": activity.get_status_display()}
+        )
+    return redirect("activity_detail", activity.pk)
+
+
+def activity_delete(request, pk):
+    """Ask, then delete the activity and its attendance list."""
+    activity = activity_or_404(request, pk)
+    refused = page_permission(request, "activities.change_activity", activity)
+    if refused:
+        return refused
+    if request.method == "POST":
+        slug = activity.partnership.slug
+        services.activity_delete(actor=request.user, activity=activity)
+        messages.success(request, _("The activity is deleted."))
+        return redirect(f"{_list_url(slug)}?all=1")
+    return render(request, "activities/activity_delete.html", {"activity": activity})
+
+
+def _list_url(slug: str) -> str:
+    from django.urls import reverse
+
+    return reverse("activity_feed_page", args=[slug])
