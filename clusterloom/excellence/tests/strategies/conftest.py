@@ -1,0 +1,140 @@
+"""A strategies world: partnership XTEX with two partner clusters (A, B) and their managers,
+its coordinator, another partnership with its coordinator and cluster, a member of cluster A,
+an admin; cluster A's strategy and XTEX's joint strategy, both drafts, not published."""
+
+import datetime
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from clusterloom.directory.tests.factories import (
+    AdminFactory,
+    ClusterOrganisationFactory,
+    MemberUserFactory,
+    UserFactory,
+)
+from clusterloom.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
+
+TODAY = datetime.date(2026, 11, 22)
+ROLES = (
+    "anonymous",
+    "member",
+    "manager",
+    "other_manager",
+    "coordinator",
+    "other_coordinator",
+    "admin",
+)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Freeze django.utils.timezone.localdate() at TODAY."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def world(db, today):
+    """The world described in the module docstring."""
+    from clusterloom.excellence.strategy_services import strategy_create
+
+    w = SimpleNamespace(admin=AdminFactory(username="admin"))
+    w.coordinator = UserFactory(username="coordinator")
+    w.other_coordinator = UserFactory(username="othercoordinator")
+    w.manager = UserFactory(username="manager")
+    w.other_manager = UserFactory(username="othermanager")
+    w.partnership = PartnershipFactory(acronym="XTEX", slug="xtex", start_date=TODAY)
+    w.partnership.coordinators.add(w.coordinator)
+    w.other = PartnershipFactory(acronym="OTHER", slug="other")
+    w.other.coordinators.add(w.other_coordinator)
+    w.cluster = ClusterOrganisationFactory(name="Cluster A", managers=[w.manager])
+    w.cluster_b = ClusterOrganisationFactory(name="Cluster B", managers=[w.other_manager])
+    w.cluster_c = ClusterOrganisationFactory(name="Cluster C")
+    PartnershipMemberFactory(partnership=w.partnership, organisation=w.cluster, role="coordinator")
+    PartnershipMemberFactory(partnership=w.partnership, organisation=w.cluster_b)
+    PartnershipMemberFactory(partnership=w.other, organisation=w.cluster_c)
+    w.member = MemberUserFactory(username="member")
+    w.member.person.organisation = w.cluster
+    w.member.person.save()
+    w.strategy = strategy_create(
+        actor=w.manager,
+        scope="cluster",
+        organisation=w.cluster,
+        partnership=w.partnership,
+        data={"title": "Cluster A strategy", "text": "# Vision\n\nGrow.", "note": "First"},
+    )
+    w.joint = strategy_create(
+        actor=w.coordinator,
+        scope="joint",
+        partnership=w.partnership,
+        data={"title": "XTEX joint strategy", "text": "# Joint\n\nTogether."},
+    )
+    return w
+
+
+def user_of(w, role):
+    """The world's user who plays `role` (None: anonymous)."""
+    return None if role == "anonymous" else getattr(w, role)
+
+
+def bearer(user) -> dict:
+    """The Authorization header of a fresh API token of the user."""
+    from clusterloom.core.models import ApiToken
+
+    _token, raw = ApiToken.issue(user, "test")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def send(client, method, url, body=None, user=None):
+    """One JSON request, with the user's bearer token unless anonymous."""
+    kwargs = {"headers": bearer(user) if user is not None else {}}
+    if body is not None:
+        kwargs.update(data=json.dumps(body), content_type="application/json")
+    return getattr(client, method)(url, **kwargs)
+
+
+def api_matrix(w, method, url, expected: dict, body=None) -> dict:
+    """The same request as each role, each rolled back; a refused one writes nothing."""
+    from django.db import transaction
+    from django.test import Client
+
+    from clusterloom.core.models import AuditEntry
+
+    client, got, bodies = Client(), {}, {}
+    for role in expected:
+        with transaction.atomic():
+            audited = AuditEntry.objects.count()
+            response = send(client, method, url, body, user_of(w, role))
+            got[role] = response.status_code
+            is_json = response.get("Content-Type", "").startswith("application/json")
+            bodies[role] = response.json() if response.content and is_json else None
+            if response.status_code >= 400:
+                assert AuditEntry.objects.count() == audited, (role, bodies[role])
+            transaction.set_rollback(True)
+    assert got == expected, bodies
+    return bodies
+
+
+def page_matrix(w, method, url, expected: dict, data=None) -> dict:
+    """The same page request as each role (logged in with the session), each rolled back."""
+    from django.db import transaction
+    from django.test import Client
+
+    got = {}
+    for role in expected:
+        with transaction.atomic():
+            client = Client()
+            user = user_of(w, role)
+            if user is not None:
+                client.force_login(user)
+            response = getattr(client, method)(url, data or {})
+            got[role] = response.status_code
+            if response.status_code == 302 and "/accounts/login" in response.get("Location", ""):
+                got[role] = "login"
+            transaction.set_rollback(True)
+    assert got == expected
+    return got
