@@ -1,5 +1,88 @@
-"""API router."""
+"""Reporting API, mounted at "" under /api.
 
-from ninja import Router
+`GET /api/partnerships/{slug}/kpis?as_of=DATE`: every target of a published partnership (its
+coordinators also see an unpublished one; otherwise 404) with its actual value, status and the
+value expected by then. `GET /api/reporting/partnerships/{slug}/report?format=&from=&to=`: the
+funder report file, for the partnership's coordinators (session or API token).
+"""
 
-router = Router()
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Router, Schema
+
+from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.inputs import parse_date
+from clusterloom.core.permissions import require
+from clusterloom.partnerships.selectors import partnership_get_visible
+
+from . import outputs, selectors
+from .report import report_format, report_period
+
+router = Router(tags=["reporting"])
+
+
+class ErrorOut(Schema):
+    """What went wrong and the field it concerns."""
+
+    detail: str
+    field: str | None = None
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class KpiOut(Schema):
+    """One target code: target (null when none is set), actual, status, expected by then."""
+
+    code: str
+    label: str
+    target: int | None
+    actual: int
+    status: str
+    expected: int | None
+
+
+def _public(request: HttpRequest):
+    """KPIs of published partnerships need no login; a token still identifies the caller."""
+    return True
+
+
+@router.get(
+    "/partnerships/{slug}/kpis",
+    response={200: list[KpiOut], **ERRORS},
+    auth=[TokenAuth(), _public],
+)
+def partnership_kpis(request: HttpRequest, slug: str, as_of: str = ""):
+    """Every target of the partnership with its value as of the date (today by default).
+    status: reached, on_track, behind, no_timeline (start or duration unknown) or no_target."""
+    partnership = partnership_get_visible(request.user, slug)
+    require(request.user, "reporting.view_kpis", partnership)
+    day = parse_date(as_of, "as_of") or timezone.localdate()
+    return [
+        {
+            "code": k.code,
+            "label": k.label,
+            "target": k.target,
+            "actual": k.actual,
+            "status": k.status,
+            "expected": k.expected,
+        }
+        for k in selectors.kpis_of(partnership, day)
+    ]
+
+
+@router.get(
+    "/reporting/partnerships/{slug}/report",
+    response={200: None, **ERRORS},
+    auth=WRITE_AUTH,
+)
+def partnership_report(request: HttpRequest, slug: str, format: str = "xlsx"):  # noqa: A002
+    """The funder report for ?from=YYYY-MM-DD&to=YYYY-MM-DD as xlsx or pdf (coordinators)."""
+    partnership = partnership_get_visible(request.user, slug)
+    require(request.user, "reporting.download_report", partnership)
+    fmt = report_format(format)
+    first, last = report_period(request.GET)
+    found = outputs.report_file(partnership, first, last, fmt, request)
+    response = HttpResponse(found.content, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    return response

@@ -8,3 +8,10 @@ class ReportingConfig(AppConfig):
     name = "clusterloom.reporting"
     label = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        from clusterloom.partnerships.sections import register
+
+        from .sections import partnership_section
+
+        register(partnership_section)

@@ -214,3 +214,10 @@ ROLES = (
 
 def user_of(w, role):
     return None if role == "anonymous" else getattr(w, role)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Freeze django.utils.timezone.localdate() at TODAY."""
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    return TODAY

@@ -1,0 +1,500 @@
+"""The funder report of a partnership for a period: the KPI table, one table per area, and the
+records each target counts (its evidence). XLSX and PDF are drawn from the same `Report`."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Prefetch, Q, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusterloom.activities.models import Activity, ActivityKind
+from clusterloom.core.errors import DomainError
+from clusterloom.core.inputs import dates_in_order, required_date
+from clusterloom.events.models import RegistrationStatus
+from clusterloom.excellence.models import (
+    Benchmarking,
+    ClusterLabel,
+    ClusterService,
+    RoadmapAction,
+    Strategy,
+)
+from clusterloom.exchanges.models import Exchange
+from clusterloom.exchanges.selectors import DEAD
+from clusterloom.partnerships.models import TargetCode
+
+from . import kpis
+
+FORMATS = ("xlsx", "pdf")
+
+
+def report_period(data) -> tuple[datetime.date, datetime.date]:
+    """`from` and `to` from the input: both required dates, `from` not after `to`."""
+    first = required_date(data, "from")
+    last = required_date(data, "to")
+    if last < first:
+        raise DomainError(
+            _("“from” (%(first)s) is after “to” (%(last)s): the period must end after it starts.")
+            % {"first": first.isoformat(), "last": last.isoformat()},
+            field="from",
+        )
+    dates_in_order(first, last, "from", "to")
+    return first, last
+
+
+def report_format(value) -> str:
+    """xlsx or pdf."""
+    value = str(value or "").strip().lower()
+    if value not in FORMATS:
+        raise DomainError(_("Choose the format xlsx or pdf."), field="format")
+    return value
+
+
+@dataclass
+class Sheet:
+    """One area: a title, column headings and rows of plain values (dates, numbers, text)."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Evidence:
+    """One record a target counts: what it is, when, and a link if there is one."""
+
+    text: str
+    day: datetime.date | None = None
+    url: str = ""
+
+
+@dataclass
+class Report:
+    """Everything a report shows."""
+
+    partnership: object
+    date_from: datetime.date
+    date_to: datetime.date
+    kpis: list
+    sheets: list[Sheet]
+    evidence: dict[str, list[Evidence]]
+    results: list[tuple[str, list[str]]]
+    created: datetime.datetime
+
+
+def _yes(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _overlaps(start_field: str, end_field: str, first, last) -> Q:
+    return Q(**{f"{start_field}__lte": last, f"{end_field}__gte": first})
+
+
+def _event_url(slug: str) -> str:
+    try:
+        return reverse("event_detail", args=[slug])
+    except NoReverseMatch:
+        return ""
+
+
+def _partners(p) -> Q:
+    return Q(organisation_id__in=p.members.values("organisation_id")) | Q(partnership_id=p.pk)
+
+
+def exchanges_sheet(p, first, last, counted: set[int]) -> Sheet:
+    """Exchanges of the partnership's calls taking place or validated in the period."""
+    rows = (
+        Exchange.objects.filter(application__call__partnership=p)
+        .exclude(status__in=DEAD)
+        .filter(
+            _overlaps("start", "end", first, last)
+            | Q(validated_at__gte=kpis.midnight(first), validated_at__lt=kpis.midnight(last))
+        )
+        .select_related("application__organisation__country", "offer__organisation__country")
+        .order_by("start", "id")
+    )
+    sheet = Sheet(
+        "exchanges",
+        _("Exchanges"),
+        [
+            _("Visitor"),
+            _("Visitor country"),
+            _("Host"),
+            _("Host country"),
+            _("First day"),
+            _("Last day"),
+            _("Working days"),
+            _("Status"),
+            _("Validated on"),
+            _("Lump sum (EUR)"),
+            _("SME"),
+            _("Member of the partnership"),
+            _("Counts toward the targets"),
+        ],
+        note=_("Organisations only: no names of persons or contact details."),
+    )
+    for x in rows:
+        visitor, host = x.application.organisation, x.offer.organisation
+        sheet.rows.append(
+            [
+                visitor.name,
+                visitor.country_id,
+                host.name,
+                host.country_id,
+                x.start,
+                x.end,
+                x.working_days,
+                x.get_status_display(),
+                timezone.localtime(x.validated_at).date() if x.validated_at else None,
+                float(x.grant_total) if x.grant_total is not None else None,
+                _yes(x.application.is_sme),
+                _yes(x.application.is_member),
+                _yes(x.pk in counted),
+            ]
+        )
+    return sheet
+
+
+def events_sheet(p, first, last, counted: set[int]) -> Sheet:
+    """The partnership's matchmaking events with a session in the period (or without any)."""
+    sheet = Sheet(
+        "events",
+        _("Matchmaking events"),
+        [
+            _("Event"),
+            _("Kind"),
+            _("Format"),
+            _("Venue"),
+            _("First day"),
+            _("Last day"),
+            _("Held"),
+            _("Approved participants"),
+            _("Counts toward the targets"),
+        ],
+    )
+    rows = (
+        kpis.events_with_end()
+        .filter(partnership=p)
+        .annotate(
+            first_start=Min("sessions__starts_at"),
+            approved=Count(
+                "participants",
+                filter=Q(participants__status=RegistrationStatus.APPROVED),
+                distinct=True,
+            ),
+        )
+        .order_by("first_start", "id")
+    )
+    for e in rows:
+        begin = timezone.localtime(e.first_start).date() if e.first_start else None
+        end = timezone.localtime(e.last_end).date() if e.last_end else None
+        if end is not None and (end < first or (begin and begin > last)):
+            continue
+        sheet.rows.append(
+            [
+                e.title,
+                e.get_kind_display(),
+                e.get_format_display(),
+                e.venue,
+                begin,
+                end,
+                _yes(e.held),
+                e.approved,
+                _yes(e.pk in counted),
+            ]
+        )
+    return sheet
+
+
+def labels_sheet(p, first, last, counted: set[int]) -> Sheet:
+    """Labels of the partner clusters valid at some time in the period."""
+    sheet = Sheet(
+        "labels",
+        _("Labels"),
+        [
+            _("Cluster"),
+            _("Country"),
+            _("Level"),
+            _("Awarding body"),
+            _("Awarded on"),
+            _("Valid until"),
+            _("Certificate number"),
+            _("Certificate"),
+            _("Counts toward the targets"),
+        ],
+    )
+    rows = (
+        ClusterLabel.objects.filter(_partners(p), awarded_on__lte=last, valid_until__gte=first)
+        .select_related("organisation")
+        .order_by("awarded_on", "id")
+    )
+    for label in rows:
+        sheet.rows.append(
+            [
+                label.organisation.name,
+                label.organisation.country_id,
+                label.get_level_display(),
+                label.awarding_body,
+                label.awarded_on,
+                label.valid_until,
+                label.certificate_number,
+                label.evidence_url or (label.evidence_name and _("on file")) or "",
+                _yes(label.pk in counted),
+            ]
+        )
+    return sheet
+
+
+def benchmarkings_sheet(p, first, last) -> Sheet:
+    """Benchmarkings of the partner clusters held in the period."""
+    sheet = Sheet(
+        "benchmarkings",
+        _("Benchmarkings"),
+        [
+            _("Cluster"),
+            _("Indicator set"),
+            _("Held on"),
+            _("Total score (%)"),
+            _("Assessor"),
+            _("Improvement areas"),
+        ],
+    )
+    rows = (
+        Benchmarking.objects.filter(_partners(p), held_on__gte=first, held_on__lte=last)
+        .select_related("organisation", "indicator_set")
+        .annotate(improvements=Count("improvement_areas"))
+        .order_by("held_on", "id")
+    )
+    for b in rows:
+        sheet.rows.append(
+            [
+                b.organisation.name,
+                b.indicator_set.name,
+                b.held_on,
+                float(b.total_score) if b.total_score is not None else None,
+                b.assessor,
+                b.improvements,
+            ]
+        )
+    return sheet
+
+
+def _strategies(p):
+    return Strategy.objects.filter(
+        Q(scope="joint", partnership=p)
+        | Q(scope="cluster", organisation_id__in=p.members.values("organisation_id"))
+        | Q(scope="cluster", partnership=p)
+    )
+
+
+def strategies_sheets(p, first, last, today) -> list[Sheet]:
+    """Strategies (joint and the partner clusters') and their roadmap actions in the period."""
+    strategies = Sheet(
+        "strategies",
+        _("Strategies"),
+        [
+            _("Strategy"),
+            _("Scope"),
+            _("Cluster"),
+            _("Status"),
+            _("Adopted on"),
+            _("From"),
+            _("Until"),
+        ],
+    )
+    for s in _strategies(p).select_related("organisation").order_by("scope", "title"):
+        strategies.rows.append(
+            [
+                s.title,
+                s.get_scope_display(),
+                s.organisation.name if s.organisation else "",
+                s.get_status_display(),
+                s.adopted_on,
+                s.period_start,
+                s.period_end,
+            ]
+        )
+    actions = Sheet(
+        "actions",
+        _("Roadmap actions"),
+        [
+            _("Strategy"),
+            _("Action"),
+            _("Owner"),
+            _("Start"),
+            _("End"),
+            _("Status"),
+            _("Targets served"),
+            _("Milestones"),
+            _("Late"),
+        ],
+    )
+    labels = dict(TargetCode.choices)
+    rows = (
+        RoadmapAction.objects.filter(strategy__in=_strategies(p))
+        .filter(_overlaps("starts_on", "ends_on", first, last))
+        .select_related("strategy", "owner")
+        .prefetch_related("milestones")
+        .order_by("strategy__title", "starts_on", "id")
+    )
+    for a in rows:
+        open_ = a.status not in ("done", "cancelled")
+        missed = any(m.due_on < today and m.reached_on is None for m in a.milestones.all())
+        actions.rows.append(
+            [
+                a.strategy.title,
+                a.title,
+                a.owner.name if a.owner else a.owner_name,
+                a.starts_on,
+                a.ends_on,
+                a.get_status_display(),
+                ", ".join(str(labels.get(c, c)) for c in a.target_codes or []),
+                len(a.milestones.all()),
+                _yes(open_ and (a.ends_on < today or missed)),
+            ]
+        )
+    return [strategies, actions]
+
+
+def activities_sheets(p, first, last, counted: set[int], exchanges: Sheet) -> list[Sheet]:
+    """Joint activities in the period (with attendance), and capacity building: trainings and
+    coaching, plus on-the-job training during the period's validated exchanges."""
+    rows = list(
+        Activity.objects.filter(partnership=p)
+        .filter(_overlaps("starts_on", "ends_on", first, last))
+        .select_related("organiser", "country")
+        .annotate(
+            attendees=Count("attendance", distinct=True),
+            managers=Count(
+                "attendance",
+                filter=Q(attendance__role__in=["cluster_manager", "cluster_staff"]),
+                distinct=True,
+            ),
+            attended_hours=Sum("attendance__hours"),
+        )
+        .order_by("starts_on", "id")
+    )
+    activities = Sheet(
+        "activities",
+        _("Activities"),
+        [
+            _("Kind"),
+            _("Title"),
+            _("Status"),
+            _("Start"),
+            _("End"),
+            _("Organised by"),
+            _("City"),
+            _("Country"),
+            _("Online"),
+            _("Attendance"),
+            _("Reach"),
+            _("Link"),
+            _("Counts toward the targets"),
+        ],
+    )
+    capacity = Sheet(
+        "capacity",
+        _("Capacity building"),
+        [
+            _("Kind"),
+            _("Title"),
+            _("Topic"),
+            _("Start"),
+            _("End"),
+            _("Hours per participant"),
+            _("Participants"),
+            _("Cluster managers and staff"),
+            _("Hours in total"),
+        ],
+    )
+    for a in rows:
+        activities.rows.append(
+            [
+                a.get_kind_display(),
+                a.title,
+                a.get_status_display(),
+                a.starts_on,
+                a.ends_on,
+                a.organiser.name if a.organiser else "",
+                a.city_name,
+                a.country_id or "",
+                _yes(a.is_online),
+                a.attendees,
+                a.reach,
+                a.link,
+                _yes(a.pk in counted),
+            ]
+        )
+        if a.kind in (ActivityKind.TRAINING, ActivityKind.COACHING):
+            hours = a.attended_hours
+            if hours is None and a.hours is not None:
+                hours = a.hours * a.attendees
+            capacity.rows.append(
+                [
+                    a.get_kind_display(),
+                    a.title,
+                    a.topic,
+                    a.starts_on,
+                    a.ends_on,
+                    float(a.hours) if a.hours is not None else None,
+                    a.attendees,
+                    a.managers,
+                    float(hours) if hours is not None else None,
+                ]
+            )
+    for row in exchanges.rows:
+        if row[-1] == _yes(True):
+            capacity.rows.append(
+                [
+                    _("on-the-job training (ClusterXchange)"),
+                    f"{row[0]} → {row[2]}",
+                    "",
+                    row[4],
+                    row[5],
+                    None,
+                    1,
+                    None,
+                    None,
+                ]
+            )
+    return [activities, capacity]
+
+
+def services_sheet(p) -> Sheet:
+    """Services of the partner clusters (new or improved) and who built them."""
+    sheet = Sheet(
+        "services",
+        _("Services"),
+        [
+            _("Cluster"),
+            _("Service"),
+            _("New or improved"),
+            _("Launched on"),
+            _("For whom"),
+            _("Built with"),
+        ],
+    )
+    rows = (
+        ClusterService.objects.filter(_partners(p))
+        .select_related("organisation")
+        .prefetch_related(Prefetch("built_with"))
+        .order_by("organisation__name", "name")
+    )
+    for s in rows:
+        sheet.rows.append(
+            [
+                s.organisation.name,
+                s.name,
+                s.get_novelty_display(),
+                s.launched_on,
+                s.target_groups,
+                ", ".join(o.name for o in s.built_with.all()),
+            ]
+        )
+    return sheet
