@@ -24,6 +24,7 @@ from .models import (
     ImprovementArea,
     ImprovementStatus,
     IndicatorSet,
+    LabelStatus,
 )
 
 
@@ -105,6 +106,16 @@ def status_filter(rows: QuerySet[ClusterLabel], status: str, day=None) -> QueryS
     if status == label_rules.VALID:
         return rows.filter(valid_until__gt=warn)
     return rows
+
+
+def with_status(labels, day=None) -> list[ClusterLabel]:
+    """Labels with their `status` (and its display name) as of `day` (today by default)."""
+    labels = list(labels)
+    names = dict(LabelStatus.choices)
+    for label in labels:
+        label.status = status_of(label, day)
+        label.status_name = names[label.status]
+    return labels
 
 
 def documented_filter() -> Q:

@@ -38,6 +38,12 @@ def today(monkeypatch):
     return TODAY
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploaded certificates and evidence go to a temporary folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 ROLES = (
     "anonymous",
     "member",

@@ -1,0 +1,333 @@
+"""Excellence pages: the list of labels, a cluster's excellence page, labels and services.
+
+Benchmarkings, improvement areas and indicator sets are in `benchmarking_views.py`.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clusterloom.core.errors import DomainError
+from clusterloom.core.permissions import page_permission
+from clusterloom.directory.models import Organisation
+from clusterloom.exchanges.views import form_error
+from clusterloom.partnerships.models import Partnership
+
+from . import charts, label_rules, selectors, services
+from .forms import LabelForm, ServiceForm, upload_of
+from .models import ClusterLabel, ClusterService, ImprovementArea, LabelLevel, LabelStatus
+from .selectors import with_status
+
+TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def cluster_or_404(slug) -> Organisation:
+    """A cluster organisation (kind cluster or business network, or with a Cluster record)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not (organisation.is_cluster_like or hasattr(organisation, "cluster")):
+        raise Http404
+    return organisation
+
+
+def rule_checks(organisation, on=None, benchmarking_id=None):
+    """(level, level name, results, all met) for the three levels."""
+    out = []
+    for level, name in LabelLevel.choices:
+        results = selectors.label_check(organisation, level, on=on, benchmarking_id=benchmarking_id)
+        rows = [(r.rule(_), r.message(_), r.met, r.advisory) for r in results]
+        out.append((level, name, rows, not label_rules.unmet(results)))
+    return out
+
+
+def label_list(request):
+    """Labels the user may see; filters by level, status and partnership."""
+    rows = selectors.labels_visible_to(request.user).order_by("-awarded_on", "id")
+    level = request.GET.get("level", "")
+    status = request.GET.get("status", "")
+    partnership = request.GET.get("partnership", "")
+    if level in LabelLevel.values:
+        rows = rows.filter(level=level)
+    if status in LabelStatus.values:
+        rows = selectors.status_filter(rows, status)
+    if partnership:
+        rows = rows.filter(
+            Q(partnership__slug=partnership)
+            | Q(organisation__partnership_memberships__partnership__slug=partnership)
+        ).distinct()
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "labels": with_status(page.object_list),
+        "levels": LabelLevel.choices,
+        "statuses": LabelStatus.choices,
+        "partnerships": Partnership.objects.filter(is_published=True).order_by("acronym"),
+        "level": level,
+        "status": status,
+        "partnership": partnership,
+    }
+    return render(request, "excellence/label_list.html", context)
+
+
+def organisation_page(request, slug):
+    """A cluster's excellence: labels, benchmarking history with charts, improvements and
+    services."""
+    organisation = cluster_or_404(slug)
+    user = request.user
+    labels = with_status(selectors.labels_visible_to(user).filter(organisation=organisation))
+    benchmarkings = list(
+        selectors.benchmarkings_visible_to(user)
+        .filter(organisation=organisation)
+        .order_by("-held_on", "-id")
+    )
+    context = {
+        "organisation": organisation,
+        "labels": labels,
+        "benchmarkings": benchmarkings,
+        "services": selectors.services_visible_to(user)
+        .filter(organisation=organisation)
+        .prefetch_related("built_with"),
+        "improvements": ImprovementArea.objects.filter(benchmarking__in=benchmarkings)
+        .select_related("benchmarking", "area")
+        .order_by("-benchmarking__held_on", "id"),
+        "may_change": user.has_perm("excellence.add_label", organisation),
+    }
+    if benchmarkings:
+        latest = benchmarkings[0]
+        context.update(benchmarking_charts(latest, user))
+        context["latest"] = latest
+    if context["may_change"]:
+        context["checks"] = rule_checks(organisation)
+    return render(request, "excellence/organisation.html", context)
+
+
+def benchmarking_charts(benchmarking, user) -> dict:
+    """The comparison of a benchmarking: with its previous one and with its peers (SVG)."""
+    data = selectors.comparison(benchmarking, user)
+    names = [row.name for row in data["rows"]]
+    own = [row.score for row in data["rows"]]
+    context = {"comparison": data}
+    if data["previous"]:
+        context["chart_previous"] = charts.area_chart(
+            names,
+            [
+                (_("This benchmarking"), own),
+                (
+                    _("Previous (%(day)s)") % {"day": data["previous"].held_on},
+                    [row.previous for row in data["rows"]],
+                ),
+            ],
+            title=_("Area scores compared with the previous benchmarking"),
+            ident=f"chart-previous-{benchmarking.pk}",
+        )
+    if any(row.peer_count for row in data["rows"]):
+        context["chart_peers"] = charts.area_chart(
+            names,
+            [
+                (_("This cluster"), own),
+                (_("Partners' mean"), [row.peer_mean for row in data["rows"]]),
+                (_("Partners' median"), [row.peer_median for row in data["rows"]]),
+            ],
+            title=_("Area scores compared with the other partner clusters"),
+            ident=f"chart-peers-{benchmarking.pk}",
+        )
+    return context
+
+
+def _label_page(request, organisation, form, label=None):
+    benchmarking_id = form.data.get("benchmarking") if form.is_bound else None
+    on = None
+    if form.is_bound and form.is_valid():
+        on = form.cleaned_data.get("awarded_on")
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "label": label,
+        "checks": rule_checks(
+            organisation,
+            on=on,
+            benchmarking_id=int(benchmarking_id) if str(benchmarking_id).isdigit() else None,
+        ),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "excellence/label_form.html", context, status=status)
+
+
+def _label_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("certificate", None)
+    return data
+
+
+def label_create(request, slug):
+    """Record a label of a cluster (its managers, its partnerships' coordinators)."""
+    organisation = cluster_or_404(slug)
+    refused = page_permission(request, "excellence.add_label", organisation)
+    if refused:
+        return refused
+    initial = {"level": request.GET.get("level", "bronze")}
+    form = LabelForm(
+        request.POST or None, request.FILES or None, organisation=organisation, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.label_create(
+                actor=request.user,
+                organisation=organisation,
+                data=_label_data(form),
+                certificate=upload_of(form, "certificate"),
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The label is recorded."))
+            return redirect("excellence_organisation", organisation.slug)
+    return _label_page(request, organisation, form)
+
+
+def _label_or_404(request, pk) -> ClusterLabel:
+    label = selectors.labels_visible_to(request.user).filter(pk=pk).first()
+    if label is None:
+        raise Http404
+    return label
+
+
+def label_edit(request, pk):
+    """Change a label."""
+    label = _label_or_404(request, pk)
+    refused = page_permission(request, "excellence.change_label", label)
+    if refused:
+        return refused
+    form = LabelForm(
+        request.POST or None,
+        request.FILES or None,
+        organisation=label.organisation,
+        initial=LabelForm.initial_for(label),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.label_update(
+                actor=request.user,
+                label=label,
+                data=_label_data(form),
+                certificate=upload_of(form, "certificate"),
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The label is saved."))
+            return redirect("excellence_organisation", label.organisation.slug)
+    return _label_page(request, label.organisation, form, label)
+
+
+@require_POST
+def label_delete(request, pk):
+    """Delete a label."""
+    label = _label_or_404(request, pk)
+    refused = page_permission(request, "excellence.change_label", label)
+    if refused:
+        return refused
+    services.label_delete(actor=request.user, label=label)
+    messages.success(request, _("The label is deleted."))
+    return redirect("excellence_organisation", label.organisation.slug)
+
+
+def evidence_response(obj):
+    """A stored certificate or evidence file, under its original name."""
+    if not obj.evidence:
+        raise Http404
+    try:
+        handle = obj.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=TYPES.get(obj.evidence_kind, "application/octet-stream"),
+        filename=obj.evidence_name or f"evidence.{obj.evidence_kind}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def label_certificate(request, pk):
+    """A label's certificate, for those who may see the label."""
+    return evidence_response(_label_or_404(request, pk))
+
+
+# -- services --------------------------------------------------------------------------------
+
+
+def _service_page(request, organisation, form, service=None):
+    context = {"organisation": organisation, "form": form, "service": service}
+    status = 400 if form.errors else 200
+    return render(request, "excellence/service_form.html", context, status=status)
+
+
+def service_create(request, slug):
+    """Add a service to a cluster's portfolio."""
+    organisation = cluster_or_404(slug)
+    refused = page_permission(request, "excellence.add_clusterservice", organisation)
+    if refused:
+        return refused
+    form = ServiceForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_create(
+                actor=request.user, organisation=organisation, data=form.cleaned_data
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The service is saved."))
+            return redirect("excellence_organisation", organisation.slug)
+    return _service_page(request, organisation, form)
+
+
+def _service_or_404(request, pk) -> ClusterService:
+    service = selectors.services_visible_to(request.user).filter(pk=pk).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def service_edit(request, pk):
+    """Change a service of the portfolio."""
+    service = _service_or_404(request, pk)
+    refused = page_permission(request, "excellence.change_clusterservice", service)
+    if refused:
+        return refused
+    initial = {
+        "name": service.name,
+        "description": service.description,
+        "novelty": service.novelty,
+        "launched_on": service.launched_on,
+        "target_groups": service.target_groups,
+        "built_with": [str(pk) for pk in service.built_with.values_list("pk", flat=True)],
+        "partnership": service.partnership.slug if service.partnership_id else "",
+        "is_published": service.is_published,
+    }
+    form = ServiceForm(request.POST or None, organisation=service.organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_update(actor=request.user, service=service, data=form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The service is saved."))
+            return redirect("excellence_organisation", service.organisation.slug)
+    return _service_page(request, service.organisation, form, service)
+
+
+@require_POST
+def service_delete(request, pk):
+    """Remove a service from the portfolio."""
+    service = _service_or_404(request, pk)
+    refused = page_permission(request, "excellence.change_clusterservice", service)
+    if refused:
+        return refused
+    services.service_delete(actor=request.user, service=service)
+    messages.success(request, _("The service is deleted."))
+    return redirect("excellence_organisation", service.organisation.slug)
