@@ -127,10 +127,11 @@ def _axis(scale: _Scale, months: list[datetime.date], bottom: float) -> list[str
     month_width = scale.width / len(months)
     for n, month in enumerate(months):
         x = scale.left + n * month_width
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{TOP - 6}" x2="{x:.1f}" y2="{bottom:.1f}" stroke="#e3e3e3"/>'
-        )
         if n % step == 0:
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{TOP - 6}" x2="{x:.1f}" y2="{bottom:.1f}" '
+                'stroke="#e3e3e3"/>'
+            )
             parts.append(
                 f'<text x="{x + 2:.1f}" y="{TOP - 10}" {FONT} font-size="10" fill="#555" '
                 f'class="month">{month:%b %Y}</text>'
