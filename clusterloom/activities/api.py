@@ -201,19 +201,6 @@ def attendance_add(request: HttpRequest, activity_id: int, payload: AttendanceIn
     return Status(201, attendance_out(row))
 
 
-@router.delete(
-    "/{activity_id}/attendance/{attendance_id}", response={204: None, **ERRORS}, auth=WRITE_AUTH
-)
-def attendance_remove(request: HttpRequest, activity_id: int, attendance_id: int):
-    """Remove an attendee."""
-    activity = _managed(request, activity_id)
-    row = activity.attendance.filter(pk=attendance_id).first()
-    if row is None:
-        raise NotFound(_("No such attendee."))
-    services.attendance_remove(actor=request.user, attendance=row)
-    return Status(204, None)
-
-
 @router.post(
     "/{activity_id}/attendance/import", response={201: ImportOut, **ERRORS}, auth=WRITE_AUTH
 )
@@ -234,3 +221,16 @@ def attendance_upload(
         content=file.read(settings.UPLOAD_MAX_BYTES + 1),
     )
     return Status(201, {"rows": result.rows, "added": result.added, "already": result.already})
+
+
+@router.delete(
+    "/{activity_id}/attendance/{attendance_id}", response={204: None, **ERRORS}, auth=WRITE_AUTH
+)
+def attendance_remove(request: HttpRequest, activity_id: int, attendance_id: int):
+    """Remove an attendee."""
+    activity = _managed(request, activity_id)
+    row = activity.attendance.filter(pk=attendance_id).first()
+    if row is None:
+        raise NotFound(_("No such attendee."))
+    services.attendance_remove(actor=request.user, attendance=row)
+    return Status(204, None)
