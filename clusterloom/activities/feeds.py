@@ -5,6 +5,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
+from django.utils.html import linebreaks
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from clusterloom.partnerships.models import Partnership
@@ -53,7 +55,7 @@ class PartnershipActivityFeed(Feed):
         return public_activities(obj)[:FEED_ITEMS]
 
     def item_title(self, item):
-        return f"{item.get_kind_display()}: {item.title}"
+        return f"{capfirst(item.get_kind_display())}: {item.title}"
 
     def item_description(self, item):
         parts = [period(item), item.get_status_display()]
@@ -63,7 +65,10 @@ class PartnershipActivityFeed(Feed):
         if item.organiser_id:
             parts.append(_("organised by %(name)s") % {"name": item.organiser.name})
         text = " · ".join(str(p) for p in parts)
-        return f"{text}\n\n{item.description}" if item.description else text
+        if item.description:
+            text = f"{text}\n\n{item.description}"
+        # The summary is HTML to feed readers: the users' text is escaped, not interpreted.
+        return linebreaks(text, autoescape=True)
 
     def item_link(self, item):
         return reverse("activity_detail", args=[item.pk])

@@ -123,6 +123,12 @@ def _activity_values(data: dict[str, Any], current: Activity | None, status: str
             return getattr(current, field)
         return default
 
+    def flag(field, default: bool) -> bool:
+        value = get(field, default)  # null in an API change keeps the current value
+        if value is None:
+            return getattr(current, field) if current is not None else default
+        return _flag(value)
+
     kind = choice(get("kind"), ActivityKind, "kind")
     starts_on = parse_date(get("starts_on"), "starts_on")
     if starts_on is None:
@@ -158,13 +164,13 @@ def _activity_values(data: dict[str, Any], current: Activity | None, status: str
         "organiser": _organisation(get("organiser"), "organiser"),
         "city_name": _short(get("city_name", ""), "city_name"),
         "country": _country(get("country")),
-        "is_online": _flag(get("is_online", False)),
+        "is_online": flag("is_online", False),
         "topic": squash(text_value({"topic": get("topic", "")}, "topic", limit=200)),
         "hours": hours,
         "channel": channel,
         "reach": None if reach in (None, "") else count_value(reach, "reach", maximum=MAX_REACH),
         "link": link_value(get("link", "")),
-        "is_published": _flag(get("is_published", True)),
+        "is_published": flag("is_published", True),
     }
 
 

@@ -72,7 +72,8 @@ def activity_feed_page(request, slug):
     else:
         rows = selectors.public_activities(partnership)
     kind = request.GET.get("kind", "")
-    if kind in ActivityKind.values:
+    kind = kind if kind in ActivityKind.values else ""
+    if kind:
         rows = rows.filter(kind=kind)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     extra = "&".join(f"{k}={v}" for k, v in (("all", "1" if show_all else ""), ("kind", kind)) if v)

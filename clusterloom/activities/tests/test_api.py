@@ -265,3 +265,37 @@ def test_importing_attendance(world):
     )
     assert bad.status_code == 400 and bad.json()["line"] == 1
     assert "Missing column(s): organisation" in bad.json()["detail"]
+
+
+def test_null_for_a_flag_keeps_it(world, client):
+    w = world
+    url = f"{BASE}/{w.training.pk}"
+    response = send(client, "patch", url, {"is_published": None}, user=w.coordinator)
+    assert (response.status_code, response.json()["is_published"]) == (200, True)
+
+
+def test_the_list_takes_a_fixed_number_of_queries(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clusterloom.activities import services
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{BASE}?partnership=xtex").status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(10):
+        services.activity_create(
+            actor=world.coordinator,
+            partnership=world.partnership,
+            data={
+                "kind": "study_visit",
+                "title": f"Visit {n}",
+                "starts_on": "2026-05-01",
+                "organiser": world.cluster_cz.pk,
+                "country": "CZ",
+            },
+        )
+    assert count() == few

@@ -27,8 +27,8 @@ def test_the_feed_lists_published_planned_and_held_activities_newest_first(world
     assert root.findtext(f"{ATOM}title") == "XTEX: joint activities"
     titles = [e.findtext(f"{ATOM}title") for e in entries]
     assert titles == [
-        "learning event: Learning event on circular textiles",
-        "training: Cluster management basics",
+        "Learning event: Learning event on circular textiles",
+        "Training: Cluster management basics",
     ]
     first = entries[0]
     link = first.find(f"{ATOM}link").get("href")
@@ -53,12 +53,22 @@ def test_not_even_a_coordinator_sees_unpublished_items_in_the_feed(world, client
     assert len(entries) == 2
 
 
+def test_user_text_is_escaped_in_the_summary(world, client):
+    w = world
+    services.activity_update(
+        actor=w.coordinator, activity=w.training, data={"description": "<script>x</script>"}
+    )
+    _root, entries = _entries(client)
+    summary = entries[1].findtext(f"{ATOM}summary")
+    assert "<script>" not in summary and "&lt;script&gt;" in summary
+
+
 def test_unpublishing_an_activity_takes_it_out_of_the_feed(world, client):
     w = world
     services.activity_update(actor=w.coordinator, activity=w.training, data={"is_published": False})
     _root, entries = _entries(client)
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
-        "learning event: Learning event on circular textiles"
+        "Learning event: Learning event on circular textiles"
     ]
 
 
