@@ -24,20 +24,20 @@ from .markdown import render_markdown
 from .models import Milestone, RoadmapAction, Strategy, StrategyScope, StrategyStatus
 from .strategy_schemas import (
     ERRORS,
-    ActionIn,
-    ActionOut,
-    ActionPatch,
-    AdoptIn,
-    LateActionOut,
-    MilestoneIn,
-    MilestoneOut,
-    MilestonePatch,
-    PublishIn,
+    LateRoadmapActionOut,
+    RoadmapActionIn,
+    RoadmapActionOut,
+    RoadmapActionPatch,
+    RoadmapMilestoneIn,
+    RoadmapMilestoneOut,
+    RoadmapMilestonePatch,
+    StrategyAdoptIn,
     StrategyIn,
     StrategyOut,
     StrategyPatch,
+    StrategyPublishIn,
     StrategySummaryOut,
-    VersionTextOut,
+    StrategyVersionTextOut,
 )
 
 router = Router(tags=["strategies and roadmaps"])
@@ -177,7 +177,7 @@ def strategy_list(request: HttpRequest, partnership: str = "", scope: str = "", 
     return out
 
 
-@router.get("/late", response={200: list[LateActionOut], **ERRORS}, auth=READ_AUTH)
+@router.get("/late", response={200: list[LateRoadmapActionOut], **ERRORS}, auth=READ_AUTH)
 def late_action_list(request: HttpRequest, partnership: str):
     """Late actions of a partnership's joint strategy and its partner clusters' strategies
     (those the caller may see)."""
@@ -230,7 +230,7 @@ def strategy_patch(request: HttpRequest, strategy_id: int, payload: StrategyPatc
 
 @router.get(
     "/{int:strategy_id}/versions/{int:number}",
-    response={200: VersionTextOut, **ERRORS},
+    response={200: StrategyVersionTextOut, **ERRORS},
     auth=READ_AUTH,
 )
 def strategy_version(request: HttpRequest, strategy_id: int, number: int):
@@ -243,7 +243,7 @@ def strategy_version(request: HttpRequest, strategy_id: int, number: int):
 
 
 @router.post("/{int:strategy_id}/adopt", response={200: StrategyOut, **ERRORS}, auth=WRITE_AUTH)
-def strategy_adopt(request: HttpRequest, strategy_id: int, payload: AdoptIn):
+def strategy_adopt(request: HttpRequest, strategy_id: int, payload: StrategyAdoptIn):
     """Adopt a version (the latest by default) on a date; again: the date moves."""
     strategy = selectors.strategy_get_visible(request.user, strategy_id)
     strategy = services.strategy_adopt(
@@ -256,7 +256,7 @@ def strategy_adopt(request: HttpRequest, strategy_id: int, payload: AdoptIn):
 
 
 @router.post("/{int:strategy_id}/publish", response={200: StrategyOut, **ERRORS}, auth=WRITE_AUTH)
-def strategy_publish(request: HttpRequest, strategy_id: int, payload: PublishIn):
+def strategy_publish(request: HttpRequest, strategy_id: int, payload: StrategyPublishIn):
     """Publish the strategy or take it back."""
     strategy = selectors.strategy_get_visible(request.user, strategy_id)
     strategy = services.strategy_publish(
@@ -276,7 +276,9 @@ def strategy_gantt(request: HttpRequest, strategy_id: int):
 # -- roadmap actions and milestones ---------------------------------------------------------------
 
 
-@router.get("/{int:strategy_id}/actions", response={200: list[ActionOut], **ERRORS}, auth=READ_AUTH)
+@router.get(
+    "/{int:strategy_id}/actions", response={200: list[RoadmapActionOut], **ERRORS}, auth=READ_AUTH
+)
 def action_list(request: HttpRequest, strategy_id: int):
     """The strategy's roadmap actions with their milestones and whether they are late."""
     strategy = selectors.strategy_get_visible(request.user, strategy_id)
@@ -284,8 +286,10 @@ def action_list(request: HttpRequest, strategy_id: int):
     return [_action(a, today) for a in selectors.roadmap(strategy)]
 
 
-@router.post("/{int:strategy_id}/actions", response={201: ActionOut, **ERRORS}, auth=WRITE_AUTH)
-def action_create(request: HttpRequest, strategy_id: int, payload: ActionIn):
+@router.post(
+    "/{int:strategy_id}/actions", response={201: RoadmapActionOut, **ERRORS}, auth=WRITE_AUTH
+)
+def action_create(request: HttpRequest, strategy_id: int, payload: RoadmapActionIn):
     """Add a roadmap action."""
     strategy = selectors.strategy_get_visible(request.user, strategy_id)
     action = services.action_create(
@@ -294,14 +298,16 @@ def action_create(request: HttpRequest, strategy_id: int, payload: ActionIn):
     return Status(201, _action(action))
 
 
-@router.get("/actions/{int:action_id}", response={200: ActionOut, **ERRORS}, auth=READ_AUTH)
+@router.get("/actions/{int:action_id}", response={200: RoadmapActionOut, **ERRORS}, auth=READ_AUTH)
 def action_detail(request: HttpRequest, action_id: int):
     """One roadmap action."""
     return _action(_visible_action(request, action_id))
 
 
-@router.patch("/actions/{int:action_id}", response={200: ActionOut, **ERRORS}, auth=WRITE_AUTH)
-def action_patch(request: HttpRequest, action_id: int, payload: ActionPatch):
+@router.patch(
+    "/actions/{int:action_id}", response={200: RoadmapActionOut, **ERRORS}, auth=WRITE_AUTH
+)
+def action_patch(request: HttpRequest, action_id: int, payload: RoadmapActionPatch):
     """Change a roadmap action (fields left out stay)."""
     action = _visible_action(request, action_id)
     action = services.action_update(
@@ -319,10 +325,10 @@ def action_delete(request: HttpRequest, action_id: int):
 
 @router.post(
     "/actions/{int:action_id}/milestones",
-    response={201: MilestoneOut, **ERRORS},
+    response={201: RoadmapMilestoneOut, **ERRORS},
     auth=WRITE_AUTH,
 )
-def milestone_create(request: HttpRequest, action_id: int, payload: MilestoneIn):
+def milestone_create(request: HttpRequest, action_id: int, payload: RoadmapMilestoneIn):
     """Add a milestone to an action."""
     action = _visible_action(request, action_id)
     milestone = services.milestone_add(actor=request.user, action=action, data=payload.model_dump())
@@ -330,9 +336,9 @@ def milestone_create(request: HttpRequest, action_id: int, payload: MilestoneIn)
 
 
 @router.patch(
-    "/milestones/{int:milestone_id}", response={200: MilestoneOut, **ERRORS}, auth=WRITE_AUTH
+    "/milestones/{int:milestone_id}", response={200: RoadmapMilestoneOut, **ERRORS}, auth=WRITE_AUTH
 )
-def milestone_patch(request: HttpRequest, milestone_id: int, payload: MilestonePatch):
+def milestone_patch(request: HttpRequest, milestone_id: int, payload: RoadmapMilestonePatch):
     """Change a milestone or record that it was reached."""
     milestone = _visible_milestone(request, milestone_id)
     milestone = services.milestone_update(

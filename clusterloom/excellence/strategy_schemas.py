@@ -21,7 +21,7 @@ ERRORS = {
 }
 
 
-class RefOut(Schema):
+class StrategyRefOut(Schema):
     """An organisation or partnership named by the strategy."""
 
     id: int
@@ -41,12 +41,12 @@ class StrategySummaryOut(Schema):
     period_start: date | None
     period_end: date | None
     is_published: bool
-    organisation: RefOut | None = Field(description="The cluster (cluster strategies).")
-    partnership: RefOut | None
+    organisation: StrategyRefOut | None = Field(description="The cluster (cluster strategies).")
+    partnership: StrategyRefOut | None
     current_version: int | None
 
 
-class VersionOut(Schema):
+class StrategyVersionOut(Schema):
     """A saved version (without its text)."""
 
     number: int
@@ -55,14 +55,14 @@ class VersionOut(Schema):
     created_by: str | None
 
 
-class VersionTextOut(VersionOut):
+class StrategyVersionTextOut(StrategyVersionOut):
     """A saved version with its text, raw and rendered."""
 
     text: str
     html: str = Field(description="The Markdown rendered to sanitised HTML.")
 
 
-class MilestoneOut(Schema):
+class RoadmapMilestoneOut(Schema):
     """A milestone of a roadmap action."""
 
     id: int
@@ -71,14 +71,14 @@ class MilestoneOut(Schema):
     reached_on: date | None
 
 
-class ActionOut(Schema):
+class RoadmapActionOut(Schema):
     """A roadmap action."""
 
     id: int
     strategy: int
     title: str
     description: str
-    owner: RefOut | None
+    owner: StrategyRefOut | None
     owner_name: str
     starts_on: date
     ends_on: date
@@ -87,7 +87,7 @@ class ActionOut(Schema):
     target_codes: list[str]
     order: int
     late: bool = Field(description="Not done or cancelled, and its end or a milestone is past.")
-    milestones: list[MilestoneOut]
+    milestones: list[RoadmapMilestoneOut]
 
 
 class StrategyOut(StrategySummaryOut):
@@ -95,8 +95,8 @@ class StrategyOut(StrategySummaryOut):
 
     text: str = Field(description="The current version's Markdown.")
     html: str = Field(description="The current version rendered to sanitised HTML.")
-    versions: list[VersionOut]
-    actions: list[ActionOut]
+    versions: list[StrategyVersionOut]
+    actions: list[RoadmapActionOut]
 
 
 class StrategyIn(Schema):
@@ -125,20 +125,20 @@ class StrategyPatch(Schema):
     period_end: date | None = None
 
 
-class AdoptIn(Schema):
+class StrategyAdoptIn(Schema):
     """Adoption date (not in the future) and version (latest by default)."""
 
     adopted_on: date
     version: int | None = None
 
 
-class PublishIn(Schema):
+class StrategyPublishIn(Schema):
     """Published or not."""
 
     published: bool
 
 
-class ActionIn(Schema):
+class RoadmapActionIn(Schema):
     """A roadmap action."""
 
     title: str
@@ -153,7 +153,7 @@ class ActionIn(Schema):
     order: int | None = None
 
 
-class ActionPatch(Schema):
+class RoadmapActionPatch(Schema):
     """Changes of a roadmap action (fields left out stay)."""
 
     title: str | None = None
@@ -168,7 +168,7 @@ class ActionPatch(Schema):
     order: int | None = None
 
 
-class MilestoneIn(Schema):
+class RoadmapMilestoneIn(Schema):
     """A milestone."""
 
     title: str
@@ -176,7 +176,7 @@ class MilestoneIn(Schema):
     reached_on: date | None = None
 
 
-class MilestonePatch(Schema):
+class RoadmapMilestonePatch(Schema):
     """Changes of a milestone."""
 
     title: str | None = None
@@ -184,7 +184,7 @@ class MilestonePatch(Schema):
     reached_on: date | None = None
 
 
-class LateActionOut(ActionOut):
+class LateRoadmapActionOut(RoadmapActionOut):
     """A late action with the strategy it belongs to."""
 
     strategy_title: str

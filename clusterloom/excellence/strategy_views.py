@@ -13,7 +13,6 @@ from clusterloom.core.errors import DomainError
 from clusterloom.core.permissions import has_rule_perm, page_permission
 from clusterloom.directory.models import Organisation
 from clusterloom.exchanges.views import form_error
-from clusterloom.partnerships.models import Partnership
 from clusterloom.partnerships.selectors import visible_to as partnerships_visible_to
 
 from . import strategy_selectors as selectors
@@ -66,7 +65,11 @@ def strategy_create(request):
     strategy (?partnership=SLUG&scope=joint)."""
     scope = request.GET.get("scope", StrategyScope.CLUSTER)
     slug = request.GET.get("partnership", "")
-    partnership = get_object_or_404(Partnership, slug=slug) if slug else None
+    partnership = None
+    if slug:
+        partnership = partnerships_visible_to(request.user).filter(slug=slug).first()
+        if partnership is None:
+            raise Http404
     organisation = None
     if scope == StrategyScope.JOINT:
         if partnership is None:
