@@ -156,15 +156,19 @@ def _label_values(organisation, data, current=None) -> dict:
         raise DomainError(_("The benchmarking is of another organisation."), field="benchmarking")
     values = {
         "level": level,
-        "awarding_body": text_value({"v": get("awarding_body")}, "v", required=True, limit=200),
+        "awarding_body": text_value(
+            {"awarding_body": get("awarding_body")}, "awarding_body", required=True, limit=200
+        ),
         "awarded_on": awarded_on,
         "valid_until": valid_until,
         "benchmarking": benchmarking or None,
         "partnership": partnership_of(organisation, get("partnership")),
-        "certificate_number": text_value({"v": get("certificate_number")}, "v", limit=100),
+        "certificate_number": text_value(
+            {"certificate_number": get("certificate_number")}, "certificate_number", limit=100
+        ),
         "evidence_url": _url({"evidence_url": get("evidence_url")}, "evidence_url"),
-        "notes": text_value({"v": get("notes")}, "v"),
-        "is_published": _flag({"v": get("is_published")}, "v", True),
+        "notes": text_value({"notes": get("notes")}, "notes"),
+        "is_published": _flag({"is_published": get("is_published")}, "is_published", True),
     }
     return values
 
@@ -268,10 +272,10 @@ def _benchmarking_values(organisation, data, current=None) -> dict:
     _not_future(held_on, "held_on")
     return {
         "held_on": held_on,
-        "assessor": text_value({"v": get("assessor")}, "v", limit=200),
-        "notes": text_value({"v": get("notes")}, "v"),
+        "assessor": text_value({"assessor": get("assessor")}, "assessor", limit=200),
+        "notes": text_value({"notes": get("notes")}, "notes"),
         "partnership": partnership_of(organisation, get("partnership")),
-        "is_published": _flag({"v": get("is_published")}, "v", False),
+        "is_published": _flag({"is_published": get("is_published")}, "is_published", False),
     }
 
 
@@ -356,8 +360,8 @@ def _improvement_values(benchmarking, data, current=None) -> dict:
         if area is None:
             raise DomainError(_("Choose an area of the benchmarking's set."), field="area")
     return {
-        "title": text_value({"v": get("title")}, "v", required=True, limit=200),
-        "description": text_value({"v": get("description")}, "v"),
+        "title": text_value({"title": get("title")}, "title", required=True, limit=200),
+        "description": text_value({"description": get("description")}, "description"),
         "area": area or None,
         "status": status,
         "documented_on": parse_date(get("documented_on"), "documented_on"),
@@ -425,13 +429,15 @@ def _service_values(organisation, data, current=None) -> dict:
     if novelty not in ServiceNovelty.values:
         raise DomainError(_("Choose new or improved."), field="novelty")
     return {
-        "name": text_value({"v": get("name")}, "v", required=True, limit=200),
-        "description": text_value({"v": get("description")}, "v"),
+        "name": text_value({"name": get("name")}, "name", required=True, limit=200),
+        "description": text_value({"description": get("description")}, "description"),
         "novelty": novelty,
         "launched_on": parse_date(get("launched_on"), "launched_on"),
-        "target_groups": text_value({"v": get("target_groups")}, "v", limit=300),
+        "target_groups": text_value(
+            {"target_groups": get("target_groups")}, "target_groups", limit=300
+        ),
         "partnership": partnership_of(organisation, get("partnership")),
-        "is_published": _flag({"v": get("is_published")}, "v", True),
+        "is_published": _flag({"is_published": get("is_published")}, "is_published", True),
     }
 
 
