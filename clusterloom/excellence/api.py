@@ -7,6 +7,7 @@ with its CSRF token or an API token; a step the caller may not take is a 403, a 
 400 naming the field.
 """
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -108,14 +109,18 @@ def label_list(
     partnership: str = "",
     organisation: int | None = None,
 ):
-    """Labels the caller may see; filter by level, status today, partnership or cluster."""
+    """Labels the caller may see; filter by level, status today, partnership (labels of its
+    partner clusters or recorded for it) or cluster (organisation id)."""
     rows = selectors.labels_visible_to(request.user)
     if level in LabelLevel.values:
         rows = rows.filter(level=level)
     if status in LabelStatus.values:
         rows = selectors.status_filter(rows, status)
     if partnership:
-        rows = rows.filter(partnership__slug=partnership)
+        rows = rows.filter(
+            Q(partnership__slug=partnership)
+            | Q(organisation__partnership_memberships__partnership__slug=partnership)
+        ).distinct()
     if organisation is not None:
         rows = rows.filter(organisation_id=organisation)
     return [label_out(x) for x in rows[:MAX_ROWS]]
