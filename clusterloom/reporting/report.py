@@ -22,7 +22,7 @@ from clusterloom.excellence.models import (
     RoadmapAction,
     Strategy,
 )
-from clusterloom.exchanges.models import Exchange
+from clusterloom.exchanges.models import Exchange, ExchangeStatus
 from clusterloom.exchanges.selectors import DEAD
 from clusterloom.partnerships.models import TargetCode
 
@@ -115,8 +115,22 @@ def exchanges_sheet(p, first, last, counted: set[int]) -> Sheet:
             _overlaps("start", "end", first, last)
             | Q(validated_at__gte=kpis.midnight(first), validated_at__lt=kpis.midnight(last))
         )
-        .select_related("application__organisation__country", "offer__organisation__country")
         .order_by("start", "id")
+        .values_list(
+            "pk",
+            "application__organisation__name",
+            "application__organisation__country_id",
+            "offer__organisation__name",
+            "offer__organisation__country_id",
+            "start",
+            "end",
+            "working_days",
+            "status",
+            "validated_at",
+            "grant_total",
+            "application__is_sme",
+            "application__is_member",
+        )
     )
     sheet = Sheet(
         "exchanges",
@@ -138,23 +152,38 @@ def exchanges_sheet(p, first, last, counted: set[int]) -> Sheet:
         ],
         note=_("Organisations only: no names of persons or contact details."),
     )
-    for x in rows:
-        visitor, host = x.application.organisation, x.offer.organisation
+    statuses = {k: str(v) for k, v in ExchangeStatus.choices}
+    yes, no = _yes(True), _yes(False)
+    for (
+        pk,
+        visitor,
+        v_country,
+        host,
+        h_country,
+        start,
+        end,
+        days,
+        status,
+        validated,
+        grant,
+        sme,
+        member,
+    ) in rows:
         sheet.rows.append(
             [
-                visitor.name,
-                visitor.country_id,
-                host.name,
-                host.country_id,
-                x.start,
-                x.end,
-                x.working_days,
-                x.get_status_display(),
-                timezone.localtime(x.validated_at).date() if x.validated_at else None,
-                float(x.grant_total) if x.grant_total is not None else None,
-                _yes(x.application.is_sme),
-                _yes(x.application.is_member),
-                _yes(x.pk in counted),
+                visitor,
+                v_country,
+                host,
+                h_country,
+                start,
+                end,
+                days,
+                statuses.get(status, status),
+                timezone.localtime(validated).date() if validated else None,
+                float(grant) if grant is not None else None,
+                yes if sme else no,
+                yes if member else no,
+                yes if pk in counted else no,
             ]
         )
     return sheet

@@ -68,6 +68,10 @@ def progress_charts(partnership, rows: list[kpis.Kpi], today: datetime.date) -> 
     return out
 
 
+#: Longest list of exchanges or activities the dashboard shows (the count says how many).
+SHOWN = 10
+
+
 @dataclass
 class Late:
     """What is late on a partnership, for its coordinators."""
@@ -78,6 +82,7 @@ class Late:
     exchanges_reported: int
     oldest_reports: list
     activities: list
+    activities_late: int = 0
 
     @property
     def count(self) -> int:
@@ -86,7 +91,7 @@ class Late:
             + len(self.actions)
             + len(self.labels)
             + self.exchanges_reported
-            + len(self.activities)
+            + self.activities_late
         )
 
 
@@ -158,6 +163,7 @@ def late_items(partnership, rows: list[kpis.Kpi], today: datetime.date) -> Late:
         actions=late_actions(partnership, today),
         labels=labels_to_renew(partnership, today),
         exchanges_reported=reported.count(),
-        oldest_reports=list(reported.order_by("reported_at", "id")[:10]),
-        activities=list(activities),
+        oldest_reports=list(reported.order_by("reported_at", "id")[:SHOWN]),
+        activities=list(activities[:SHOWN]),
+        activities_late=activities.count(),
     )
