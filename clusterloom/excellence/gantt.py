@@ -12,7 +12,7 @@ from html import escape
 #: Geometry, in SVG user units.
 LABEL_WIDTH = 250
 MONTH_MIN = 14
-WIDTH_MAX = 1100
+WIDTH_MAX = 1000
 ROW = 30
 BAR = 16
 TOP = 44

@@ -13,6 +13,7 @@ from clusterloom.core.errors import DomainError
 from clusterloom.core.permissions import has_rule_perm, page_permission
 from clusterloom.directory.models import Organisation
 from clusterloom.exchanges.views import form_error
+from clusterloom.partnerships.models import TargetCode
 from clusterloom.partnerships.selectors import visible_to as partnerships_visible_to
 
 from . import strategy_selectors as selectors
@@ -115,8 +116,10 @@ def strategy_detail(request, pk):
     actions = selectors.roadmap(strategy)
     today = timezone.localdate()
     late_ids = selectors.late_action_ids(strategy, today)
+    labels = dict(TargetCode.choices)
     for action in actions:
         action.is_late = action.pk in late_ids
+        action.targets = [(code, labels.get(code, code)) for code in action.target_codes or []]
     current = versions[0] if versions else None
     context = {
         "strategy": strategy,
