@@ -7,7 +7,7 @@ Columns (header row, any order, case ignored): `name`, `organisation`, `role` re
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -150,7 +150,13 @@ def attendance_import(
     if problems:
         head = _("%(count)d problem(s), nothing was imported: ") % {"count": len(problems)}
         raise ImportFailed(head + "; ".join(problems[:50]), line=problem_rows[0])
-    Attendance.objects.bulk_create([Attendance(activity=activity, **v) for v in to_add])
+    try:
+        with transaction.atomic():
+            Attendance.objects.bulk_create([Attendance(activity=activity, **v) for v in to_add])
+    except IntegrityError:  # someone added one of these people meanwhile: run it again
+        raise ImportFailed(
+            _("The list changed during the import; import the file again.")
+        ) from None
     result.added = len(to_add)
     audit(
         actor,

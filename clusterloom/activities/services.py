@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -315,7 +315,11 @@ def attendance_add(*, actor, activity: Activity, data: dict[str, Any]) -> Attend
     if attendance_key(values) in attendance_keys(activity):
         field = "person" if values["person"] is not None else "name"
         raise DomainError(_("This attendee is on the list already."), field=field)
-    attendance = Attendance.objects.create(activity=activity, **values)
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(activity=activity, **values)
+    except IntegrityError:  # the same person added at the same moment by someone else
+        raise DomainError(_("This attendee is on the list already."), field="person") from None
     audit(actor, "activities.attendance_added", activity, changes={"attendance": attendance.pk})
     return attendance
 
