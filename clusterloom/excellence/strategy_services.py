@@ -408,3 +408,26 @@ def milestone_delete(*, actor, milestone: Milestone) -> None:
     require(actor, "excellence.change_strategy", milestone.action.strategy)
     audit(actor, "excellence.milestone_deleted", milestone)
     milestone.delete()
+
+
+# -- personal data (GDPR) ----------------------------------------------------------------------
+
+
+def personal_data_export(user) -> list[dict] | None:
+    """The strategy versions the user saved (the texts belong to the clusters, not to them)."""
+    rows = StrategyVersion.objects.filter(created_by=user).select_related("strategy")
+    out = [
+        {
+            "strategy": v.strategy.title,
+            "version": v.number,
+            "note": v.note,
+            "saved": v.created_at.isoformat(),
+        }
+        for v in rows.order_by("created_at")
+    ]
+    return out or None
+
+
+def personal_data_erase(user) -> None:
+    """Forget who saved the user's versions (the versions stay, unsigned)."""
+    StrategyVersion.objects.filter(created_by=user).update(created_by=None)

@@ -230,3 +230,37 @@ def test_overview_and_partnership_section_show_published_only_to_the_public(worl
 @pytest.mark.parametrize("url", ["/strategies/999999/", "/strategies/actions/999999/edit/"])
 def test_missing_objects_are_404(world, url):
     assert _client(world.admin).get(url).status_code == 404
+
+
+def test_revision_after_adoption_is_announced_and_diff_defaults_to_the_last_two(world):
+    client = _client(world.manager)
+    url = f"/strategies/{world.strategy.pk}/"
+    assert client.get(url + "diff/").status_code == 404  # one version only
+    services.strategy_adopt(actor=world.manager, strategy=world.strategy, adopted_on=TODAY)
+    assert 'id="revision-note"' not in client.get(url).content.decode()
+    services.strategy_update(
+        actor=world.manager,
+        strategy=world.strategy,
+        data={"text": "# Vision\n\nGrow.\n\nAnd export.", "note": "Export"},
+    )
+    page = client.get(url).content.decode()
+    assert "Version 2 is a revision that has not been adopted yet" in page
+    diff = client.get(url + "diff/").content.decode()
+    assert "From version 1 to version 2" in diff and "And export." in diff
+    assert client.get(url + "diff/?from=x").status_code == 404
+    versions = client.get(url + "versions/").content.decode()
+    assert "Export" in versions and versions.count("adopted</span>") == 1
+
+
+def test_section_is_empty_for_the_public_without_published_strategies(world):
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from clusterloom.excellence.strategy_sections import partnership_section
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    assert partnership_section(request, world.partnership) == ""
+    request.user = world.coordinator
+    html = partnership_section(request, world.partnership)
+    assert "Cluster A strategy" in html and "XTEX joint strategy" in html

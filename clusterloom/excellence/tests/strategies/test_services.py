@@ -359,3 +359,19 @@ def test_other_manager_cannot_touch_the_roadmap(world):
         services.milestone_add(
             actor=world.other_coordinator, action=action, data={"title": "m", "due_on": TODAY}
         )
+
+
+def test_personal_data_export_and_erase(world):
+    exported = services.personal_data_export(world.manager)
+    assert exported == [
+        {
+            "strategy": "Cluster A strategy",
+            "version": 1,
+            "note": "First",
+            "saved": world.strategy.versions.get().created_at.isoformat(),
+        }
+    ]
+    assert services.personal_data_export(world.member) is None
+    services.personal_data_erase(world.manager)
+    assert world.strategy.versions.get().created_by is None
+    assert services.personal_data_export(world.manager) is None
