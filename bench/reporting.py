@@ -412,6 +412,15 @@ def naive_kpis(partnerships, as_of) -> dict:
     return out
 
 
+def spin_ms() -> float:
+    """A fixed pure-Python loop: slower than usual means the machine is busy with others."""
+    t = time.perf_counter()
+    x = 0
+    for i in range(3_000_000):
+        x += i
+    return (time.perf_counter() - t) * 1000
+
+
 def machine() -> dict:
     cpu = "unknown"
     try:
@@ -456,6 +465,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-10x", action="store_true", help="skip the 10x data pass")
     args = parser.parse_args()
+    load_before, spin_before = os.getloadavg()[0], spin_ms()
     with tempfile.TemporaryDirectory(prefix="bench-reporting-") as folder:
         setup_django(folder)
         from django.test import Client
@@ -519,8 +529,11 @@ def main() -> int:
         info = machine()
     print(
         f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
-        f"Django {info['django']}, SQLite {info['sqlite']}, load {info['load']:.2f} before, "
-        f"{os.getloadavg()[0]:.2f} after; runs: {args.runs}"
+        f"Django {info['django']}, SQLite {info['sqlite']}; runs: {args.runs}"
+    )
+    print(
+        f"Shared machine: load average {load_before:.2f} before, {info['load']:.2f} after; "
+        f"a 3M-step Python loop took {spin_before:.0f} ms before, {spin_ms():.0f} ms after"
     )
     print()
     print("| measure | median ms | p95 ms | SQL queries |")

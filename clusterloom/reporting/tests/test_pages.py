@@ -131,3 +131,35 @@ def test_section_hidden_for_unpublished_partnership_from_the_public(world):
     assert partnership_section(request, world.p) == ""
     request.user = world.coordinator
     assert "Progress against targets" in partnership_section(request, world.p)
+
+
+def test_dashboard_query_count_does_not_grow_with_records(world, today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clusterloom.reporting.services import kpi_snapshots_take
+
+    from .conftest import event, label
+
+    w = world
+    client = as_role(w, "coordinator")
+
+    def count():
+        kpi_snapshots_take(today=today)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(DASHBOARD).status_code == 200
+        return len(ctx.captured_queries)
+
+    exchange(w.call, w.offer, validated="2026-03-10")
+    exchange(w.call, w.offer, status="reported")
+    activity(w.p, "training", "2026-05-01", status="planned")
+    label(w.a, "bronze", "2026-02-01", "2026-12-01")
+    event(w.p, day="2026-03-10")
+    one = count()
+    for _ in range(30):
+        exchange(w.call, w.offer, validated="2026-03-10")
+        exchange(w.call, w.offer, status="reported")
+        activity(w.p, "training", "2026-05-01", status="planned")
+        activity(w.p, "training", "2026-05-01")
+        event(w.p, day="2026-03-10")
+    assert count() == one
