@@ -28,10 +28,12 @@ from .api_schemas import (
     ActivityPatch,
     AttendanceIn,
     AttendanceOut,
+    CapacityOut,
     ImportOut,
     StatusIn,
 )
 from .attendance_import import attendance_import
+from .capacity import capacity_building
 from .models import Activity, ActivityKind, ActivityStatus, Attendance
 
 router = Router(tags=["joint activities"])
@@ -122,6 +124,24 @@ def activity_list(
         date_to=end,
     ).order_by("-starts_on", "-id")
     return [activity_out(a) for a in rows[:MAX_ROWS]]
+
+
+@router.get("/capacity/{slug}", response={200: CapacityOut, **ERRORS}, auth=WRITE_AUTH)
+def capacity(request: HttpRequest, slug: str):
+    """Capacity building of a partnership (its coordinators, admins): held trainings and
+    coaching by role, partner cluster and topic; validated exchanges and their working days."""
+    partnership = partnership_get_visible(request.user, slug)
+    require(request.user, "activities.add_activity", partnership)
+    figures = capacity_building(partnership)
+    return {
+        "trainings": len(figures.trainings),
+        "total": figures.total,
+        "by_role": figures.by_role,
+        "by_cluster": figures.by_cluster,
+        "by_topic": figures.by_topic,
+        "exchanges": figures.exchanges,
+        "exchange_days": figures.exchange_days,
+    }
 
 
 @router.get("/{activity_id}", response={200: ActivityOut, **ERRORS}, auth=READ_AUTH)

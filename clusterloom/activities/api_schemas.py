@@ -124,3 +124,34 @@ class ImportOut(Schema):
     rows: int
     added: int
     already: int
+
+
+class CapacityRowOut(Schema):
+    """Participants (attendance records) and hours attended."""
+
+    label: str
+    participants: int
+    hours: Decimal
+
+
+class ExchangeTrainingOut(Schema):
+    """A validated or paid exchange of the partnership's calls."""
+
+    visitor: str
+    host: str
+    start: date | None
+    end: date | None
+    working_days: int
+    status: str
+
+
+class CapacityOut(Schema):
+    """Capacity building of a partnership: held trainings and coaching, and exchanges."""
+
+    trainings: int
+    total: CapacityRowOut
+    by_role: list[CapacityRowOut]
+    by_cluster: list[CapacityRowOut]
+    by_topic: list[CapacityRowOut]
+    exchanges: list[ExchangeTrainingOut]
+    exchange_days: int

@@ -299,3 +299,30 @@ def test_the_list_takes_a_fixed_number_of_queries(world, client):
             },
         )
     assert count() == few
+
+
+def test_capacity_building_figures(world):
+    w = world
+    bodies = matrix(
+        w,
+        "get",
+        f"{BASE}/capacity/xtex",
+        expect({"coordinator": 200, "admin": 200}, forbidden=READERS),
+    )
+    body = bodies["coordinator"]
+    assert (body["trainings"], body["total"]["participants"], body["total"]["hours"]) == (
+        1,
+        2,
+        "12.0",
+    )
+    roles = {r["label"]: (r["participants"], r["hours"]) for r in body["by_role"]}
+    assert roles["cluster manager"] == (1, "8.0") and roles["cluster staff"] == (1, "4.0")
+    assert (body["exchanges"], body["exchange_days"]) == ([], 0)
+    w.partnership.is_published = False
+    w.partnership.save()
+    matrix(
+        w,
+        "get",
+        f"{BASE}/capacity/xtex",
+        expect({"coordinator": 200, "admin": 200}, hidden=READERS),
+    )
