@@ -208,6 +208,26 @@ def _attendance_csv(partners, index: int) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _description(kind: str, extra: dict, partnership, organiser) -> str:
+    acronym = partnership.acronym
+    texts = {
+        "training": f"A {extra.get('hours', '')}-hour training for the managers and staff of "
+        f"the {acronym} clusters.",
+        "coaching": f"Coaching sessions with an expert for the cluster managers of {acronym}.",
+        "learning_event": f"Good practices, presentations and discussion among the {acronym} "
+        f"partners and their members, hosted by {organiser.name}.",
+        "study_visit": f"The {acronym} partners visit {organiser.name} and its members to see "
+        f"their practice at first hand.",
+        "newsletter": f"Sent to the members of the {acronym} partner clusters.",
+        "website": f"News and results of {acronym} on its website.",
+        "social_media": "Posts and videos on the partners' LinkedIn and X accounts.",
+        "conference": f"{acronym} presents its results to companies and clusters at a stand "
+        f"and in a talk.",
+        "press": f"A press release sent to the trade press of the {acronym} countries.",
+    }
+    return texts.get(extra.get("channel") or kind, "")
+
+
 def _record(admin, partnership, plan, dissemination, today) -> tuple[int, int]:
     partners = [
         m.organisation for m in partnership.members.select_related("organisation").order_by("order")
@@ -238,7 +258,7 @@ def _record(admin, partnership, plan, dissemination, today) -> tuple[int, int]:
             "city_name": city,
             "country": country,
             "link": f"https://{slug}.example.org/activities/{number + 1}",
-            "description": f"{title}, with the partners of {partnership.acronym}.",
+            "description": _description(kind, extra, partnership, partners[org % len(partners)]),
             **extra,
         }
         if not held:

@@ -23,14 +23,7 @@ def partner_organisations(partnership):
 class ActivityForm(BootstrapForm):
     """An activity's fields (a new one also says whether it is planned or held already)."""
 
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        choices=ActivityKind.choices,
-        help_text=_(
-            "Matchmaking events are not recorded here: they come from the matchmaking events "
-            "of the partnership."
-        ),
-    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
