@@ -7,6 +7,7 @@ with its CSRF token or an API token; a step the caller may not take is a 403, a 
 400 naming the field.
 """
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -163,8 +164,12 @@ def label_certificate(request: HttpRequest, pk: int, file: UploadedFile = File(.
     """Upload the certificate (multipart field "file"): PDF, JPEG or PNG, checked by content."""
     label = _visible(selectors.labels_visible_to(request.user), pk, "label")
     require(request.user, "excellence.change_label", label)
-    if file.size is not None and file.size > 64 * 1024 * 1024:
-        raise DomainError(_("The file is too large."), field="certificate")
+    if file.size is not None and file.size > settings.UPLOAD_MAX_BYTES:
+        raise DomainError(
+            _("%(name)s is larger than %(limit)s MB; upload a smaller file.")
+            % {"name": file.name, "limit": round(settings.UPLOAD_MAX_BYTES / 1024 / 1024, 1)},
+            field="certificate",
+        )
     label = services.label_certificate_set(
         actor=request.user, label=label, file_name=file.name or "", content=file.read()
     )

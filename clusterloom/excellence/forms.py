@@ -28,8 +28,12 @@ def upload_of(form, name: str):
     upload = form.cleaned_data.get(name)
     if not upload:
         return None
-    if upload.size > settings.UPLOAD_MAX_BYTES + 1:
-        raise DomainError(_("The file is too large."), field=name)
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise DomainError(
+            _("%(name)s is larger than %(limit)s MB; upload a smaller file.")
+            % {"name": upload.name, "limit": round(settings.UPLOAD_MAX_BYTES / 1024 / 1024, 1)},
+            field=name,
+        )
     return upload.name, upload.read()
 
 

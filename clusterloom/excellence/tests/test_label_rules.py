@@ -120,3 +120,25 @@ def test_peer_figures_hide_areas_with_a_single_peer():
     figures = r.peer_figures([{1: Decimal(50), 2: Decimal(70)}, {1: Decimal(70)}, {1: Decimal(90)}])
     assert figures[1] == r.PeerFigure(Decimal("70.00"), Decimal("70.00"), 3)
     assert 2 not in figures
+
+
+def test_every_message_fills_in():
+    for level in r.LEVELS:
+        for history in ([], [facts(1, FIRST, Decimal(90), 3, ["X"], True)]):
+            for result in r.check_level(level, history, on=D(2026, 1, 1)):
+                assert "%(" not in result.message() and result.rule()
+
+
+def test_area_chart_draws_bars_and_skips_missing_values():
+    from clusterloom.excellence.charts import area_chart
+
+    assert area_chart(["A"], [("Own", [None])], title="t", ident="c") == ""
+    svg = area_chart(
+        ["Structure <b>", "Financing"],
+        [("Own", [Decimal("75.5"), None]), ("Peers", [60, 40])],
+        title="Scores",
+        ident="c1",
+    )
+    assert svg.count('class="bar"') == 3
+    assert "Structure &lt;b&gt;" in svg and "<b>" not in svg
+    assert 'data-value="75.5"' in svg and "Financing: Own —, Peers 40.0" in svg

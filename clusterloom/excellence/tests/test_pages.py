@@ -231,3 +231,21 @@ def test_partnership_section_lists_labels_and_services(client, world):
     client.force_login(world.coordinator)
     page = client.get("/partnerships/xtex/").content.decode()
     assert page.count('class="label-row"') == 2
+
+
+def test_too_large_certificate_is_refused_before_reading(client, world, settings):
+    bench(world, world.a, D(2024, 1, 15))
+    settings.UPLOAD_MAX_BYTES = 20
+    client.force_login(world.manager_a)
+    response = client.post(
+        "/excellence/organisations/alpha/labels/new/",
+        {
+            "level": "bronze",
+            "awarding_body": "ESCA",
+            "awarded_on": "2024-02-01",
+            "certificate": SimpleUploadedFile("big.pdf", PDF),
+        },
+    )
+    assert response.status_code == 400
+    assert "big.pdf is larger than" in response.content.decode()
+    assert not ClusterLabel.objects.exists()
