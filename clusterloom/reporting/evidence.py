@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from clusterloom.activities.models import TARGET_OF_KIND
 from clusterloom.excellence.models import Benchmarking, ClusterLabel, Strategy
 
-from . import kpis, report, rules
+from . import kpis, report, report_areas, rules
 
 
 def counted_records(p, as_of: datetime.date) -> dict:
@@ -128,9 +128,9 @@ def build_report(p, first: datetime.date, last: datetime.date, today=None) -> re
             p, first, last, {lab.pk for c in rules.LABEL_CODES.values() for lab in records[c]}
         ),
         report.benchmarkings_sheet(p, first, last),
-        *report.strategies_sheets(p, first, last, today),
-        *report.activities_sheets(p, first, last, activity_ids, exchanges),
-        report.services_sheet(p),
+        *report_areas.strategies_sheets(p, first, last, today),
+        *report_areas.activities_sheets(p, first, last, activity_ids, exchanges),
+        report_areas.services_sheet(p),
     ]
     results = [(r.text, rules.codes_for_text(r.text)) for r in p.expected_results.all()]
     return report.Report(
