@@ -8,7 +8,7 @@ with its CSRF token or an API token; a step the caller may not take is a 403, a 
 """
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -112,7 +112,7 @@ def label_list(
 ):
     """Labels the caller may see; filter by level, status today, partnership (labels of its
     partner clusters or recorded for it) or cluster (organisation id)."""
-    rows = selectors.labels_visible_to(request.user)
+    rows = selectors.labels_visible_to(request.user).select_related("organisation", "partnership")
     if level in LabelLevel.values:
         rows = rows.filter(level=level)
     if status in LabelStatus.values:
@@ -219,7 +219,7 @@ def set_out(found) -> dict:
         "level": found.level,
         "partnership": _slug(found.partnership),
         "is_preloaded": found.is_preloaded,
-        "benchmarkings": found.benchmarkings.count(),
+        "benchmarkings": found.used if hasattr(found, "used") else found.benchmarkings.count(),
         "areas": [
             {
                 "id": a.pk,
@@ -235,7 +235,7 @@ def set_out(found) -> dict:
                     for i in a.indicators.all()
                 ],
             }
-            for a in found.areas.prefetch_related("indicators")
+            for a in found.areas.all()
         ],
     }
 
@@ -243,7 +243,12 @@ def set_out(found) -> dict:
 @router.get("/indicator-sets", response={200: list[IndicatorSetOut], **ERRORS}, auth=READ_AUTH)
 def indicator_set_list(request: HttpRequest):
     """Indicator sets: the shared ones and those of published or coordinated partnerships."""
-    return [set_out(s) for s in selectors.indicator_sets_visible_to(request.user)[:MAX_ROWS]]
+    rows = (
+        selectors.indicator_sets_visible_to(request.user)
+        .annotate(used=Count("benchmarkings"))
+        .prefetch_related("areas__indicators")
+    )
+    return [set_out(s) for s in rows[:MAX_ROWS]]
 
 
 @router.get("/indicator-sets/{pk}", response={200: IndicatorSetOut, **ERRORS}, auth=READ_AUTH)
@@ -313,7 +318,9 @@ def benchmarking_out(b) -> dict:
 @router.get("/benchmarkings", response={200: list[BenchmarkingOut], **ERRORS}, auth=READ_AUTH)
 def benchmarking_list(request: HttpRequest, organisation: int | None = None, partnership: str = ""):
     """Benchmarkings the caller may see."""
-    rows = selectors.benchmarkings_visible_to(request.user)
+    rows = selectors.benchmarkings_visible_to(request.user).prefetch_related(
+        *selectors.BENCHMARKING_PREFETCH
+    )
     if organisation is not None:
         rows = rows.filter(organisation_id=organisation)
     if partnership:

@@ -172,14 +172,16 @@ class AreaRow:
 
 
 def area_scores_of(benchmarking: Benchmarking) -> dict:
-    """Area id -> area score (mean of its indicators, or the area's own score)."""
-    with_indicators = set(
-        benchmarking.indicator_set.areas.filter(indicators__isnull=False).values_list(
-            "pk", flat=True
-        )
-    )
-    rows = list(benchmarking.scores.values_list("area_id", "indicator_id", "value"))
+    """Area id -> area score (mean of its indicators, or the area's own score); uses
+    prefetched scores and areas (with indicators) when the caller prefetched them."""
+    areas = benchmarking.indicator_set.areas.all()
+    with_indicators = {a.pk for a in areas if a.indicators.all()}
+    rows = [(x.area_id, x.indicator_id, x.value) for x in benchmarking.scores.all()]
     return label_rules.area_scores(rows, with_indicators)
+
+
+#: What a list of benchmarkings prefetches so each one's scores cost no query.
+BENCHMARKING_PREFETCH = ("scores", "improvement_areas", "indicator_set__areas__indicators")
 
 
 def previous_of(benchmarking: Benchmarking, user) -> Benchmarking | None:

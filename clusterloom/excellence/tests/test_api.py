@@ -256,3 +256,20 @@ def test_services(data):
     expected = roles(default=403, anonymous=401, manager=204, coordinator=204, admin=204)
     matrix(data, "delete", url, expected)
     assert ClusterService.objects.count() == 2
+
+
+def test_lists_cost_the_same_queries_for_more_rows(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert Client().get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    bench(world, world.a, D(2024, 1, 15))
+    few = {u: count(u) for u in (f"{API}/benchmarkings", f"{API}/indicator-sets")}
+    for day in range(1, 6):
+        found = bench(world, world.b, D(2024, 2, day))
+        documented(world, found, 1)
+    assert {u: count(u) for u in few} == few
