@@ -28,6 +28,9 @@ from .api_schemas import (
     ERRORS,
     BenchmarkingIn,
     BenchmarkingOut,
+    ClusterServiceIn,
+    ClusterServiceOut,
+    ClusterServicePatch,
     ImprovementIn,
     ImprovementOut,
     ImprovementPatch,
@@ -37,9 +40,6 @@ from .api_schemas import (
     LabelIn,
     LabelOut,
     LabelPatch,
-    ServiceIn,
-    ServiceOut,
-    ServicePatch,
 )
 from .models import ImprovementArea, LabelLevel, LabelStatus
 
@@ -389,7 +389,7 @@ def service_out(s) -> dict:
     }
 
 
-@router.get("/services", response={200: list[ServiceOut], **ERRORS}, auth=READ_AUTH)
+@router.get("/services", response={200: list[ClusterServiceOut], **ERRORS}, auth=READ_AUTH)
 def service_list(request: HttpRequest, organisation: int | None = None, partnership: str = ""):
     """Cluster services the caller may see."""
     rows = selectors.services_visible_to(request.user).prefetch_related("built_with")
@@ -400,8 +400,8 @@ def service_list(request: HttpRequest, organisation: int | None = None, partners
     return [service_out(s) for s in rows[:MAX_ROWS]]
 
 
-@router.post("/services", response={201: ServiceOut, **ERRORS}, auth=WRITE_AUTH)
-def service_create(request: HttpRequest, payload: ServiceIn):
+@router.post("/services", response={201: ClusterServiceOut, **ERRORS}, auth=WRITE_AUTH)
+def service_create(request: HttpRequest, payload: ClusterServiceIn):
     """Add a service to a cluster's portfolio."""
     data = payload.model_dump(exclude={"organisation"})
     found = services.service_create(
@@ -410,8 +410,8 @@ def service_create(request: HttpRequest, payload: ServiceIn):
     return Status(201, service_out(found))
 
 
-@router.patch("/services/{pk}", response={200: ServiceOut, **ERRORS}, auth=WRITE_AUTH)
-def service_patch(request: HttpRequest, pk: int, payload: ServicePatch):
+@router.patch("/services/{pk}", response={200: ClusterServiceOut, **ERRORS}, auth=WRITE_AUTH)
+def service_patch(request: HttpRequest, pk: int, payload: ClusterServicePatch):
     """Change a service."""
     found = _visible(selectors.services_visible_to(request.user), pk, "service")
     data = payload.model_dump(exclude_unset=True)

@@ -6,17 +6,23 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 
-class ErrorOut(Schema):
+class ExcellenceErrorOut(Schema):
     """What went wrong and the field it concerns."""
 
     detail: str
     field: str | None = None
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: dict}
+ERRORS = {
+    400: ExcellenceErrorOut,
+    401: ExcellenceErrorOut,
+    403: ExcellenceErrorOut,
+    404: ExcellenceErrorOut,
+    422: dict,
+}
 
 
-class OrganisationRef(Schema):
+class ClusterRefOut(Schema):
     """A cluster organisation."""
 
     id: int
@@ -28,7 +34,7 @@ class LabelOut(Schema):
     """A label with its status today."""
 
     id: int
-    organisation: OrganisationRef
+    organisation: ClusterRefOut
     level: str = Field(description="bronze, silver or gold.")
     awarding_body: str
     awarded_on: date
@@ -75,7 +81,7 @@ class LabelPatch(Schema):
     is_published: bool | None = None
 
 
-class RuleOut(Schema):
+class LabelRuleOut(Schema):
     """One rule of a level."""
 
     code: str
@@ -92,7 +98,7 @@ class LabelCheckOut(Schema):
     level: str
     on: date
     met: bool
-    rules: list[RuleOut]
+    rules: list[LabelRuleOut]
 
 
 class IndicatorIn(Schema):
@@ -103,7 +109,7 @@ class IndicatorIn(Schema):
     threshold: Decimal | None = None
 
 
-class AreaIn(Schema):
+class BenchmarkAreaIn(Schema):
     """An area and its indicators (none: the area is scored as a whole)."""
 
     name: str
@@ -117,7 +123,7 @@ class IndicatorSetIn(Schema):
     description: str = ""
     level: str = ""
     partnership: str | None = None
-    areas: list[AreaIn]
+    areas: list[BenchmarkAreaIn]
 
 
 class IndicatorOut(Schema):
@@ -129,7 +135,7 @@ class IndicatorOut(Schema):
     threshold: Decimal | None
 
 
-class AreaOut(Schema):
+class BenchmarkAreaOut(Schema):
     """An area of a set."""
 
     id: int
@@ -148,10 +154,10 @@ class IndicatorSetOut(Schema):
     partnership: str | None
     is_preloaded: bool
     benchmarkings: int = Field(description="How many benchmarkings use it.")
-    areas: list[AreaOut]
+    areas: list[BenchmarkAreaOut]
 
 
-class ScoreIn(Schema):
+class BenchmarkScoreIn(Schema):
     """A score 0-100 of an indicator, or of an area that has no indicators."""
 
     indicator: int | None = None
@@ -160,7 +166,7 @@ class ScoreIn(Schema):
     comment: str = ""
 
 
-class ScoreOut(Schema):
+class BenchmarkScoreOut(Schema):
     """A stored score."""
 
     area: int
@@ -215,10 +221,10 @@ class BenchmarkingIn(Schema):
     partnership: str | None = None
     notes: str = ""
     is_published: bool = False
-    scores: list[ScoreIn] = []
+    scores: list[BenchmarkScoreIn] = []
 
 
-class AreaScoreOut(Schema):
+class BenchmarkAreaScoreOut(Schema):
     """An area's score: the mean of its indicators, or its own score."""
 
     area: int
@@ -230,7 +236,7 @@ class BenchmarkingOut(Schema):
     """A benchmarking, its scores and its improvement areas."""
 
     id: int
-    organisation: OrganisationRef
+    organisation: ClusterRefOut
     indicator_set: int
     held_on: date
     assessor: str
@@ -238,12 +244,12 @@ class BenchmarkingOut(Schema):
     notes: str
     is_published: bool
     total_score: Decimal | None = Field(description="Mean of the area scores.")
-    area_scores: list[AreaScoreOut]
-    scores: list[ScoreOut]
+    area_scores: list[BenchmarkAreaScoreOut]
+    scores: list[BenchmarkScoreOut]
     improvement_areas: list[ImprovementOut]
 
 
-class ServiceIn(Schema):
+class ClusterServiceIn(Schema):
     """A new service of a cluster's portfolio."""
 
     organisation: int
@@ -257,7 +263,7 @@ class ServiceIn(Schema):
     is_published: bool = True
 
 
-class ServicePatch(Schema):
+class ClusterServicePatch(Schema):
     """Fields of a service to change."""
 
     name: str | None = None
@@ -270,16 +276,16 @@ class ServicePatch(Schema):
     is_published: bool | None = None
 
 
-class ServiceOut(Schema):
+class ClusterServiceOut(Schema):
     """A service of a cluster's portfolio."""
 
     id: int
-    organisation: OrganisationRef
+    organisation: ClusterRefOut
     name: str
     description: str
     novelty: str
     launched_on: date | None
     target_groups: str
-    built_with: list[OrganisationRef]
+    built_with: list[ClusterRefOut]
     partnership: str | None
     is_published: bool
