@@ -526,6 +526,11 @@ def main() -> int:
             w.events(big, 270)
             w.activities(big, 1800)
             measure(big, everyone, client, args.runs, "10x", rows)
+            times, _ = timed(lambda: xlsx.report_xlsx(evidence.build_report(big, first, last)), 3)
+            n_queries = queries(lambda: evidence.build_report(big, first, last))
+            rows.append(
+                ("XLSX report, 3 years (10x)", statistics.median(times), p95(times), n_queries)
+            )
         info = machine()
     print(
         f"Machine: {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
