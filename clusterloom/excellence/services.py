@@ -1,23 +1,27 @@
 """Writes of labels, benchmarkings, improvement areas and cluster services: every rule checked,
 every change audited. Indicator sets are in `indicator_sets.py`."""
 
-import secrets
-
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
-from clusterloom.core.evidence import EvidenceRejected, evidence_kind
 from clusterloom.core.inputs import parse_date, required_date, text_value
 from clusterloom.core.permissions import require
-from clusterloom.directory.models import Cluster, Organisation
-from clusterloom.partnerships.models import Partnership
+from clusterloom.directory.models import Organisation
 
 from . import label_rules, selectors
+from .checks import (
+    cluster_check,
+    evidence_checked,
+    evidence_store,
+    flag,
+    not_future,
+    partnership_of,
+    today,
+    url_value,
+)
 from .models import (
     Benchmarking,
     ClusterLabel,
@@ -38,94 +42,6 @@ class LabelRulesUnmet(DomainError):
         super().__init__(" ".join(text for _rule, _field, text in failures), field="level")
 
 
-def today():
-    """The platform's date (local time zone)."""
-    return timezone.localdate()
-
-
-def _flag(data, key: str, default: bool) -> bool:
-    value = data.get(key, default)
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "on", "yes")
-    return bool(value) if value is not None else default
-
-
-def cluster_check(organisation: Organisation) -> None:
-    """Labels, benchmarkings and services belong to cluster organisations."""
-    if organisation.is_cluster_like or Cluster.objects.filter(organisation=organisation).exists():
-        return
-    raise DomainError(
-        _(
-            "%(name)s is not a cluster organisation; labels, benchmarkings and services belong to "
-            "clusters."
-        )
-        % {"name": organisation.name},
-        field="organisation",
-    )
-
-
-def partnership_of(organisation: Organisation, value, field: str = "partnership"):
-    """The partnership named by an instance, id or slug; one the organisation is a partner of."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, Partnership):
-        found = value
-    else:
-        text = str(value).strip()
-        query = {"pk": int(text)} if text.isdigit() else {"slug": text}
-        found = Partnership.objects.filter(**query).first()
-        if found is None:
-            raise DomainError(_("There is no partnership “%(v)s”.") % {"v": value}, field=field)
-    if not found.members.filter(organisation=organisation).exists():
-        raise DomainError(
-            _("%(org)s is not a partner of %(p)s.") % {"org": organisation.name, "p": found},
-            field=field,
-        )
-    return found
-
-
-def _not_future(day, field: str) -> None:
-    if day and day > today():
-        raise DomainError(
-            _("%(day)s lies in the future; record it once it has happened.")
-            % {"day": day.isoformat()},
-            field=field,
-        )
-
-
-def _evidence_checked(upload, field: str):
-    """(file name, content, kind) of an upload, or None; refused by content and size."""
-    if not upload:
-        return None
-    name, content = upload
-    try:
-        kind = evidence_kind(name, content, max_bytes=settings.UPLOAD_MAX_BYTES)
-    except EvidenceRejected as error:
-        raise DomainError(error.message(_), field=field) from None
-    return name, content, kind
-
-
-def _evidence_store(obj, checked) -> None:
-    """Save a checked upload under a random token name, dropping the previous file."""
-    name, content, kind = checked
-    old = obj.evidence.name if obj.evidence else ""
-    storage = obj.evidence.storage
-    obj.evidence_kind = kind
-    obj.evidence_token = secrets.token_hex(16)
-    obj.evidence_name = (name.replace("\\", "/").rsplit("/", 1)[-1] or "evidence")[-200:]
-    obj.evidence.save("evidence", ContentFile(content), save=False)
-    obj.save()
-    if old:
-        transaction.on_commit(lambda: storage.delete(old))
-
-
-def _url(data, field: str) -> str:
-    url = text_value(data, field, limit=300)
-    if url and not url.lower().startswith(("https://", "http://")):
-        raise DomainError(_("Give a web address starting with https://."), field=field)
-    return url
-
-
 # -- labels ----------------------------------------------------------------------------------
 
 
@@ -135,7 +51,7 @@ def _label_values(organisation, data, current=None) -> dict:
     if level not in LabelLevel.values:
         raise DomainError(_("Choose bronze, silver or gold."), field="level")
     awarded_on = required_date({"awarded_on": get("awarded_on")}, "awarded_on")
-    _not_future(awarded_on, "awarded_on")
+    not_future(awarded_on, "awarded_on")
     valid_until = parse_date(get("valid_until"), "valid_until")
     if valid_until is None:
         valid_until = label_rules.default_valid_until(awarded_on, settings.LABEL_VALIDITY_MONTHS)
@@ -166,9 +82,9 @@ def _label_values(organisation, data, current=None) -> dict:
         "certificate_number": text_value(
             {"certificate_number": get("certificate_number")}, "certificate_number", limit=100
         ),
-        "evidence_url": _url({"evidence_url": get("evidence_url")}, "evidence_url"),
+        "evidence_url": url_value({"evidence_url": get("evidence_url")}, "evidence_url"),
         "notes": text_value({"notes": get("notes")}, "notes"),
-        "is_published": _flag({"is_published": get("is_published")}, "is_published", True),
+        "is_published": flag({"is_published": get("is_published")}, "is_published", True),
     }
     return values
 
@@ -195,7 +111,7 @@ def label_create(*, actor, organisation: Organisation, data: dict, certificate=N
     cluster_check(organisation)
     data = {"awarding_body": ClusterLabel._meta.get_field("awarding_body").default, **data}
     values = _label_values(organisation, data)
-    checked = _evidence_checked(certificate, "certificate")
+    checked = evidence_checked(certificate, "certificate")
     _rules_check(organisation, values)
     label = ClusterLabel.objects.create(
         organisation=organisation,
@@ -203,7 +119,7 @@ def label_create(*, actor, organisation: Organisation, data: dict, certificate=N
         **values,
     )
     if checked:
-        _evidence_store(label, checked)
+        evidence_store(label, checked)
     audit(actor, "excellence.label_recorded", label, to_state=label.level)
     return label
 
@@ -217,7 +133,7 @@ def label_update(*, actor, label: ClusterLabel, data: dict, certificate=None):
     label = ClusterLabel.objects.select_for_update().get(pk=label.pk)
     require(actor, "excellence.change_label", label)
     values = _label_values(label.organisation, data, current=label)
-    checked = _evidence_checked(certificate, "certificate")
+    checked = evidence_checked(certificate, "certificate")
     changed_rules = any(values[k] != getattr(label, k) for k in RULE_FIELDS)
     if changed_rules:
         _rules_check(label.organisation, values)
@@ -229,7 +145,7 @@ def label_update(*, actor, label: ClusterLabel, data: dict, certificate=None):
         setattr(label, key, value)
     label.save()
     if checked:
-        _evidence_store(label, checked)
+        evidence_store(label, checked)
         changes["certificate"] = label.evidence_name
     audit(
         actor,
@@ -246,8 +162,8 @@ def label_update(*, actor, label: ClusterLabel, data: dict, certificate=None):
 def label_certificate_set(*, actor, label: ClusterLabel, file_name: str, content: bytes):
     """Attach (or replace) the label's certificate: PDF, JPEG or PNG, checked by content."""
     require(actor, "excellence.change_label", label)
-    checked = _evidence_checked((file_name, content), "certificate")
-    _evidence_store(label, checked)
+    checked = evidence_checked((file_name, content), "certificate")
+    evidence_store(label, checked)
     audit(actor, "excellence.label_certificate", label, changes={"file": label.evidence_name})
     return label
 
@@ -269,13 +185,13 @@ def label_delete(*, actor, label: ClusterLabel) -> None:
 def _benchmarking_values(organisation, data, current=None) -> dict:
     get = (lambda k: data[k] if k in data else getattr(current, k)) if current else data.get
     held_on = required_date({"held_on": get("held_on")}, "held_on")
-    _not_future(held_on, "held_on")
+    not_future(held_on, "held_on")
     return {
         "held_on": held_on,
         "assessor": text_value({"assessor": get("assessor")}, "assessor", limit=200),
         "notes": text_value({"notes": get("notes")}, "notes"),
         "partnership": partnership_of(organisation, get("partnership")),
-        "is_published": _flag({"is_published": get("is_published")}, "is_published", False),
+        "is_published": flag({"is_published": get("is_published")}, "is_published", False),
     }
 
 
@@ -365,7 +281,7 @@ def _improvement_values(benchmarking, data, current=None) -> dict:
         "area": area or None,
         "status": status,
         "documented_on": parse_date(get("documented_on"), "documented_on"),
-        "evidence_url": _url({"evidence_url": get("evidence_url")}, "evidence_url"),
+        "evidence_url": url_value({"evidence_url": get("evidence_url")}, "evidence_url"),
     }
 
 
@@ -381,10 +297,10 @@ def _improvement_save(actor, improvement, values, checked, action) -> Improvemen
                 field="evidence",
             )
         improvement.documented_on = improvement.documented_on or today()
-        _not_future(improvement.documented_on, "documented_on")
+        not_future(improvement.documented_on, "documented_on")
     improvement.save()
     if checked:
-        _evidence_store(improvement, checked)
+        evidence_store(improvement, checked)
     audit(actor, action, improvement, from_state=before, to_state=improvement.status)
     return improvement
 
@@ -394,7 +310,7 @@ def improvement_create(*, actor, benchmarking: Benchmarking, data: dict, evidenc
     """Add an improvement area a benchmarking asked for."""
     require(actor, "excellence.change_benchmarking", benchmarking)
     values = _improvement_values(benchmarking, data)
-    checked = _evidence_checked(evidence, "evidence")
+    checked = evidence_checked(evidence, "evidence")
     improvement = ImprovementArea(benchmarking=benchmarking)
     return _improvement_save(actor, improvement, values, checked, "excellence.improvement_added")
 
@@ -405,7 +321,7 @@ def improvement_update(*, actor, improvement: ImprovementArea, data: dict, evide
     improvement = ImprovementArea.objects.select_for_update().get(pk=improvement.pk)
     require(actor, "excellence.change_benchmarking", improvement.benchmarking)
     values = _improvement_values(improvement.benchmarking, data, current=improvement)
-    checked = _evidence_checked(evidence, "evidence")
+    checked = evidence_checked(evidence, "evidence")
     return _improvement_save(actor, improvement, values, checked, "excellence.improvement_changed")
 
 
@@ -437,7 +353,7 @@ def _service_values(organisation, data, current=None) -> dict:
             {"target_groups": get("target_groups")}, "target_groups", limit=300
         ),
         "partnership": partnership_of(organisation, get("partnership")),
-        "is_published": _flag({"is_published": get("is_published")}, "is_published", True),
+        "is_published": flag({"is_published": get("is_published")}, "is_published", True),
     }
 
 
