@@ -8,7 +8,7 @@ funder report file, for the partnership's coordinators (session or API token).
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
 from clusterloom.core.inputs import parse_date
@@ -71,17 +71,25 @@ def partnership_kpis(request: HttpRequest, slug: str, as_of: str = ""):
     ]
 
 
+class ReportQuery(Schema):
+    """The period (YYYY-MM-DD, `from` not after `to`) and the format (xlsx or pdf)."""
+
+    format: str = "xlsx"
+    from_: str = Field("", alias="from")
+    to: str = ""
+
+
 @router.get(
     "/reporting/partnerships/{slug}/report",
     response={200: None, **ERRORS},
     auth=WRITE_AUTH,
 )
-def partnership_report(request: HttpRequest, slug: str, format: str = "xlsx"):  # noqa: A002
+def partnership_report(request: HttpRequest, slug: str, query: Query[ReportQuery]):
     """The funder report for ?from=YYYY-MM-DD&to=YYYY-MM-DD as xlsx or pdf (coordinators)."""
     partnership = partnership_get_visible(request.user, slug)
     require(request.user, "reporting.download_report", partnership)
-    fmt = report_format(format)
-    first, last = report_period(request.GET)
+    fmt = report_format(query.format)
+    first, last = report_period({"from": query.from_, "to": query.to})
     found = outputs.report_file(partnership, first, last, fmt, request)
     response = HttpResponse(found.content, content_type=found.content_type)
     response["Content-Disposition"] = f'attachment; filename="{found.filename}"'

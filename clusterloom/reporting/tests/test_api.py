@@ -97,3 +97,17 @@ def test_report_bad_input_is_400_naming_the_field(world, query, field):
 def test_report_pdf(world):
     response = get(world, "coordinator", REPORT.replace("xlsx", "pdf"))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_kpis_say_no_timeline_without_a_duration(world):
+    world.p.duration_months = None
+    world.p.save()
+    body = get(world, "anonymous", KPIS).json()
+    assert {row["status"] for row in body} == {"no_timeline"}
+    assert {row["expected"] for row in body} == {None}
+
+
+def test_openapi_documents_the_report_period(world):
+    spec = Client().get("/api/openapi.json").json()
+    params = spec["paths"]["/api/reporting/partnerships/{slug}/report"]["get"]["parameters"]
+    assert {"slug", "format", "from", "to"} <= {p["name"] for p in params}
