@@ -189,3 +189,23 @@ def test_delete_is_audited(world):
     s.label_delete(actor=world.manager_a, label=got)
     assert not ClusterLabel.objects.exists()
     assert AuditEntry.objects.filter(action="excellence.label_deleted").exists()
+
+
+def test_personal_data_export_and_erase(world):
+    from clusterloom.excellence.label_personal_data import (
+        personal_data_erase,
+        personal_data_export,
+    )
+
+    bench(world, world.a, D(2026, 2, 20))
+    s.label_create(
+        actor=world.manager_a,
+        organisation=world.a,
+        data={"level": "bronze", "awarded_on": D(2026, 3, 1)},
+    )
+    assert personal_data_export(world.coordinator) is None
+    exported = personal_data_export(world.manager_a)
+    assert exported["labels_recorded"][0]["awarded_on"] == "2026-03-01"
+    personal_data_erase(world.manager_a)
+    assert personal_data_export(world.manager_a) is None
+    assert ClusterLabel.objects.get().recorded_by is None
