@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clusterloom.excellence import label_rules as r
 
@@ -142,3 +144,30 @@ def test_area_chart_draws_bars_and_skips_missing_values():
     assert svg.count('class="bar"') == 3
     assert "Structure &lt;b&gt;" in svg and "<b>" not in svg
     assert 'data-value="75.5"' in svg and "Financing: Own —, Peers 40.0" in svg
+
+
+DAYS = st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 12, 31))
+
+
+@given(DAYS, st.integers(min_value=0, max_value=120))
+def test_add_months_keeps_the_day_or_takes_the_month_end(day, months):
+    later = r.add_months(day, months)
+    assert (later.year * 12 + later.month) - (day.year * 12 + day.month) == months
+    month_end = (later + datetime.timedelta(days=1)).day == 1
+    assert later.day == day.day or (later.day < day.day and month_end)
+    assert r.months_between(day, later) == months
+
+
+@given(DAYS, DAYS)
+def test_silver_interval_agrees_with_whole_months(first, second):
+    if second >= first and r.silver_interval_ok(first, second):
+        assert 18 <= r.months_between(first, second) <= 24
+
+
+@given(DAYS, st.integers(min_value=1, max_value=60), st.integers(min_value=-400, max_value=400))
+def test_status_follows_the_days_left(awarded, months, offset):
+    until = r.default_valid_until(awarded, months)
+    assert until >= awarded and (until + datetime.timedelta(days=1)).day == 1
+    day = until + datetime.timedelta(days=offset)
+    status = r.label_status(until, day, 90)
+    assert status == (r.EXPIRED if offset > 0 else r.EXPIRING if offset >= -90 else r.VALID)
