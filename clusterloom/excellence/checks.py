@@ -102,3 +102,26 @@ def url_value(data, field: str) -> str:
     if url and not url.lower().startswith(("https://", "http://")):
         raise DomainError(_("Give a web address starting with https://."), field=field)
     return url
+
+
+def attribution_check(actor, organisation, partnership, previous=None) -> None:
+    """Work counts toward a partnership's targets only when the cluster's managers or that
+    partnership's coordinators say so (a coordinator of another partnership the cluster is in
+    may not attribute it there)."""
+    from clusterloom.core.permissions import (
+        coordinated_partnership_ids,
+        is_admin,
+        managed_organisation_ids,
+    )
+
+    if partnership is None or partnership == previous or is_admin(actor):
+        return
+    if organisation.pk in managed_organisation_ids(actor):
+        return
+    if partnership.pk in coordinated_partnership_ids(actor):
+        return
+    raise DomainError(
+        _("Only the cluster's managers or the coordinators of %(p)s may count this for %(p)s.")
+        % {"p": partnership.acronym},
+        field="partnership",
+    )

@@ -13,6 +13,7 @@ from clusterloom.directory.models import Organisation
 
 from . import label_rules, selectors
 from .checks import (
+    attribution_check,
     cluster_check,
     evidence_checked,
     evidence_store,
@@ -111,6 +112,7 @@ def label_create(*, actor, organisation: Organisation, data: dict, certificate=N
     cluster_check(organisation)
     data = {"awarding_body": ClusterLabel._meta.get_field("awarding_body").default, **data}
     values = _label_values(organisation, data)
+    attribution_check(actor, organisation, values["partnership"])
     checked = evidence_checked(certificate, "certificate")
     _rules_check(organisation, values)
     label = ClusterLabel.objects.create(
@@ -133,6 +135,7 @@ def label_update(*, actor, label: ClusterLabel, data: dict, certificate=None):
     label = ClusterLabel.objects.select_for_update().get(pk=label.pk)
     require(actor, "excellence.change_label", label)
     values = _label_values(label.organisation, data, current=label)
+    attribution_check(actor, label.organisation, values["partnership"], label.partnership)
     checked = evidence_checked(certificate, "certificate")
     changed_rules = any(values[k] != getattr(label, k) for k in RULE_FIELDS)
     if changed_rules:
@@ -202,6 +205,7 @@ def benchmarking_create(*, actor, organisation: Organisation, data: dict) -> Ben
     cluster_check(organisation)
     indicator_set = selectors.indicator_set_usable(organisation, data.get("indicator_set"))
     values = _benchmarking_values(organisation, data)
+    attribution_check(actor, organisation, values["partnership"])
     benchmarking = Benchmarking.objects.create(
         organisation=organisation,
         indicator_set=indicator_set,
@@ -232,6 +236,9 @@ def benchmarking_update(*, actor, benchmarking: Benchmarking, data: dict) -> Ben
             field="indicator_set",
         )
     values = _benchmarking_values(benchmarking.organisation, data, current=benchmarking)
+    attribution_check(
+        actor, benchmarking.organisation, values["partnership"], benchmarking.partnership
+    )
     for key, value in values.items():
         setattr(benchmarking, key, value)
     benchmarking.save()
@@ -379,6 +386,7 @@ def service_create(*, actor, organisation: Organisation, data: dict) -> ClusterS
     require(actor, "excellence.add_clusterservice", organisation)
     cluster_check(organisation)
     values = _service_values(organisation, data)
+    attribution_check(actor, organisation, values["partnership"])
     partners = _built_with(organisation, data.get("built_with"))
     service = ClusterService.objects.create(organisation=organisation, **values)
     if partners:
@@ -392,6 +400,7 @@ def service_update(*, actor, service: ClusterService, data: dict) -> ClusterServ
     """Change a service of the portfolio."""
     require(actor, "excellence.change_clusterservice", service)
     values = _service_values(service.organisation, data, current=service)
+    attribution_check(actor, service.organisation, values["partnership"], service.partnership)
     partners = _built_with(service.organisation, data.get("built_with"))
     changes = {k: str(v) for k, v in values.items() if v != getattr(service, k)}
     for key, value in values.items():

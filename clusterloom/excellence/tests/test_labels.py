@@ -209,3 +209,26 @@ def test_personal_data_export_and_erase(world):
     personal_data_erase(world.manager_a)
     assert personal_data_export(world.manager_a) is None
     assert ClusterLabel.objects.get().recorded_by is None
+
+
+def test_a_coordinator_counts_work_only_for_their_own_partnership(world):
+    from clusterloom.partnerships.tests.factories import PartnershipMemberFactory
+
+    PartnershipMemberFactory(partnership=world.other, organisation=world.a)  # A in both
+    bench(world, world.a, D(2026, 1, 10))
+    data = {"level": "bronze", "awarded_on": D(2026, 2, 1)}
+    with pytest.raises(DomainError) as error:
+        s.label_create(
+            actor=world.other_coordinator,
+            organisation=world.a,
+            data={**data, "partnership": "xtex"},
+        )
+    assert error.value.field == "partnership" and "XTEX" in error.value.message
+    got = s.label_create(
+        actor=world.other_coordinator, organisation=world.a, data={**data, "partnership": "other"}
+    )
+    got = s.label_update(actor=world.coordinator, label=got, data={"notes": "x"})  # unchanged
+    assert got.partnership == world.other
+    s.label_update(actor=world.manager_a, label=got, data={"partnership": "xtex"})
+    got.refresh_from_db()
+    assert got.partnership == world.partnership
