@@ -47,7 +47,7 @@ class LabelForm(BootstrapForm):
         initial=ClusterLabel._meta.get_field("awarding_body").default,
     )
     awarded_on = forms.DateField(
-        label=_("Awarded on"), widget=DATE, help_text=_("The month of the benchmarking interview.")
+        label=_("Awarded on"), widget=DATE, help_text=_("The date on the certificate (ESCA: the month of the interview).")
     )
     valid_until = forms.DateField(
         label=_("Valid until"),
@@ -145,8 +145,11 @@ class BenchmarkingForm(BootstrapForm):
         return out
 
     def score_rows(self):
-        """(area, [bound fields]) for the template."""
-        return [(area, [self[name] for name, _i, _a in rows]) for area, rows in self.score_fields]
+        """(area, [bound fields], scored as a whole) for the template."""
+        return [
+            (area, [self[name] for name, _i, _a in rows], rows[0][1] is None)
+            for area, rows in self.score_fields
+        ]
 
     @staticmethod
     def initial_for(benchmarking) -> dict:

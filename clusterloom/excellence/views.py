@@ -156,6 +156,15 @@ def _label_page(request, organisation, form, label=None):
     return render(request, "excellence/label_form.html", context, status=status)
 
 
+def label_error(form, error: DomainError) -> None:
+    """Unmet label rules go on top of the form, one line each; other errors on their field."""
+    if isinstance(error, services.LabelRulesUnmet):
+        for _rule, _field, text in error.failures:
+            form.add_error(None, text)
+    else:
+        form_error(form, error)
+
+
 def _label_data(form) -> dict:
     data = dict(form.cleaned_data)
     data.pop("certificate", None)
@@ -181,7 +190,7 @@ def label_create(request, slug):
                 certificate=upload_of(form, "certificate"),
             )
         except DomainError as error:
-            form_error(form, error)
+            label_error(form, error)
         else:
             messages.success(request, _("The label is recorded."))
             return redirect("excellence_organisation", organisation.slug)
@@ -216,7 +225,7 @@ def label_edit(request, pk):
                 certificate=upload_of(form, "certificate"),
             )
         except DomainError as error:
-            form_error(form, error)
+            label_error(form, error)
         else:
             messages.success(request, _("The label is saved."))
             return redirect("excellence_organisation", label.organisation.slug)
