@@ -47,7 +47,9 @@ class LabelForm(BootstrapForm):
         initial=ClusterLabel._meta.get_field("awarding_body").default,
     )
     awarded_on = forms.DateField(
-        label=_("Awarded on"), widget=DATE, help_text=_("The date on the certificate (ESCA: the month of the interview).")
+        label=_("Awarded on"),
+        widget=DATE,
+        help_text=_("The date on the certificate (ESCA: the month of the interview)."),
     )
     valid_until = forms.DateField(
         label=_("Valid until"),
