@@ -16,3 +16,18 @@ class ExcellenceConfig(AppConfig):
 
         register(sections.partnership_section)
         register(strategy_sections.partnership_section)
+
+        from clusterloom.core import personal_data
+
+        from . import label_personal_data, strategy_services
+
+        personal_data.register(
+            "labels",
+            export=label_personal_data.personal_data_export,
+            erase=label_personal_data.personal_data_erase,
+        )
+        personal_data.register(
+            "strategies",
+            export=strategy_services.personal_data_export,
+            erase=strategy_services.personal_data_erase,
+        )

@@ -2,11 +2,12 @@
 areas and services for the partner clusters of EXTRATEX and Hi-Tech-TEX, recorded through the
 services so every rule holds. Safe to repeat: once the demo benchmarkings exist nothing is added.
 
-Dates lie within each partnership's timeline (start + duration; EXTRATEX states no duration, so
-24 months, the longest of its call; Hi-Tech-TEX states no start, so its last 24 months up to
-2026-11-22) and never after 2026-11-22. EXTRATEX's labels were awarded during the project (so
-they have since expired); a Hi-Tech-TEX partner's bronze label awarded in January 2025 is
-expiring, another's is valid.
+Dates lie after each partnership's start and never after 2026-11-22. EXTRATEX states no
+duration, so, like the ClusterXchange and events demos, the demo treats it as still running:
+its partners' first labels (2020-21) have expired and were renewed after a new benchmarking in
+2024-25 (3 bronze, valid today, one of them expiring; CLUTEX's silver rests on benchmarkings 19
+months apart and 3 documented improvement areas). Hi-Tech-TEX states no start, so its dates lie
+in the 24 months up to 2026-11-22: one partner's bronze label is expiring, another's is valid.
 """
 
 import datetime
@@ -43,6 +44,12 @@ BENCHMARKINGS = {
         ("OTIR2020-TFC", D(2020, 7, 7), (69, 66, 60, 64, 72, 61)),
         # CLUTEX's second benchmarking: 18 months and 25 days after its first (silver).
         ("CLUTEX", D(2021, 11, 16), (71, 69, 63, 72, 75, 64)),
+        # Renewals after the first labels expired.
+        ("CLUTEX", D(2023, 6, 20), (68, 66, 60, 70, 72, 61)),
+        ("AECIM", D(2024, 11, 19), (78, 74, 66, 75, 80, 70)),
+        ("CLUTEX", D(2025, 1, 21), (74, 73, 67, 76, 78, 70)),
+        ("Slovenský plastikársky", D(2025, 3, 11), (63, 64, 53, 60, 66, 52)),
+        ("OTIR2020-TFC", D(2025, 5, 13), (72, 70, 62, 68, 75, 64)),
     ],
     "Hi-Tech-TEX": [
         ("CITEVE", D(2024, 12, 10), (81, 77, 72, 83, 85, 79)),
@@ -58,12 +65,22 @@ IMPROVEMENTS = [
     (3, "Member-needs survey repeated every year", "documented"),
     (4, "Newsletter in English for international partners", "in_progress"),
 ]
+#: CLUTEX's improvement areas from its 2023 benchmarking (for the renewed silver label).
+IMPROVEMENTS_2023 = [
+    (2, "Second income line: paid testing-lab brokerage for non-members", "documented"),
+    (3, "Service catalogue reviewed with member SMEs each spring", "documented"),
+    (5, "Cluster results published in a yearly impact report", "documented"),
+]
 #: (partnership, organisation, level, awarded on, held on of the benchmarking it rests on).
 LABELS = [
     ("EXTRATEX", "AECIM", "bronze", D(2020, 6, 16), D(2020, 5, 12)),
     ("EXTRATEX", "Slovenský plastikársky", "bronze", D(2020, 7, 14), D(2020, 6, 9)),
     ("EXTRATEX", "OTIR2020-TFC", "bronze", D(2020, 8, 25), D(2020, 7, 7)),
     ("EXTRATEX", "CLUTEX", "silver", D(2021, 12, 14), D(2021, 11, 16)),
+    ("EXTRATEX", "AECIM", "bronze", D(2024, 12, 17), D(2024, 11, 19)),
+    ("EXTRATEX", "CLUTEX", "silver", D(2025, 2, 18), D(2025, 1, 21)),
+    ("EXTRATEX", "Slovenský plastikársky", "bronze", D(2025, 4, 8), D(2025, 3, 11)),
+    ("EXTRATEX", "OTIR2020-TFC", "bronze", D(2025, 6, 10), D(2025, 5, 13)),
     ("Hi-Tech-TEX", "CITEVE", "bronze", D(2025, 1, 28), D(2024, 12, 10)),
     ("Hi-Tech-TEX", "Asociación Textil", "bronze", D(2025, 5, 6), D(2025, 4, 8)),
 ]
@@ -152,10 +169,15 @@ def demo_excellence() -> str:
                     "scores": _scores(bronze, values),
                 },
             )
-    first = held.get(("EXTRATEX", "CLUTEX", D(2020, 4, 21)))
-    if first is not None:
-        areas = list(bronze.areas.order_by("order"))
-        for n, (area, title, status) in enumerate(IMPROVEMENTS):
+    areas = list(bronze.areas.order_by("order"))
+    for day, rows, year in (
+        (D(2020, 4, 21), IMPROVEMENTS, 2021),
+        (D(2023, 6, 20), IMPROVEMENTS_2023, 2024),
+    ):
+        first = held.get(("EXTRATEX", "CLUTEX", day))
+        if first is None:
+            continue
+        for n, (area, title, status) in enumerate(rows):
             documented = status == "documented"
             services.improvement_create(
                 actor=SYSTEM,
@@ -164,10 +186,12 @@ def demo_excellence() -> str:
                     "title": title,
                     "area": areas[area].pk,
                     "status": status,
-                    "documented_on": D(2021, 6 + n, 15) if documented else None,
-                    "evidence_url": f"https://example.org/clutex/improvement-{n + 1}.pdf"
-                    if documented
-                    else "",
+                    "documented_on": D(year, 6 + n, 15) if documented else None,
+                    "evidence_url": (
+                        f"https://example.org/clutex/improvement-{year}-{n + 1}.pdf"
+                        if documented
+                        else ""
+                    ),
                 },
             )
     labels = 0

@@ -140,18 +140,22 @@ def setup_all(*, cities: bool = True) -> SetupReport:
             f"({result.created} new, {result.updated} updated)"
         )
     demo_logins(report)
-    # Apps above this one (partner matching, later exchanges and events) add their own steps
-    # through their commands, so this module imports none of them.
+    # Apps above this one (matching, exchanges, events, excellence, activities, reporting) add
+    # their own steps through their commands, so this module imports none of them.
     if apps.is_installed("clusterloom.matching"):
         out = io.StringIO()
         call_command("rebuild_match_index", stdout=out)
         report.lines.append("partner index: " + " ".join(out.getvalue().split()))
-    if apps.is_installed("clusterloom.exchanges"):
-        out = io.StringIO()
-        call_command("demo_exchanges", stdout=out)
-        report.lines.append(out.getvalue().strip())
-    if apps.is_installed("clusterloom.events"):
-        out = io.StringIO()
-        call_command("demo_events", stdout=out)
-        report.lines.append(out.getvalue().strip())
+    # The KPI snapshots come last: they count what the demos before them recorded.
+    for app, command in (
+        ("clusterloom.exchanges", "demo_exchanges"),
+        ("clusterloom.events", "demo_events"),
+        ("clusterloom.excellence", "demo_excellence"),
+        ("clusterloom.activities", "demo_activities"),
+        ("clusterloom.reporting", "kpi_snapshots"),
+    ):
+        if apps.is_installed(app):
+            out = io.StringIO()
+            call_command(command, stdout=out)
+            report.lines.append(out.getvalue().strip())
     return report
