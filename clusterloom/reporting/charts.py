@@ -62,7 +62,13 @@ def progress_chart(
             f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
             f'font-family="sans-serif" font-size="11" fill="#333">{value}</text>'
         )
-    for day, anchor in ((first, "start"), (last, "end")):
+    # One month only (no snapshot yet): one date under the axis, not two on top of each other.
+    ends = (
+        ((first, "start"), (last, "end"))
+        if f"{first:%Y-%m}" != f"{last:%Y-%m}"
+        else ((first, "start"),)
+    )
+    for day, anchor in ends:
         parts.append(
             f'<text x="{x(day):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}" '
             f'font-family="sans-serif" font-size="11" fill="#333">{day:%Y-%m}</text>'
