@@ -58,6 +58,7 @@ bench: install vendor
 	$(BIN)/python bench/matching_eval.py
 	$(BIN)/python bench/allocation.py
 	$(BIN)/python bench/scheduling.py
+	$(BIN)/python bench/reporting.py
 
 ## semantic: install the optional sentence-embedding extra (CPU torch from the local wheel)
 semantic: install
