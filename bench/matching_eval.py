@@ -9,14 +9,17 @@ affinities are learned from the other projects only. All organisations are ranke
 Recall@10, Recall@50 and MRR averaged over projects.
 
 Methods, all in the same run: random (mean of 5 seeds), most-active-first, BM25 alone (the
-`bm25s` package on the same stemmed words), embeddings alone (with the semantic extra), and the
-fused `PartnerIndex` (lexical install, and with embeddings when the extra is installed). The
-fusion weights are chosen by leave-one-project-out cross-validation: for each held-out
-project, the weight grid is scored on the 25 other projects (objective: mean MRR + R@10 +
-R@50) and the best weights rank the held-out project; the reported figures are only those
-held-out rankings.
+`bm25s` package on the same stemmed words), passage BM25 alone (each organisation's name and
+each of its other projects one passage: its best passage, and the sum over its passages),
+embeddings alone (with the semantic extra), and the fused `PartnerIndex` (lexical install, and
+with embeddings when the extra is installed). The fusion weights are chosen by
+leave-one-project-out cross-validation, two ways: a grid scored on the 25 other projects
+(objective: mean MRR + R@10 + R@50), and RankNet weights (`learn_weights`) whose penalty is
+chosen by a leave-one-project-out inside those 25; the reported figures are only the held-out
+rankings. `--compare-ranks` also fuses rank-scaled signals instead of min-max ones.
 
     .venv/bin/python bench/matching_eval.py            # add --no-semantic to skip embeddings
+    .venv/bin/python bench/matching_eval.py --compare-ranks
 """
 
 from __future__ import annotations
@@ -49,6 +52,21 @@ from clusterloom.matching.index import (  # noqa: E402
     _minmax,
 )
 from clusterloom.matching.text import stems  # noqa: E402
+
+
+def ranks(values: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """Rank scaling, the alternative to `fuse`'s min-max tried here (`--compare-ranks`): a
+    positive score becomes its rank among the pool's positive scores divided by their number
+    (the best 1, the weakest 1/n, equal scores share their mean rank); a score <= 0 stays 0."""
+    pool = values if mask is None else values[mask]
+    positive = np.sort(pool[pool > 0])
+    if not len(positive):
+        return np.zeros_like(values, dtype=np.float64)
+    below = np.searchsorted(positive, values, side="left")
+    up_to = np.searchsorted(positive, values, side="right")
+    out = (below + up_to + 1) / (2.0 * len(positive))
+    return np.where(values > 0, np.minimum(out, 1.0), 0.0)
+
 
 #: L2 penalties tried for the learned weights; the one used for a held-out project is chosen
 #: by an inner leave-one-project-out on its 25 training projects only
@@ -161,11 +179,35 @@ def grid(with_semantic: bool) -> np.ndarray:
     return np.array(list(itertools.product(*axes)))
 
 
-def normalised(signals, pool: np.ndarray) -> np.ndarray:
-    """Signals x pool matrix of raw scores min-max normalised over the pool, as `fuse` does
-    over the candidates that pass the filters."""
+def normalised(signals, pool: np.ndarray, scale) -> np.ndarray:
+    """Signals x pool matrix of raw scores scaled over the pool: `scale` is `_minmax`, what
+    `fuse` does over the candidates that pass the filters, or `ranks`."""
     n = len(pool)
-    return np.vstack([_minmax(signals.raw.get(name, np.zeros(n)), pool)[pool] for name in SIGNALS])
+    return np.vstack([scale(signals.raw.get(name, np.zeros(n)), pool)[pool] for name in SIGNALS])
+
+
+def passage_scores(orgs, projects, held_out: str, ids: list[str], query_text: str):
+    """BM25 (bm25s, Lucene) of the query against each passage of each organisation (its name,
+    each of its other projects' title and objective: one document each, not one concatenated
+    text), then per organisation the best passage and the sum over its passages."""
+    others = sorted(p for p in projects if p != held_out)
+    corpus = [stems(orgs[o]["name"]) for o in ids] + [
+        stems(projects[p]["profile_text"]) for p in others
+    ]
+    retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    retriever.index(corpus, show_progress=False)
+    qwords = [w for w in sorted(set(stems(query_text))) if w in retriever.vocab_dict]
+    scores = retriever.get_scores(qwords) if qwords else np.zeros(len(corpus))
+    name_score, project_score = (
+        scores[: len(ids)],
+        dict(zip(others, scores[len(ids) :], strict=True)),
+    )
+    best, total = np.array(name_score, dtype=np.float64), np.array(name_score, dtype=np.float64)
+    for i, o in enumerate(ids):
+        for p in orgs[o]["projects"] - {held_out}:
+            best[i] = max(best[i], project_score[p])
+            total[i] += project_score[p]
+    return best, total
 
 
 def grid_metrics(matrix: np.ndarray, combos: np.ndarray, relevant: np.ndarray) -> np.ndarray:
@@ -205,23 +247,41 @@ def learn_weights(projects_pairs: list[np.ndarray], lam: float) -> np.ndarray:
     return fit.x
 
 
-def learn_weights_cv(matrices: list[np.ndarray], relevants: list[np.ndarray], seeds: list[int]):
-    """`learn_weights` with its penalty chosen by leave-one-project-out over these projects
-    (objective: mean MRR + Recall@10 + Recall@50 of the left-out ones); (weights, penalty)."""
-    diffs = [pairs(m, r, s) for m, r, s in zip(matrices, relevants, seeds, strict=True)]
-    best, best_lam = -1.0, LAMBDAS[0]
-    for lam in LAMBDAS:
-        total = 0.0
-        for i in range(len(matrices)):
-            w = learn_weights(diffs[:i] + diffs[i + 1 :], lam)
-            fused = np.round(w @ matrices[i], 9)
-            total += sum(metrics(np.argsort(-fused, kind="stable"), relevants[i]))
-        if total > best + 1e-12:
-            best, best_lam = total, lam
-    return learn_weights(diffs, best_lam), best_lam
+class WeightLearner:
+    """`learn_weights` over subsets of the projects, each fit remembered: the nested
+    leave-one-project-out refits the same training sets (leaving out i then j, or j then i)."""
+
+    def __init__(self, matrices: list[np.ndarray], relevants: list[np.ndarray]):
+        self.matrices, self.relevants = matrices, relevants
+        # seeded by the project's position, so a project's pairs are the same in every fit
+        self.diffs = [
+            pairs(m, r, s) for s, (m, r) in enumerate(zip(matrices, relevants, strict=True))
+        ]
+        self.fits: dict[tuple[tuple[int, ...], float], np.ndarray] = {}
+
+    def fit(self, train: tuple[int, ...], lam: float) -> np.ndarray:
+        key = (train, lam)
+        if key not in self.fits:
+            self.fits[key] = learn_weights([self.diffs[j] for j in train], lam)
+        return self.fits[key]
+
+    def fit_cv(self, train: tuple[int, ...]) -> tuple[np.ndarray, float]:
+        """Weights learned on `train`, the penalty chosen by leave-one-project-out within
+        `train` (objective: mean MRR + Recall@10 + Recall@50 of the left-out ones)."""
+        best, best_lam = -1.0, LAMBDAS[0]
+        for lam in LAMBDAS:
+            total = 0.0
+            for i in train:
+                w = self.fit(tuple(j for j in train if j != i), lam)
+                fused = np.round(w @ self.matrices[i], 9)
+                total += sum(metrics(np.argsort(-fused, kind="stable"), self.relevants[i]))
+            if total > best + 1e-12:
+                best, best_lam = total, lam
+        return self.fit(train, best_lam), best_lam
 
 
-def run(folder: Path, use_semantic: bool, seeds: int = 5) -> dict:
+def run(folder: Path, use_semantic: bool, compare_ranks: bool = False, seeds: int = 5) -> dict:
+    scales = {"min-max": _minmax} | ({"ranks": ranks} if compare_ranks else {})
     orgs, projects = load(folder)
     ids = sorted(orgs)
     n = len(ids)
@@ -263,45 +323,54 @@ def run(folder: Path, use_semantic: bool, seeds: int = 5) -> dict:
         qwords = [w for w in sorted(set(stems(query.text))) if w in retriever.vocab_dict]
         bm25_scores = retriever.get_scores(qwords)
         per_project[pid]["bm25"] = metrics(np.argsort(-bm25_scores[pool], kind="stable"), relevant)
+        best, total = passage_scores(orgs, projects, pid, ids, query.text)
+        per_project[pid]["passages, best"] = metrics(
+            np.argsort(-best[pool], kind="stable"), relevant
+        )
+        per_project[pid]["passages, sum"] = metrics(
+            np.argsort(-total[pool], kind="stable"), relevant
+        )
         for name, (combos, emb) in variants.items():
             index = PartnerIndex(profiles, affinity=affinity, embedder=emb)
             signals = index.signals(query, every_signal=True)
             assert signals.ids == ids
             # our BM25 signal is bm25s's Lucene BM25 times (k1 + 1) (float32 there)
             assert np.allclose(signals.raw["lexical"], 2.2 * bm25_scores, rtol=1e-4, atol=1e-3)
-            matrix = normalised(signals, pool)
-            matrices[name].append(matrix)
-            grid_scores[name].append(grid_metrics(matrix, combos, relevant))
+            for scale_name, scale in scales.items():
+                matrix = normalised(signals, pool, scale)
+                matrices[f"{name}, {scale_name}"].append(matrix)
+                grid_scores[f"{name}, {scale_name}"].append(grid_metrics(matrix, combos, relevant))
             if emb is not None:
                 sem = signals.raw["semantic"][pool]
                 per_project[pid]["embeddings"] = metrics(np.argsort(-sem, kind="stable"), relevant)
     pids = sorted(projects)
+    everyone = tuple(range(len(pids)))
     chosen: dict[str, list[list[float]]] = defaultdict(list)
     penalties: dict[str, list[float]] = defaultdict(list)
-    for name, (combos, _emb) in variants.items():
-        scores = np.stack(grid_scores[name])  # projects x combos x 3
+    labels = [f"{v}, {s}" for v in variants for s in scales]
+    for label in labels:
+        combos = variants[label.split(",")[0]][0]
+        scores = np.stack(grid_scores[label])  # projects x combos x 3
         objective = scores.sum(axis=2)
-        learned = name + ", learned (RankNet)"
+        learned = label + ", learned (RankNet)"
+        learner = WeightLearner(matrices[label], relevants)
         for i, pid in enumerate(pids):
             train = np.delete(objective, i, axis=0).mean(axis=0)
-            best = int(np.argmax(train))  # first best: grid order prefers smaller weights
-            per_project[pid][name + ", grid"] = tuple(scores[i, best])
-            chosen[name + ", grid"].append(combos[best].tolist())
-            others = [j for j in range(len(pids)) if j != i]
-            w, lam = learn_weights_cv(
-                [matrices[name][j] for j in others], [relevants[j] for j in others], others
-            )
-            penalties[name].append(lam)
-            fused = np.round(w @ matrices[name][i], 9)
+            best_combo = int(np.argmax(train))  # first best: grid order prefers smaller weights
+            per_project[pid][label + ", grid"] = tuple(scores[i, best_combo])
+            chosen[label + ", grid"].append(combos[best_combo].tolist())
+            w, lam = learner.fit_cv(tuple(j for j in everyone if j != i))
+            penalties[label].append(lam)
+            fused = np.round(w @ matrices[label][i], 9)
             per_project[pid][learned] = metrics(np.argsort(-fused, kind="stable"), relevants[i])
             chosen[learned].append(np.round(w, 3).tolist())
-        overall, lam = learn_weights_cv(matrices[name], relevants, list(range(len(pids))))
-        penalties[name + " on all projects"].append(lam)
+        overall, lam = learner.fit_cv(everyone)
+        penalties[label + " on all projects"].append(lam)
         chosen[learned + " on all projects"] = [np.round(overall, 3).tolist()]
-    methods = ["random", "most-active", "bm25"]
+    methods = ["random", "most-active", "bm25", "passages, best", "passages, sum"]
     methods += ["embeddings"] if use_semantic else []
-    for name in variants:
-        methods += [name + ", grid", name + ", learned (RankNet)"]
+    for label in labels:
+        methods += [label + ", grid", label + ", learned (RankNet)"]
     table = {
         m: dict(
             zip(
@@ -334,9 +403,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "cordis")
     parser.add_argument("--no-semantic", action="store_true", help="skip the embedding methods")
+    parser.add_argument(
+        "--compare-ranks",
+        action="store_true",
+        help="also fuse rank-scaled signals instead of min-max ones (doubles the learning time)",
+    )
     args = parser.parse_args()
     use_semantic = embeddings.available() and not args.no_semantic
-    result = run(args.data, use_semantic)
+    result = run(args.data, use_semantic, args.compare_ranks)
     print(
         f"\n{result['projects']} projects, {result['organisations']} organisations "
         f"(pool of {result['pool_min_max'][0]} to {result['pool_min_max'][1]} known without "
