@@ -17,6 +17,7 @@ from django.db import transaction
 from clusterloom.partnerships.models import Partnership
 
 from . import services
+from .indicator_sets import bronze_set_ensure
 from .models import Benchmarking, ClusterLabel, ClusterService, IndicatorSet
 
 D = datetime.date
@@ -144,7 +145,7 @@ def demo_excellence() -> str:
     """Give the seed partnerships' partner clusters a benchmarking and label history."""
     if Benchmarking.objects.filter(assessor=ASSESSOR).exists():
         return "excellence demo: already present"
-    bronze = IndicatorSet.objects.filter(is_preloaded=True, level="bronze").first()
+    bronze = bronze_set_ensure()
     partnerships = {
         p.acronym: p for p in Partnership.objects.filter(acronym__in=list(BENCHMARKINGS))
     }

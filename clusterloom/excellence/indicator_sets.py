@@ -134,3 +134,17 @@ def indicator_set_delete(*, actor, indicator_set: IndicatorSet) -> None:
         raise DomainError(_("Benchmarkings use this set; it cannot be deleted."), field="areas")
     audit(actor, "excellence.indicator_set_deleted", indicator_set)
     indicator_set.delete()
+
+
+def bronze_set_ensure() -> IndicatorSet:
+    """The preloaded ESCA bronze set: migration 0002 loads it; a database emptied since (a
+    flush) gets it back here, from the same definition."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("clusterloom.excellence.migrations.0002_bronze_indicator_set")
+    migration.preload(apps, None)
+    return IndicatorSet.objects.get(
+        name=migration.NAME, partnership__isnull=True, is_preloaded=True
+    )
