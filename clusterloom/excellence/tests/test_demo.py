@@ -16,7 +16,7 @@ def test_demo_gives_the_seed_partners_a_history(today):
 
     seed_partnerships_import()
     summary = demo_excellence()
-    assert summary.startswith("excellence demo: 14 benchmarkings, 10 labels (2 silver)")
+    assert summary.startswith("excellence demo: 13 benchmarkings, 10 labels (2 silver)")
     extratex = ClusterLabel.objects.filter(partnership__acronym="EXTRATEX")
     assert sorted(extratex.values_list("level", flat=True)) == ["bronze"] * 6 + ["silver"] * 2
     for label in ClusterLabel.objects.all():
@@ -37,4 +37,4 @@ def test_demo_gives_the_seed_partners_a_history(today):
     ).exists()
     assert ClusterService.objects.count() == 4
     assert demo_excellence() == "excellence demo: already present"
-    assert Benchmarking.objects.count() == 14
+    assert Benchmarking.objects.count() == 13
