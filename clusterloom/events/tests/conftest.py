@@ -15,6 +15,7 @@ from clusterloom.directory.tests.factories import (
 )
 from clusterloom.partnerships.tests.factories import PartnershipFactory
 from clusterloom.taxonomy.services import term_get_or_create
+from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
 
 TODAY = datetime.date(2026, 11, 22)
 #: The event's day (sessions at 09:00-12:00 and 14:00-16:00, Europe/Rome).
@@ -285,51 +286,13 @@ def ask(w, requester=None, invitee=None, *, slot=None, accept=False, message="Le
     return meeting
 
 
-def bearer(user) -> dict:
-    """The Authorization header of a fresh API token of the user."""
-    from clusterloom.core.models import ApiToken
-
-    _token, raw = ApiToken.issue(user, "test")
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def send(client, method, url, body=None, user=None, **extra):
-    """One JSON request, with the user's bearer token unless anonymous."""
-    import json
-
-    kwargs = {"headers": bearer(user) if user is not None else {}, **extra}
-    if body is not None:
-        kwargs.update(data=json.dumps(body), content_type="application/json")
-    return getattr(client, method)(url, **kwargs)
-
-
-def matrix(w, method, url, expected: dict, body=None):
-    """Send the same request as each role, each in a savepoint rolled back afterwards so every
-    role meets the same state; a refused request must not have written anything."""
-    from django.db import transaction
-    from django.test import Client
-
-    from clusterloom.core.models import AuditEntry
-
-    client = Client()
-    got, bodies = {}, {}
-    for role in expected:
-        with transaction.atomic():
-            audited = AuditEntry.objects.count()
-            response = send(client, method, url, body, user_of(w, role))
-            got[role] = response.status_code
-            bodies[role] = response.json() if response.content else None
-            if response.status_code >= 400:
-                assert AuditEntry.objects.count() == audited, (role, bodies[role])
-            transaction.set_rollback(True)
-    assert got == expected, bodies
-    return bodies
+def matrix(w, method, url, expected: dict, body=None, users=None):
+    """The same request as each role of the world (see clusterloom.tests.api_roles)."""
+    return role_matrix(
+        lambda role: (users or {}).get(role) or user_of(w, role), method, url, expected, body
+    )
 
 
 def expect(allowed: dict, *, hidden=(), forbidden=(), anonymous=401) -> dict:
     """The status per role: `allowed` as given, `hidden` roles 404, `forbidden` 403."""
-    out = {"anonymous": anonymous}
-    out.update({role: 404 for role in hidden})
-    out.update({role: 403 for role in forbidden})
-    out.update(allowed)
-    return {role: out[role] for role in ROLES}
+    return statuses(ROLES, allowed, hidden=hidden, forbidden=forbidden, anonymous=anonymous)

@@ -15,6 +15,7 @@ from clusterloom.directory.tests.factories import (
     UserFactory,
 )
 from clusterloom.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
+from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
 
 TODAY = datetime.date(2026, 11, 22)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -155,42 +156,8 @@ def label(w, org, level="bronze", awarded_on=datetime.date(2026, 3, 10), **data)
     )
 
 
-def bearer(user) -> dict:
-    """The Authorization header of a fresh API token of the user."""
-    from clusterloom.core.models import ApiToken
-
-    _token, raw = ApiToken.issue(user, "test")
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def send(client, method, url, body=None, user=None, **extra):
-    """One JSON request, with the user's bearer token unless anonymous."""
-    import json
-
-    kwargs = {"headers": bearer(user) if user is not None else {}, **extra}
-    if body is not None:
-        kwargs.update(data=json.dumps(body, default=str), content_type="application/json")
-    return getattr(client, method)(url, **kwargs)
-
-
-def matrix(w, method, url, expected: dict, body=None):
-    """Send the same request as each role, each rolled back afterwards; a refused request must
-    not have written anything."""
-    from django.db import transaction
-    from django.test import Client
-
-    from clusterloom.core.models import AuditEntry
-
-    client = Client()
-    got, bodies = {}, {}
-    for role in expected:
-        with transaction.atomic():
-            audited = AuditEntry.objects.count()
-            response = send(client, method, url, body, user_of(w, role))
-            got[role] = response.status_code
-            bodies[role] = response.json() if response.content else None
-            if response.status_code >= 400:
-                assert AuditEntry.objects.count() == audited, (role, bodies[role])
-            transaction.set_rollback(True)
-    assert got == expected, bodies
-    return bodies
+def matrix(w, method, url, expected: dict, body=None, users=None):
+    """The same request as each role of the world (see clusterloom.tests.api_roles)."""
+    return role_matrix(
+        lambda role: (users or {}).get(role) or user_of(w, role), method, url, expected, body
+    )

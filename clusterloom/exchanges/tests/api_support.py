@@ -2,14 +2,11 @@
 per-role matrix, and states of the exchange reached through the services."""
 
 import datetime
-import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import Client
 
-from clusterloom.core.models import ApiToken, AuditEntry
 from clusterloom.exchanges import lifecycle, services
+from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
 
 from .conftest import application_data, offer_data
 
@@ -30,12 +27,6 @@ def api_offer(**overrides) -> dict:
     return offer_data(**{"languages": ["en", "es"], "partnership": "xtex", **overrides})
 
 
-def bearer(user) -> dict:
-    """The Authorization header of a fresh API token of the user."""
-    _token, raw = ApiToken.issue(user, "test")
-    return {"Authorization": f"Bearer {raw}"}
-
-
 def user_of(w, role):
     """The xworld user who plays `role` (None: anonymous)."""
     return {
@@ -49,41 +40,16 @@ def user_of(w, role):
     }[role]
 
 
-def send(client, method, url, body=None, user=None, **extra):
-    """One JSON request, with the user's bearer token unless anonymous."""
-    headers = bearer(user) if user is not None else {}
-    kwargs = {"headers": headers, **extra}
-    if body is not None:
-        kwargs.update(data=json.dumps(body), content_type="application/json")
-    return getattr(client, method)(url, **kwargs)
-
-
 def matrix(w, method, url, expected: dict, body=None, users=None):
-    """Send the same request as each role, each in a savepoint rolled back afterwards so every
-    role meets the same state; a refused request must not have written anything."""
-    client = Client()
-    got, bodies = {}, {}
-    for role in expected:
-        user = (users or {}).get(role) or user_of(w, role)
-        with transaction.atomic():
-            audited = AuditEntry.objects.count()
-            response = send(client, method, url, body, user)
-            got[role] = response.status_code
-            bodies[role] = response.json() if response.content else None
-            if response.status_code >= 400:
-                assert AuditEntry.objects.count() == audited, (role, bodies[role])
-            transaction.set_rollback(True)
-    assert got == expected, bodies
-    return bodies
+    """The same request as each role of the world (see clusterloom.tests.api_roles)."""
+    return role_matrix(
+        lambda role: (users or {}).get(role) or user_of(w, role), method, url, expected, body
+    )
 
 
 def expect(allowed: dict, *, hidden=(), forbidden=(), anonymous=401) -> dict:
     """The status per role: `allowed` as given, `hidden` roles 404, `forbidden` 403."""
-    out = {"anonymous": anonymous}
-    out.update({role: 404 for role in hidden})
-    out.update({role: 403 for role in forbidden})
-    out.update(allowed)
-    return {role: out[role] for role in ROLES}
+    return statuses(ROLES, allowed, hidden=hidden, forbidden=forbidden, anonymous=anonymous)
 
 
 # -- states of the world, reached through the services ------------------------------------
