@@ -88,7 +88,8 @@ def label_out(label) -> dict:
 def _visible(rows, pk: int, what: str):
     found = rows.filter(pk=pk).first()
     if found is None:
-        raise NotFound(_("There is no such %(what)s.") % {"what": what})
+        # The model's translated name, not the English word `what` (kept for readers).
+        raise NotFound(_("There is no such %(what)s.") % {"what": rows.model._meta.verbose_name})
     return found
 
 
