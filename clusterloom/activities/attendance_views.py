@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.forms import form_error
 from clusterloom.core.permissions import page_permission
 from clusterloom.directory.imports import upload_check_size
 
@@ -16,7 +17,7 @@ from .attendance_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, attendance_im
 from .capacity import capacity_building
 from .forms import AttendanceForm, AttendanceImportForm
 from .models import Attendance, AttendeeRole
-from .views import activity_or_404, form_error, partnership_or_404
+from .views import activity_or_404, partnership_or_404
 
 
 @require_POST

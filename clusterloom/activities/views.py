@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError, NotFound
+from clusterloom.core.forms import form_error
 from clusterloom.core.permissions import page_permission
 from clusterloom.partnerships.models import Partnership
 from clusterloom.partnerships.selectors import visible_to as partnerships_visible_to
@@ -22,11 +23,6 @@ from .forms import ActivityForm, AttendanceForm
 from .models import Activity, ActivityKind, ActivityStatus
 
 PER_PAGE = 20
-
-
-def form_error(form, error: DomainError) -> None:
-    """Show a domain error on its field when the form has it, else on top of the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def activity_or_404(request, pk) -> Activity:

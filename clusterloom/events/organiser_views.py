@@ -14,9 +14,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.forms import form_error
 from clusterloom.core.permissions import page_permission
 from clusterloom.directory.imports import upload_check_size
-from clusterloom.exchanges.views import form_error
 
 from . import charts, selectors, services
 from .forms import (

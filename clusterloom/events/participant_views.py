@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
-from clusterloom.exchanges.views import form_error
+from clusterloom.core.forms import form_error
 
 from . import meetings as meeting_services
 from . import selectors

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.forms import form_error
 from clusterloom.core.permissions import has_rule_perm, page_permission
-from clusterloom.exchanges.views import form_error
 from clusterloom.partnerships.models import Partnership
 
 from . import indicator_sets, selectors, services

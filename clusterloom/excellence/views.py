@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.forms import form_error
 from clusterloom.core.permissions import page_permission
 from clusterloom.directory.models import Organisation
-from clusterloom.exchanges.views import form_error
 from clusterloom.partnerships.models import Partnership
 
 from . import charts, label_rules, selectors, services

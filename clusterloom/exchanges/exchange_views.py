@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.forms import form_error
 from clusterloom.core.models import AuditEntry
 from clusterloom.core.permissions import has_rule_perm, page_permission
 
@@ -22,7 +23,6 @@ from .forms import (
     ValidateForm,
 )
 from .models import SIGNATORIES, Exchange, ExchangeEvidence, ExchangeStatus
-from .views import form_error
 
 SIGNATORY_LABELS = {
     "visitor": gettext_lazy("Visitor"),

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.forms import form_error
 from clusterloom.core.permissions import page_permission
 from clusterloom.directory.models import Cluster
 from clusterloom.partnerships.models import Partnership
@@ -31,16 +32,6 @@ from .forms import (
 from .lifecycle import exchange_propose
 from .models import ExchangeApplication, ExchangeCall, HostingOffer, MatchOrigin, ReviewStatus
 from .selectors import DEAD
-
-
-def form_error(form, error: DomainError) -> None:
-    """Show a domain error on the form: on its field when the form has it, else on top."""
-    failures = getattr(error, "failures", None)
-    if failures:
-        for _rule, field, text in failures:
-            form.add_error(field if field in form.fields else None, text)
-        return
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _call_or_404(request, slug) -> ExchangeCall:

@@ -85,7 +85,7 @@ def evidence_lines(records: dict) -> dict[str, list[report.Evidence]]:
                         else ""
                     ),
                     lab.awarded_on,
-                    lab.evidence_url,
+                    report.certificate_link(lab),
                 )
                 for lab in rows
             ]

@@ -96,6 +96,19 @@ def _event_url(slug: str) -> str:
         return ""
 
 
+def certificate_link(label) -> str:
+    """Where the label's certificate is: its link, or the page serving the uploaded file (to
+    those who may see the label), as an absolute address for the report's reader."""
+    if label.evidence_url:
+        return label.evidence_url
+    if not label.evidence_name:
+        return ""
+    from django.conf import settings
+
+    path = reverse("excellence_certificate", args=[label.pk])
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def _partners(p) -> Q:
     return Q(organisation_id__in=p.members.values("organisation_id")) | Q(partnership_id=p.pk)
 
@@ -266,7 +279,7 @@ def labels_sheet(p, first, last, counted: set[int]) -> Sheet:
                 label.awarded_on,
                 label.valid_until,
                 label.certificate_number,
-                label.evidence_url or (label.evidence_name and _("on file")) or "",
+                certificate_link(label),
                 _yes(label.pk in counted),
             ]
         )

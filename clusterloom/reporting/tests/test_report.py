@@ -139,3 +139,22 @@ def test_bad_periods_name_the_field(data, field):
     with pytest.raises(DomainError) as caught:
         report_period(data)
     assert caught.value.field == field
+
+
+def test_a_certificate_on_file_is_linked_by_its_page_not_hidden(world, settings):
+    """An uploaded certificate appears in the report as the address of the page that serves it
+    (to those who may see the label); a link given on the label is used as it is."""
+    from clusterloom.reporting.report import certificate_link
+
+    settings.SITE_URL = "https://loom.example/"
+    uploaded = label(world.b, "bronze", "2026-03-01", "2028-03-31", evidence_name="cert.pdf")
+    linked = label(
+        world.a, "silver", "2026-03-01", "2028-03-31", evidence_url="https://esca.example/c"
+    )
+    bare = label(world.a, "bronze", "2026-03-01", "2028-03-31")
+    assert (
+        certificate_link(uploaded)
+        == f"https://loom.example/excellence/labels/{uploaded.pk}/certificate/"
+    )
+    assert certificate_link(linked) == "https://esca.example/c"
+    assert certificate_link(bare) == ""
