@@ -11,10 +11,13 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from clusterloom.core import personal_data
+        from clusterloom.partnerships import feed
         from clusterloom.partnerships.sections import register
 
+        from .feeds import activity_entries
         from .personal_data import personal_data_erase, personal_data_export
         from .sections import partnership_section
 
         register(partnership_section)
+        feed.register(activity_entries)
         personal_data.register("activities", export=personal_data_export, erase=personal_data_erase)

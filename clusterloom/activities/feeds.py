@@ -1,4 +1,5 @@
-"""The Atom feed of a partnership's published activities."""
+"""The Atom feed of a partnership: its published activities and whatever other apps add to
+the partnership's feed (its matchmaking events), newest first."""
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -9,6 +10,7 @@ from django.utils.html import linebreaks
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from clusterloom.partnerships.feed import FeedEntry, feed_entries
 from clusterloom.partnerships.models import Partnership
 
 from .selectors import public_activities
@@ -25,8 +27,38 @@ def period(activity) -> str:
     return f"{start} – {date_format(activity.ends_on, 'j F Y')}"
 
 
+def activity_entries(partnership) -> list[FeedEntry]:
+    """The partnership's public activities as feed entries (registered in apps.py)."""
+    out = []
+    for item in public_activities(partnership)[:FEED_ITEMS]:
+        parts = [period(item), item.get_status_display()]
+        place = _("online") if item.is_online else item.city_name
+        if place:
+            parts.append(place)
+        if item.organiser_id:
+            parts.append(_("organised by %(name)s") % {"name": item.organiser.name})
+        text = " · ".join(str(p) for p in parts)
+        if item.description:
+            text = f"{text}\n\n{item.description}"
+        out.append(
+            FeedEntry(
+                key=f"activity-{item.pk}",
+                kind=capfirst(item.get_kind_display()),
+                title=item.title,
+                summary=text,
+                link=reverse("activity_detail", args=[item.pk]),
+                starts_on=item.starts_on,
+                created=item.created_at,
+                updated=item.updated_at,
+                source="activities",
+            )
+        )
+    return out
+
+
 class PartnershipActivityFeed(Feed):
-    """Published, planned and held activities of a published partnership, newest first."""
+    """Published, planned and held activities (and matchmaking events) of a published
+    partnership, newest first."""
 
     feed_type = Atom1Feed
 
@@ -52,32 +84,26 @@ class PartnershipActivityFeed(Feed):
         return obj.acronym
 
     def items(self, obj):
-        return public_activities(obj)[:FEED_ITEMS]
+        return feed_entries(obj, limit=FEED_ITEMS)
 
     def item_title(self, item):
-        return f"{capfirst(item.get_kind_display())}: {item.title}"
+        return f"{item.kind}: {item.title}"
 
     def item_description(self, item):
-        parts = [period(item), item.get_status_display()]
-        place = _("online") if item.is_online else item.city_name
-        if place:
-            parts.append(place)
-        if item.organiser_id:
-            parts.append(_("organised by %(name)s") % {"name": item.organiser.name})
-        text = " · ".join(str(p) for p in parts)
-        if item.description:
-            text = f"{text}\n\n{item.description}"
         # The summary is HTML to feed readers: the users' text is escaped, not interpreted.
-        return linebreaks(text, autoescape=True)
+        return linebreaks(item.summary, autoescape=True)
 
     def item_link(self, item):
-        return reverse("activity_detail", args=[item.pk])
+        return item.link
+
+    def item_guid(self, item):
+        return item.link
 
     def item_pubdate(self, item):
-        return item.created_at
+        return item.created
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.updated
 
     def item_categories(self, item):
-        return [item.get_kind_display()]
+        return [item.kind]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.forms import form_error
 from clusterloom.core.permissions import page_permission
+from clusterloom.partnerships.feed import feed_entries
 from clusterloom.partnerships.models import Partnership
 from clusterloom.partnerships.selectors import visible_to as partnerships_visible_to
 
@@ -81,6 +82,8 @@ def activity_feed_page(request, slug):
         "kind": kind,
         "kinds": ActivityKind.choices,
         "extra": extra,
+        # The rest of the public feed (matchmaking events), from the apps that add to it.
+        "other_entries": [e for e in feed_entries(partnership) if e.source != "activities"],
     }
     return render(request, "activities/activity_list.html", context)
 

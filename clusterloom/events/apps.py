@@ -10,8 +10,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Matchmaking events")
 
     def ready(self) -> None:
+        from clusterloom.partnerships import feed
         from clusterloom.partnerships.sections import register
 
+        from .feed import feed_entries
         from .sections import partnership_section
 
         register(partnership_section)
+        feed.register(feed_entries)
