@@ -2,7 +2,8 @@
 areas and services for the partner clusters of EXTRATEX and Hi-Tech-TEX, recorded through the
 services so every rule holds. Safe to repeat: once the demo benchmarkings exist nothing is added.
 
-Dates lie after each partnership's start and never after 2026-11-22. EXTRATEX states no
+Dates lie after each partnership's start and never after 2026-11-22 (run later, the whole
+history moves forward by as many days, so today's picture stays the same). EXTRATEX states no
 duration, so, like the ClusterXchange and events demos, the demo treats it as still running:
 its partners' first labels (2020-21) have expired and were renewed after a new benchmarking in
 2024-25 (3 bronze, valid today, one of them expiring; CLUTEX's silver rests on benchmarkings 19
@@ -13,6 +14,7 @@ in the 24 months up to 2026-11-22: one partner's bronze label is expiring, anoth
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from clusterloom.partnerships.models import Partnership
 
@@ -152,19 +154,26 @@ def demo_excellence() -> str:
     }
     if bronze is None or not partnerships:
         return "excellence demo: skipped (no bronze set or no seed partnership)"
+    # The history was written on TODAY; on a later day it moves with the calendar, so the
+    # labels that are valid, expiring or expired today still are.
+    shift = max(timezone.localdate() - TODAY, datetime.timedelta(0))
+
+    def at(day: datetime.date) -> datetime.date:
+        return day + shift
+
     held = {}
     for acronym, rows in BENCHMARKINGS.items():
         partnership = partnerships.get(acronym)
         for prefix, day, values in rows if partnership else ():
             organisation = _member(partnership, prefix)
-            if organisation is None or day > TODAY:
+            if organisation is None or at(day) > timezone.localdate():
                 continue
             held[(acronym, prefix, day)] = services.benchmarking_create(
                 actor=SYSTEM,
                 organisation=organisation,
                 data={
                     "indicator_set": bronze.pk,
-                    "held_on": day,
+                    "held_on": at(day),
                     "assessor": ASSESSOR,
                     "partnership": partnership,
                     "is_published": True,
@@ -188,7 +197,7 @@ def demo_excellence() -> str:
                     "title": title,
                     "area": areas[area].pk,
                     "status": status,
-                    "documented_on": D(year, 6 + n, 15) if documented else None,
+                    "documented_on": at(D(year, 6 + n, 15)) if documented else None,
                     "evidence_url": (
                         f"https://example.org/clutex/improvement-{year}-{n + 1}.pdf"
                         if documented
@@ -208,7 +217,7 @@ def demo_excellence() -> str:
             organisation=benchmarking.organisation,
             data={
                 "level": level,
-                "awarded_on": awarded_on,
+                "awarded_on": at(awarded_on),
                 "benchmarking": benchmarking,
                 "partnership": partnerships[acronym],
                 "certificate_number": f"ESCA-{awarded_on:%Y}-{level[:1].upper()}{labels + 101}",
@@ -230,7 +239,7 @@ def demo_excellence() -> str:
                 "name": name,
                 "description": text,
                 "novelty": novelty,
-                "launched_on": launched,
+                "launched_on": at(launched),
                 "target_groups": whom,
                 "built_with": built_with,
                 "partnership": partnership,

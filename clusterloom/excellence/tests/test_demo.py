@@ -38,3 +38,18 @@ def test_demo_gives_the_seed_partners_a_history(today):
     assert ClusterService.objects.count() == 4
     assert demo_excellence() == "excellence demo: already present"
     assert Benchmarking.objects.count() == 13
+
+
+def test_demo_run_a_year_later_shows_the_same_picture(monkeypatch):
+    """The history moves with the calendar: a year on, the same labels are valid or expiring."""
+    from django.utils import timezone
+
+    from clusterloom.partnerships.demo import seed_partnerships_import
+
+    later = datetime.date(2027, 11, 22)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
+    seed_partnerships_import()
+    demo_excellence()
+    statuses = sorted(selectors.status_of(x) for x in ClusterLabel.objects.all())
+    assert statuses.count("expiring") == 2 and statuses.count("valid") == 4
+    assert not Benchmarking.objects.filter(held_on__gt=later).exists()
