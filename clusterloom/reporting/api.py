@@ -16,7 +16,7 @@ from clusterloom.core.permissions import require
 from clusterloom.partnerships.selectors import partnership_get_visible
 
 from . import outputs, selectors
-from .report import report_format, report_period
+from .report import date_in_range, report_format, report_period
 
 router = Router(tags=["reporting"])
 
@@ -57,7 +57,7 @@ def partnership_kpis(request: HttpRequest, slug: str, as_of: str = ""):
     status: reached, on_track, behind, no_timeline (start or duration unknown) or no_target."""
     partnership = partnership_get_visible(request.user, slug)
     require(request.user, "reporting.view_kpis", partnership)
-    day = parse_date(as_of, "as_of") or timezone.localdate()
+    day = date_in_range(parse_date(as_of, "as_of"), "as_of") or timezone.localdate()
     return [
         {
             "code": k.code,

@@ -26,10 +26,27 @@ from . import kpis
 FORMATS = ("xlsx", "pdf")
 
 
+#: Dates the KPI engine can count up to (a day later, at midnight in any time zone, is still a
+#: date): outside, an error rather than an overflow.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
+
+
+def date_in_range(day: datetime.date | None, field: str) -> datetime.date | None:
+    """The date if it lies between EARLIEST and LATEST; a clear error otherwise."""
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise DomainError(
+            _("Give a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()},
+            field=field,
+        )
+    return day
+
+
 def report_period(data) -> tuple[datetime.date, datetime.date]:
     """`from` and `to` from the input: both required dates, `from` not after `to`."""
-    first = required_date(data, "from")
-    last = required_date(data, "to")
+    first = date_in_range(required_date(data, "from"), "from")
+    last = date_in_range(required_date(data, "to"), "to")
     if last < first:
         raise DomainError(
             _("“from” (%(first)s) is after “to” (%(last)s): the period must end after it starts.")
