@@ -8,7 +8,7 @@ with its CSRF token or an API token; a step the caller may not take is a 403, a 
 """
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.permissions import require
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
+from clusterloom.partnerships.selectors import visible_to as partnerships_visible_to
 
 from . import indicator_sets, label_rules, selectors, services
 from .api_schemas import (
@@ -119,12 +120,9 @@ def label_list(
     if status in LabelStatus.values:
         rows = selectors.status_filter(rows, status)
     if partnership:
-        rows = rows.filter(
-            Q(partnership__slug=partnership)
-            | Q(organisation__partnership_memberships__partnership__slug=partnership)
-        ).distinct()
+        rows = selectors.labels_of_partnership(rows, request.user, partnership)
     if organisation is not None:
-        rows = rows.filter(organisation_id=organisation)
+        rows = rows.filter(organisation__pk=organisation)
     return [label_out(x) for x in rows[:MAX_ROWS]]
 
 
@@ -323,9 +321,11 @@ def benchmarking_list(request: HttpRequest, organisation: int | None = None, par
         *selectors.BENCHMARKING_PREFETCH
     )
     if organisation is not None:
-        rows = rows.filter(organisation_id=organisation)
+        rows = rows.filter(organisation__pk=organisation)
     if partnership:
-        rows = rows.filter(partnership__slug=partnership)
+        rows = rows.filter(
+            partnership__in=partnerships_visible_to(request.user).filter(slug=partnership)
+        )
     return [benchmarking_out(b) for b in rows[:MAX_ROWS]]
 
 
@@ -395,9 +395,11 @@ def service_list(request: HttpRequest, organisation: int | None = None, partners
     """Cluster services the caller may see."""
     rows = selectors.services_visible_to(request.user).prefetch_related("built_with")
     if organisation is not None:
-        rows = rows.filter(organisation_id=organisation)
+        rows = rows.filter(organisation__pk=organisation)
     if partnership:
-        rows = rows.filter(partnership__slug=partnership)
+        rows = rows.filter(
+            partnership__in=partnerships_visible_to(request.user).filter(slug=partnership)
+        )
     return [service_out(s) for s in rows[:MAX_ROWS]]
 
 

@@ -51,7 +51,7 @@ def benchmarking_create(request, slug):
         return refused
     sets = _usable_sets(organisation)
     chosen = request.GET.get("set", "")
-    indicator_set = sets.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    indicator_set = sets.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
     if indicator_set is None:
         indicator_set = sets.filter(is_preloaded=True).first() or sets.first()
     if indicator_set is None:

@@ -15,6 +15,7 @@ from clusterloom.core.permissions import (
     managed_organisation_ids,
     organisations_of_coordinated,
 )
+from clusterloom.partnerships.selectors import visible_to as partnerships_visible_to
 
 from . import label_rules
 from .models import (
@@ -56,6 +57,15 @@ def services_visible_to(user) -> QuerySet[ClusterService]:
     return _published_or_mine(rows, user)
 
 
+def labels_of_partnership(rows: QuerySet, user, slug: str) -> QuerySet:
+    """Labels recorded for the partnership or held by its partners, if the user may see it (the
+    filter must not tell who is part of an unpublished partnership)."""
+    found = partnerships_visible_to(user).filter(slug=slug)
+    return rows.filter(
+        Q(partnership__in=found) | Q(organisation__partnership_memberships__partnership__in=found)
+    ).distinct()
+
+
 def indicator_sets_visible_to(user) -> QuerySet[IndicatorSet]:
     """Shared sets, sets of published partnerships, and the sets of coordinated ones."""
     rows = IndicatorSet.objects.select_related("partnership")
@@ -73,7 +83,7 @@ def indicator_set_usable(organisation, value) -> IndicatorSet:
     partnership the organisation belongs to."""
     pk = getattr(value, "pk", value)
     found = None
-    if pk not in (None, "") and str(pk).isdigit():
+    if pk not in (None, "") and str(pk).isdecimal():
         found = IndicatorSet.objects.filter(pk=int(pk)).first()
     if found is None:
         raise DomainError(_("Choose an indicator set."), field="indicator_set")

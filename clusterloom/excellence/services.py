@@ -65,7 +65,7 @@ def _label_values(organisation, data, current=None) -> dict:
     benchmarking = get("benchmarking")
     if benchmarking not in (None, "") and not isinstance(benchmarking, Benchmarking):
         benchmarking = Benchmarking.objects.filter(
-            pk=int(benchmarking) if str(benchmarking).isdigit() else 0
+            pk=int(benchmarking) if str(benchmarking).isdecimal() else 0
         ).first()
         if benchmarking is None:
             raise DomainError(_("There is no such benchmarking."), field="benchmarking")
@@ -278,7 +278,7 @@ def _improvement_values(benchmarking, data, current=None) -> dict:
     if area not in (None, ""):
         area_id = getattr(area, "pk", area)
         area = benchmarking.indicator_set.areas.filter(
-            pk=int(area_id) if str(area_id).isdigit() else 0
+            pk=int(area_id) if str(area_id).isdecimal() else 0
         ).first()
         if area is None:
             raise DomainError(_("Choose an area of the benchmarking's set."), field="area")
@@ -372,7 +372,8 @@ def _built_with(organisation, value):
         ids = sorted({int(i) for i in ids})
     except (TypeError, ValueError):
         raise DomainError(_("Give organisation ids."), field="built_with") from None
-    found = list(Organisation.objects.filter(pk__in=ids))
+    # An id beyond the database's integers names no organisation (and would overflow the query).
+    found = list(Organisation.objects.filter(pk__in=[i for i in ids if 0 < i < 2**63]))
     if len(found) != len(ids):
         raise DomainError(_("One of the organisations does not exist."), field="built_with")
     if organisation.pk in ids:

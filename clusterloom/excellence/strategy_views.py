@@ -79,7 +79,7 @@ def strategy_create(request):
     else:
         scope = StrategyScope.CLUSTER
         key = request.GET.get("organisation", "")
-        organisation = get_object_or_404(Organisation, pk=key) if key.isdigit() else None
+        organisation = get_object_or_404(Organisation, pk=key) if key.isdecimal() else None
         if organisation is None:
             raise Http404
         owner = organisation

@@ -5,7 +5,6 @@ Benchmarkings, improvement areas and indicator sets are in `benchmarking_views.p
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -54,10 +53,7 @@ def label_list(request):
     if status in LabelStatus.values:
         rows = selectors.status_filter(rows, status)
     if partnership:
-        rows = rows.filter(
-            Q(partnership__slug=partnership)
-            | Q(organisation__partnership_memberships__partnership__slug=partnership)
-        ).distinct()
+        rows = selectors.labels_of_partnership(rows, request.user, partnership)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -149,7 +145,7 @@ def _label_page(request, organisation, form, label=None):
         "checks": rule_checks(
             organisation,
             on=on,
-            benchmarking_id=int(benchmarking_id) if str(benchmarking_id).isdigit() else None,
+            benchmarking_id=int(benchmarking_id) if str(benchmarking_id).isdecimal() else None,
         ),
     }
     status = 400 if form.errors else 200
