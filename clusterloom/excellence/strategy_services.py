@@ -32,6 +32,23 @@ MAX_ACTIONS = 200
 MAX_MILESTONES = 50
 
 
+#: Roadmap dates the Gantt chart can draw (a month past the last one is still a date).
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
+
+
+def _roadmap_date(data: dict, field: str) -> datetime.date:
+    """A required roadmap date between EARLIEST and LATEST."""
+    day = required_date(data, field)
+    if not EARLIEST <= day <= LATEST:
+        raise DomainError(
+            _("Give a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()},
+            field=field,
+        )
+    return day
+
+
 def _not_future(day: datetime.date | None, field: str) -> None:
     if day is not None and day > timezone.localdate():
         raise DomainError(
@@ -293,8 +310,8 @@ def _action_values(data: dict[str, Any], strategy: Strategy, current) -> dict[st
         "description": text_value({"description": get("description", "")}, "description"),
         "owner": _owner(owner, strategy),
         "owner_name": text_value({"owner_name": get("owner_name", "")}, "owner_name", limit=200),
-        "starts_on": required_date({"starts_on": get("starts_on")}, "starts_on"),
-        "ends_on": required_date({"ends_on": get("ends_on")}, "ends_on"),
+        "starts_on": _roadmap_date({"starts_on": get("starts_on")}, "starts_on"),
+        "ends_on": _roadmap_date({"ends_on": get("ends_on")}, "ends_on"),
         "status": status,
         "target_codes": target_codes_value(get("target_codes", [])),
         "completed_on": parse_date(get("completed_on"), "completed_on"),
@@ -369,7 +386,7 @@ def _milestone_values(data: dict[str, Any], current) -> dict[str, Any]:
 
     values = {
         "title": text_value({"title": get("title")}, "title", required=True, limit=300),
-        "due_on": required_date({"due_on": get("due_on")}, "due_on"),
+        "due_on": _roadmap_date({"due_on": get("due_on")}, "due_on"),
         "reached_on": parse_date(get("reached_on"), "reached_on"),
     }
     _not_future(values["reached_on"], "reached_on")
