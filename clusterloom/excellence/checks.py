@@ -50,7 +50,7 @@ def partnership_of(organisation: Organisation, value, field: str = "partnership"
         found = value
     else:
         text = str(value).strip()
-        query = {"pk": int(text)} if text.isdigit() else {"slug": text}
+        query = {"pk": int(text)} if text.isdecimal() else {"slug": text}
         found = Partnership.objects.filter(**query).first()
         if found is None:
             raise DomainError(_("There is no partnership “%(v)s”.") % {"v": value}, field=field)

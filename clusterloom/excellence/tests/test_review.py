@@ -62,3 +62,12 @@ def test_label_list_partnership_filter_says_nothing_of_an_unpublished_partnershi
     assert rows == []
     client.force_login(world.other_coordinator)  # who may see OTHER
     assert "Delta Cluster" in client.get("/excellence/?partnership=other").content.decode()
+
+
+def test_api_digit_like_partnership_is_a_400(client, world):
+    body = {"organisation": world.a.pk, "level": "bronze", "awarded_on": "2026-03-01"}
+    response = send(
+        client, "post", "/api/excellence/labels", {**body, "partnership": "²"}, user=world.manager_a
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "partnership"
