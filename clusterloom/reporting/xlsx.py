@@ -35,6 +35,10 @@ def _write(ws, columns: list[str], rows: list[list]) -> None:
         for cell in row:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str):
+                # Users' text (titles, names) stays text: openpyxl would store "=..." as a
+                # formula that the coordinator's spreadsheet then runs.
+                cell.data_type = "s"
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, width + 2)
     ws.freeze_panes = "A2"
