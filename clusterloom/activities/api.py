@@ -26,10 +26,10 @@ from .api_schemas import (
     ActivityIn,
     ActivityOut,
     ActivityPatch,
-    AttendanceIn,
+    AttendanceImportOut,
     AttendanceOut,
+    AttendeeIn,
     CapacityOut,
-    ImportOut,
     StatusIn,
 )
 from .attendance_import import attendance_import
@@ -214,7 +214,7 @@ def attendance_list(request: HttpRequest, activity_id: int):
 
 
 @router.post("/{activity_id}/attendance", response={201: AttendanceOut, **ERRORS}, auth=WRITE_AUTH)
-def attendance_add(request: HttpRequest, activity_id: int, payload: AttendanceIn):
+def attendance_add(request: HttpRequest, activity_id: int, payload: AttendeeIn):
     """Add an attendee."""
     activity = _managed(request, activity_id)
     row = services.attendance_add(actor=request.user, activity=activity, data=payload.dict())
@@ -222,7 +222,9 @@ def attendance_add(request: HttpRequest, activity_id: int, payload: AttendanceIn
 
 
 @router.post(
-    "/{activity_id}/attendance/import", response={201: ImportOut, **ERRORS}, auth=WRITE_AUTH
+    "/{activity_id}/attendance/import",
+    response={201: AttendanceImportOut, **ERRORS},
+    auth=WRITE_AUTH,
 )
 def attendance_upload(
     request: HttpRequest,

@@ -93,7 +93,7 @@ class StatusIn(Schema):
     status: str = Field(description="planned, held or cancelled.")
 
 
-class AttendanceIn(Schema):
+class AttendeeIn(Schema):
     """An attendee: a directory person or a name; an organisation (id) or its name."""
 
     person: int | None = None
@@ -118,7 +118,7 @@ class AttendanceOut(Schema):
     hours: Decimal | None
 
 
-class ImportOut(Schema):
+class AttendanceImportOut(Schema):
     """What an attendance import did (attendees already on the list are skipped)."""
 
     rows: int

@@ -7,6 +7,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from clusterloom.core.api_auth import WRITE_AUTH
+from clusterloom.core.api_schemas import ErrorOut
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.permissions import require
 from clusterloom.taxonomy.models import Vocabulary
@@ -110,7 +111,7 @@ class OrganisationIn(Schema):
     terms: list[TermIn] | None = None
 
 
-class ImportOut(Schema):
+class MemberImportOut(Schema):
     """What a member import did."""
 
     rows: int
@@ -124,14 +125,6 @@ class ProblemsOut(Schema):
 
     detail: str
     problems: list[str]
-    line: int | None = None
-
-
-class ErrorOut(Schema):
-    """A domain error."""
-
-    detail: str
-    field: str | None = None
     line: int | None = None
 
 
@@ -258,7 +251,7 @@ def organisation_update(request, slug: str, payload: OrganisationIn):
 @router.post(
     "/{slug}/members",
     response={
-        200: ImportOut,
+        200: MemberImportOut,
         400: ProblemsOut | ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
@@ -279,6 +272,6 @@ def organisation_members_import(request, slug: str, file: UploadedFile = File(..
             )
     except MemberImportFailed as exc:
         return Status(400, ProblemsOut(detail=exc.message, problems=exc.problems, line=exc.line))
-    return ImportOut(
+    return MemberImportOut(
         rows=result.rows, added=result.added, created=result.created, already=result.already
     )

@@ -26,7 +26,6 @@ from . import api_output as out
 from . import meetings, selectors, services
 from .api_schemas import (
     ERRORS,
-    AttendanceIn,
     EventIn,
     EventOut,
     EventPatch,
@@ -37,8 +36,8 @@ from .api_schemas import (
     GroupIn,
     GroupOut,
     HeldIn,
-    ImportOut,
     LockIn,
+    MeetingAttendanceIn,
     MeetingIn,
     MeetingOut,
     MeetingSuggestionsOut,
@@ -48,6 +47,7 @@ from .api_schemas import (
     PriorityIn,
     PublishOut,
     ReasonIn,
+    RegistrationImportOut,
     RescheduleIn,
     ReviewIn,
     RuleIn,
@@ -222,7 +222,9 @@ def participant_register(request: HttpRequest, slug: str, payload: ParticipantIn
     return Status(201, out.participant_out(request, participant))
 
 
-@router.post("/{slug}/participants/import", response={201: ImportOut, **ERRORS}, auth=WRITE_AUTH)
+@router.post(
+    "/{slug}/participants/import", response={201: RegistrationImportOut, **ERRORS}, auth=WRITE_AUTH
+)
 def participant_import(
     request: HttpRequest,
     slug: str,
@@ -484,7 +486,9 @@ def meeting_priority(request: HttpRequest, slug: str, meeting_id: int, payload: 
     response={200: MeetingOut, **ERRORS},
     auth=WRITE_AUTH,
 )
-def meeting_attendance(request: HttpRequest, slug: str, meeting_id: int, payload: AttendanceIn):
+def meeting_attendance(
+    request: HttpRequest, slug: str, meeting_id: int, payload: MeetingAttendanceIn
+):
     """Record that a scheduled meeting was held or someone did not show (sides, organisers)."""
     meeting = meetings.attendance_set(
         actor=request.user,

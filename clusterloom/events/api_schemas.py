@@ -296,7 +296,7 @@ class ReviewIn(Schema):
     note: str = ""
 
 
-class ImportOut(Schema):
+class RegistrationImportOut(Schema):
     """Participants an import registered (rows imported before are skipped)."""
 
     created: int
@@ -388,7 +388,7 @@ class PriorityIn(Schema):
     priority: int
 
 
-class AttendanceIn(Schema):
+class MeetingAttendanceIn(Schema):
     """held, no_show, or "" for not recorded."""
 
     attendance: str

@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.api_schemas import ErrorOut
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.permissions import require
 from clusterloom.directory.models import Organisation
@@ -25,14 +26,6 @@ def _public(request: HttpRequest):
 
 #: A token identifies its user (own organisation left out of results); anyone may read.
 READ_AUTH = [TokenAuth(), _public]
-
-
-class ErrorOut(Schema):
-    """What went wrong, and in which field."""
-
-    detail: str
-    field: str | None = None
-    line: int | None = None
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.api_schemas import ErrorOut
 from clusterloom.core.permissions import require
 
 from . import selectors, services
@@ -151,14 +152,6 @@ class TargetIn(Schema):
     """The value of a target."""
 
     value: int = Field(ge=0, le=1_000_000)
-
-
-class ErrorOut(Schema):
-    """What went wrong."""
-
-    detail: str
-    field: str | None = None
-    line: int | None = None
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.api_schemas import ErrorOut
 from clusterloom.core.inputs import parse_date
 from clusterloom.core.permissions import require
 from clusterloom.partnerships.selectors import partnership_get_visible
@@ -19,13 +20,6 @@ from . import outputs, selectors
 from .report import date_in_range, report_format, report_period
 
 router = Router(tags=["reporting"])
-
-
-class ErrorOut(Schema):
-    """What went wrong and the field it concerns."""
-
-    detail: str
-    field: str | None = None
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
