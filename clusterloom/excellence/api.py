@@ -19,7 +19,7 @@ from ninja.responses import Status
 
 from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
 from clusterloom.core.errors import DomainError, NotFound
-from clusterloom.core.permissions import require
+from clusterloom.core.permissions import has_rule_perm, require
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
 from clusterloom.partnerships.selectors import visible_to as partnerships_visible_to
@@ -60,11 +60,14 @@ def _org(o) -> dict:
     return {"id": o.pk, "slug": o.slug, "name": o.name}
 
 
-def _slug(partnership) -> str | None:
-    return partnership.slug if partnership is not None else None
+def _slug(partnership, user) -> str | None:
+    """The partnership's slug, unless the caller may not see the partnership (unpublished)."""
+    if partnership is None or not has_rule_perm(user, "partnerships.view_partnership", partnership):
+        return None
+    return partnership.slug
 
 
-def label_out(label) -> dict:
+def label_out(label, user=None) -> dict:
     """A label as the API shows it."""
     return {
         "id": label.pk,
@@ -75,7 +78,7 @@ def label_out(label) -> dict:
         "valid_until": label.valid_until,
         "status": selectors.status_of(label),
         "benchmarking": label.benchmarking_id,
-        "partnership": _slug(label.partnership),
+        "partnership": _slug(label.partnership, user),
         "certificate_number": label.certificate_number,
         "certificate": reverse("excellence_certificate", args=[label.pk])
         if label.evidence
@@ -123,13 +126,13 @@ def label_list(
         rows = selectors.labels_of_partnership(rows, request.user, partnership)
     if organisation is not None:
         rows = rows.filter(organisation__pk=organisation)
-    return [label_out(x) for x in rows[:MAX_ROWS]]
+    return [label_out(x, request.user) for x in rows[:MAX_ROWS]]
 
 
 @router.get("/labels/{pk}", response={200: LabelOut, **ERRORS}, auth=READ_AUTH)
 def label_detail(request: HttpRequest, pk: int):
     """One label."""
-    return label_out(_visible(selectors.labels_visible_to(request.user), pk, "label"))
+    return label_out(_visible(selectors.labels_visible_to(request.user), pk, "label"), request.user)
 
 
 @router.post("/labels", response={201: LabelOut, **ERRORS}, auth=WRITE_AUTH)
@@ -139,7 +142,7 @@ def label_create(request: HttpRequest, payload: LabelIn):
     label = services.label_create(
         actor=request.user, organisation=_organisation(payload.organisation), data=data
     )
-    return Status(201, label_out(label))
+    return Status(201, label_out(label, request.user))
 
 
 @router.patch("/labels/{pk}", response={200: LabelOut, **ERRORS}, auth=WRITE_AUTH)
@@ -147,7 +150,9 @@ def label_patch(request: HttpRequest, pk: int, payload: LabelPatch):
     """Change a label (its rules are checked again when level, date or benchmarking change)."""
     label = _visible(selectors.labels_visible_to(request.user), pk, "label")
     data = payload.model_dump(exclude_unset=True)
-    return label_out(services.label_update(actor=request.user, label=label, data=data))
+    return label_out(
+        services.label_update(actor=request.user, label=label, data=data), request.user
+    )
 
 
 @router.delete("/labels/{pk}", response={204: None, **ERRORS}, auth=WRITE_AUTH)
@@ -172,7 +177,7 @@ def label_certificate(request: HttpRequest, pk: int, file: UploadedFile = File(.
     label = services.label_certificate_set(
         actor=request.user, label=label, file_name=file.name or "", content=file.read()
     )
-    return label_out(label)
+    return label_out(label, request.user)
 
 
 @router.get(
@@ -216,7 +221,8 @@ def set_out(found) -> dict:
         "name": found.name,
         "description": found.description,
         "level": found.level,
-        "partnership": _slug(found.partnership),
+        # Sets are listed only for shared, published or coordinated partnerships.
+        "partnership": found.partnership.slug if found.partnership_id else None,
         "is_preloaded": found.is_preloaded,
         "benchmarkings": found.used if hasattr(found, "used") else found.benchmarkings.count(),
         "areas": [
@@ -289,7 +295,7 @@ def improvement_out(i) -> dict:
     }
 
 
-def benchmarking_out(b) -> dict:
+def benchmarking_out(b, user=None) -> dict:
     """A benchmarking with its scores, area scores and improvement areas."""
     per_area = selectors.area_scores_of(b)
     return {
@@ -298,7 +304,7 @@ def benchmarking_out(b) -> dict:
         "indicator_set": b.indicator_set_id,
         "held_on": b.held_on,
         "assessor": b.assessor,
-        "partnership": _slug(b.partnership),
+        "partnership": _slug(b.partnership, user),
         "notes": b.notes,
         "is_published": b.is_published,
         "total_score": b.total_score,
@@ -326,14 +332,14 @@ def benchmarking_list(request: HttpRequest, organisation: int | None = None, par
         rows = rows.filter(
             partnership__in=partnerships_visible_to(request.user).filter(slug=partnership)
         )
-    return [benchmarking_out(b) for b in rows[:MAX_ROWS]]
+    return [benchmarking_out(b, request.user) for b in rows[:MAX_ROWS]]
 
 
 @router.get("/benchmarkings/{pk}", response={200: BenchmarkingOut, **ERRORS}, auth=READ_AUTH)
 def benchmarking_detail(request: HttpRequest, pk: int):
     """One benchmarking."""
     rows = selectors.benchmarkings_visible_to(request.user)
-    return benchmarking_out(_visible(rows, pk, "benchmarking"))
+    return benchmarking_out(_visible(rows, pk, "benchmarking"), request.user)
 
 
 @router.post("/benchmarkings", response={201: BenchmarkingOut, **ERRORS}, auth=WRITE_AUTH)
@@ -343,7 +349,7 @@ def benchmarking_create(request: HttpRequest, payload: BenchmarkingIn):
     found = services.benchmarking_create(
         actor=request.user, organisation=_organisation(payload.organisation), data=data
     )
-    return Status(201, benchmarking_out(found))
+    return Status(201, benchmarking_out(found, request.user))
 
 
 @router.post(
@@ -374,7 +380,7 @@ def improvement_patch(request: HttpRequest, pk: int, payload: ImprovementPatch):
 # -- services --------------------------------------------------------------------------------
 
 
-def service_out(s) -> dict:
+def service_out(s, user=None) -> dict:
     """A service of a cluster's portfolio."""
     return {
         "id": s.pk,
@@ -385,7 +391,7 @@ def service_out(s) -> dict:
         "launched_on": s.launched_on,
         "target_groups": s.target_groups,
         "built_with": [_org(o) for o in s.built_with.all()],
-        "partnership": _slug(s.partnership),
+        "partnership": _slug(s.partnership, user),
         "is_published": s.is_published,
     }
 
@@ -400,7 +406,7 @@ def service_list(request: HttpRequest, organisation: int | None = None, partners
         rows = rows.filter(
             partnership__in=partnerships_visible_to(request.user).filter(slug=partnership)
         )
-    return [service_out(s) for s in rows[:MAX_ROWS]]
+    return [service_out(s, request.user) for s in rows[:MAX_ROWS]]
 
 
 @router.post("/services", response={201: ClusterServiceOut, **ERRORS}, auth=WRITE_AUTH)
@@ -410,7 +416,7 @@ def service_create(request: HttpRequest, payload: ClusterServiceIn):
     found = services.service_create(
         actor=request.user, organisation=_organisation(payload.organisation), data=data
     )
-    return Status(201, service_out(found))
+    return Status(201, service_out(found, request.user))
 
 
 @router.patch("/services/{pk}", response={200: ClusterServiceOut, **ERRORS}, auth=WRITE_AUTH)
@@ -418,7 +424,9 @@ def service_patch(request: HttpRequest, pk: int, payload: ClusterServicePatch):
     """Change a service."""
     found = _visible(selectors.services_visible_to(request.user), pk, "service")
     data = payload.model_dump(exclude_unset=True)
-    return service_out(services.service_update(actor=request.user, service=found, data=data))
+    return service_out(
+        services.service_update(actor=request.user, service=found, data=data), request.user
+    )
 
 
 @router.delete("/services/{pk}", response={204: None, **ERRORS}, auth=WRITE_AUTH)

@@ -71,3 +71,19 @@ def test_api_digit_like_partnership_is_a_400(client, world):
     )
     assert response.status_code == 400
     assert response.json()["field"] == "partnership"
+
+
+def test_a_published_label_does_not_name_a_partnership_the_reader_may_not_see(client, world):
+    """The label is public; the unpublished partnership it counts for is named only to those
+    who may see that partnership (its coordinators, admins), in the API and the list."""
+    w = world
+    bench(w, w.a, D(2026, 1, 1))
+    found = label(w, w.a, "bronze", D(2026, 2, 1))
+    w.partnership.is_published = False
+    w.partnership.save()
+    public = send(client, "get", f"/api/excellence/labels/{found.pk}")
+    assert public.status_code == 200 and public.json()["partnership"] is None
+    own = send(client, "get", f"/api/excellence/labels/{found.pk}", user=w.coordinator)
+    assert own.json()["partnership"] == "xtex"
+    page = client.get("/excellence/")
+    assert page.status_code == 200 and "XTEX" not in page.content.decode()
