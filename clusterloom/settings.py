@@ -129,6 +129,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
+#: English dates as the EU writes them ("3 February 2020", 24-hour clock): clusterloom/formats/en.
+FORMAT_MODULE_PATH = ["clusterloom.formats"]
 LANGUAGES = [
     ("en", _("English")),
     ("it", _("Italian")),

@@ -21,10 +21,10 @@ FEED_ITEMS = 50
 
 def period(activity) -> str:
     """ "3 March 2026" or "3 March 2026 – 5 March 2026"."""
-    start = date_format(activity.starts_on, "j F Y")
+    start = date_format(activity.starts_on, "DATE_FORMAT")
     if activity.ends_on == activity.starts_on:
         return start
-    return f"{start} – {date_format(activity.ends_on, 'j F Y')}"
+    return f"{start} – {date_format(activity.ends_on, 'DATE_FORMAT')}"
 
 
 def activity_entries(partnership) -> list[FeedEntry]:

@@ -22,9 +22,9 @@ def feed_entries(partnership) -> list[FeedEntry]:
     for event in rows:
         start = (event.first or event.created_at).date()
         end = (event.last or event.first or event.created_at).date()
-        when = date_format(start, "j F Y")
+        when = date_format(start, "DATE_FORMAT")
         if end != start:
-            when = f"{when} – {date_format(end, 'j F Y')}"
+            when = f"{when} – {date_format(end, 'DATE_FORMAT')}"
         state = _("held") if event.held else event.get_status_display()
         parts = [when, str(state), event.get_kind_display(), event.get_format_display()]
         if event.venue:

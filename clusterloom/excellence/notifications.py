@@ -29,7 +29,7 @@ def expiry_reminder_send(label: ClusterLabel) -> int:
     subject = _("The %(level)s label of %(cluster)s expires on %(day)s") % {
         "level": label.get_level_display(),
         "cluster": label.organisation.name,
-        "day": date_format(label.valid_until, "j F Y"),
+        "day": date_format(label.valid_until, "DATE_FORMAT"),
     }
     url = settings.SITE_URL.rstrip("/") + reverse(
         "excellence_organisation", args=[label.organisation.slug]

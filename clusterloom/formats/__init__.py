@@ -1,0 +1,1 @@
+"""Date formats that Django's defaults get wrong for a European audience (FORMAT_MODULE_PATH)."""

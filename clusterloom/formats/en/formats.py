@@ -1,0 +1,11 @@
+"""English as written in the EU institutions (and on the ECCP): "3 February 2020", 24-hour
+clock, weeks from Monday; Django's default is the US style ("Feb. 3, 2020", "4 p.m.")."""
+
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 1
