@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from clusterloom.core.files import json_bytes, write_atomically
 from clusterloom.events.scheduler import (
     Meeting,
     Participant,
@@ -158,19 +157,6 @@ def _problem(data) -> tuple[Problem, dict]:
     return problem, given
 
 
-def write_atomically(path: Path, data) -> None:
-    """Write JSON to a temporary file first: a failure leaves no half-written output."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class Command(BaseCommand):
     """Schedule an event's meetings into slots and tables and write the plan as JSON."""
 
@@ -214,18 +200,20 @@ class Command(BaseCommand):
         slots, meetings = given["slots"], given["meetings"]
         write_atomically(
             output,
-            {
-                "assignments": [
-                    {"meeting": meetings[m], "slot": slots[s], "table": t}
-                    for m, s, t in result.assignments
-                ],
-                "unscheduled": [meetings[m] for m in result.unscheduled],
-                "objective": round(result.objective, 6),
-                "upper_bound": round(result.upper_bound, 6),
-                "idle_gaps": result.idle_gaps,
-                "status": result.status,
-                "messages": result.messages,
-            },
+            json_bytes(
+                {
+                    "assignments": [
+                        {"meeting": meetings[m], "slot": slots[s], "table": t}
+                        for m, s, t in result.assignments
+                    ],
+                    "unscheduled": [meetings[m] for m in result.unscheduled],
+                    "objective": round(result.objective, 6),
+                    "upper_bound": round(result.upper_bound, 6),
+                    "idle_gaps": result.idle_gaps,
+                    "status": result.status,
+                    "messages": result.messages,
+                }
+            ),
         )
         self.stdout.write(
             _(

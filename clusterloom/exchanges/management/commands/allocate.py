@@ -19,13 +19,12 @@ on any error (or fixed pairs that break a rule) the message names the place, e.g
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from clusterloom.core.files import json_bytes, write_atomically
 from clusterloom.exchanges.allocation import (
     AllocationInputError,
     Fit,
@@ -148,19 +147,6 @@ def _items(data: dict) -> tuple[dict, dict]:
     return call, given
 
 
-def write_atomically(path: Path, data) -> None:
-    """Write JSON to a temporary file first: a failure leaves no half-written output."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class Command(BaseCommand):
     """Allocate a call's visitors to hosts and write the plan as JSON."""
 
@@ -203,19 +189,21 @@ class Command(BaseCommand):
             )
         write_atomically(
             output,
-            {
-                "assignments": [
-                    {"visitor": given["visitors"][v], "host": given["hosts"][h]}
-                    for v, h in result.assignments
-                ],
-                "totals": result.totals,
-                "shortfall": result.shortfall,
-                "score": round(result.score, 6),
-                "bound": round(result.bound, 6),
-                "gap": round(result.gap, 8),
-                "status": result.status,
-                "messages": result.messages,
-            },
+            json_bytes(
+                {
+                    "assignments": [
+                        {"visitor": given["visitors"][v], "host": given["hosts"][h]}
+                        for v, h in result.assignments
+                    ],
+                    "totals": result.totals,
+                    "shortfall": result.shortfall,
+                    "score": round(result.score, 6),
+                    "bound": round(result.bound, 6),
+                    "gap": round(result.gap, 8),
+                    "status": result.status,
+                    "messages": result.messages,
+                }
+            ),
         )
         self.stdout.write(
             _(

@@ -11,13 +11,12 @@ anything is ranked; on any error the command names the file and line and writes 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from clusterloom.core.files import write_atomically
 from clusterloom.matching import embeddings
 from clusterloom.matching.index import PartnerIndex, Profile, Query
 from clusterloom.matching.text import stems
@@ -172,17 +171,9 @@ class Command(BaseCommand):
                     "scores": [round(m.score, 6) for m in matches],
                 }
             )
-        # Written to a temporary file first: a failure leaves no half-written output.
         out = out.resolve()
-        handle, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as f:
-                for row in results:
-                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in results)
+        write_atomically(out, lines.encode("utf-8"))
         self.stdout.write(
             _("%(queries)d queries ranked over %(candidates)d candidates, written to %(out)s")
             % {"queries": len(results), "candidates": len(index), "out": out}

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.files import write_atomically
 from clusterloom.partnerships.models import Partnership
 from clusterloom.reporting.outputs import report_file
 from clusterloom.reporting.report import report_format, report_period
@@ -40,12 +41,9 @@ class Command(BaseCommand):
         if out.exists() and not os.access(out, os.W_OK):
             raise CommandError(_("Cannot write “%(path)s”.") % {"path": out})
         found = report_file(partnership, first, last, fmt)
-        tmp = out.with_name(f".{out.name}.part")
         try:
-            tmp.write_bytes(found.content)
-            tmp.replace(out)
+            write_atomically(out, found.content)
         except OSError as error:
-            tmp.unlink(missing_ok=True)
             raise CommandError(
                 _("Cannot write “%(path)s”: %(error)s") % {"path": out, "error": error.strerror}
             ) from None
