@@ -36,10 +36,7 @@ def activity_or_404(request, pk) -> Activity:
 
 def partnership_or_404(request, slug) -> Partnership:
     """The partnership if the user may see it."""
-    partnership = partnerships_visible_to(request.user).filter(slug=slug).first()
-    if partnership is None:
-        raise Http404
-    return partnership
+    return get_object_or_404(partnerships_visible_to(request.user), slug=slug)
 
 
 def activity_index(request):

@@ -18,10 +18,7 @@ from .views import benchmarking_charts, cluster_or_404, evidence_response
 
 
 def _benchmarking_or_404(request, pk) -> Benchmarking:
-    found = selectors.benchmarkings_visible_to(request.user).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(selectors.benchmarkings_visible_to(request.user), pk=pk)
 
 
 def _usable_sets(organisation):
@@ -239,10 +236,7 @@ def indicator_set_list(request):
 
 
 def _set_or_404(request, pk) -> IndicatorSet:
-    found = selectors.indicator_sets_visible_to(request.user).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(selectors.indicator_sets_visible_to(request.user), pk=pk)
 
 
 def indicator_set_detail(request, pk):

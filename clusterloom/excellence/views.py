@@ -194,10 +194,7 @@ def label_create(request, slug):
 
 
 def _label_or_404(request, pk) -> ClusterLabel:
-    label = selectors.labels_visible_to(request.user).filter(pk=pk).first()
-    if label is None:
-        raise Http404
-    return label
+    return get_object_or_404(selectors.labels_visible_to(request.user), pk=pk)
 
 
 def label_edit(request, pk):
@@ -292,10 +289,7 @@ def service_create(request, slug):
 
 
 def _service_or_404(request, pk) -> ClusterService:
-    service = selectors.services_visible_to(request.user).filter(pk=pk).first()
-    if service is None:
-        raise Http404
-    return service
+    return get_object_or_404(selectors.services_visible_to(request.user), pk=pk)
 
 
 def service_edit(request, pk):
