@@ -19,5 +19,5 @@ class ActivitiesConfig(AppConfig):
         from .sections import partnership_section
 
         register(partnership_section)
-        feed.register(activity_entries)
+        feed.register("activities", activity_entries)
         personal_data.register("activities", export=personal_data_export, erase=personal_data_erase)

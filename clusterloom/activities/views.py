@@ -80,7 +80,7 @@ def activity_feed_page(request, slug):
         "kinds": ActivityKind.choices,
         "extra": extra,
         # The rest of the public feed (matchmaking events), from the apps that add to it.
-        "other_entries": [e for e in feed_entries(partnership) if e.source != "activities"],
+        "other_entries": feed_entries(partnership, exclude=frozenset({"activities"})),
     }
     return render(request, "activities/activity_list.html", context)
 

@@ -17,4 +17,4 @@ class EventsConfig(AppConfig):
         from .sections import partnership_section
 
         register(partnership_section)
-        feed.register(feed_entries)
+        feed.register("events", feed_entries)

@@ -1,7 +1,8 @@
 """Entries other apps add to a partnership's public activity feed; this app knows none of them.
 
-An app registers a function partnership -> [FeedEntry] in its AppConfig.ready() (joint
-activities, matchmaking events); the feed page and the Atom feed show them all, newest first.
+An app registers a function partnership -> [FeedEntry] under its label in its
+AppConfig.ready() (joint activities, matchmaking events); the feed page and the Atom feed show
+them all, newest first.
 Only what the public may see belongs in an entry.
 """
 
@@ -31,19 +32,27 @@ class FeedEntry:
 
 
 Provider = Callable[..., list[FeedEntry]]
-_providers: list[Provider] = []
+#: source (the app's label) -> its provider, in registration order.
+_providers: dict[str, Provider] = {}
 
 
-def register(provider: Provider) -> None:
-    """Add a provider of feed entries (once)."""
-    if provider not in _providers:
-        _providers.append(provider)
+def register(source: str, provider: Provider) -> None:
+    """Add an app's provider of feed entries (once per source)."""
+    _providers.setdefault(source, provider)
 
 
-def feed_entries(partnership, *, limit: int | None = None) -> list[FeedEntry]:
-    """Every provider's entries for a published partnership, newest start first."""
+def feed_entries(
+    partnership, *, limit: int | None = None, exclude: frozenset[str] = frozenset()
+) -> list[FeedEntry]:
+    """The entries of every provider but the `exclude`d sources, for a published partnership,
+    newest start first."""
     if not partnership.is_published:
         return []
-    entries = [entry for provider in _providers for entry in provider(partnership)]
+    entries = [
+        entry
+        for source, provider in _providers.items()
+        if source not in exclude
+        for entry in provider(partnership)
+    ]
     entries.sort(key=lambda e: (e.starts_on, e.created), reverse=True)
     return entries[:limit] if limit is not None else entries

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -120,8 +121,6 @@ def certificate_link(label) -> str:
         return label.evidence_url
     if not label.evidence_name:
         return ""
-    from django.conf import settings
-
     path = reverse("excellence_certificate", args=[label.pk])
     return settings.SITE_URL.rstrip("/") + path
 
