@@ -9,6 +9,10 @@ from django.utils.translation import gettext as _
 from .errors import DomainError
 
 MAX_TEXT = 5000
+#: Dates the platform computes with (a month or a day past them is still a date, in any time
+#: zone): outside, a clear error instead of an overflow.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
 
 
 def parse_date(value, field: str) -> datetime.date | None:
@@ -82,3 +86,14 @@ def text_value(data, field: str, *, required: bool = False, limit: int = MAX_TEX
             _("Too long: %(limit)s characters at most.") % {"limit": f"{limit:,}"}, field=field
         )
     return value
+
+
+def date_in_range(day: datetime.date | None, field: str) -> datetime.date | None:
+    """The date if it lies between EARLIEST and LATEST; a clear error otherwise."""
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise DomainError(
+            _("Give a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()},
+            field=field,
+        )
+    return day

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
-from clusterloom.core.inputs import dates_in_order, parse_date, required_date, text_value
+from clusterloom.core.inputs import (
+    date_in_range,
+    dates_in_order,
+    parse_date,
+    required_date,
+    text_value,
+)
 from clusterloom.core.permissions import require
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership, PartnershipMember, TargetCode
@@ -32,21 +38,9 @@ MAX_ACTIONS = 200
 MAX_MILESTONES = 50
 
 
-#: Roadmap dates the Gantt chart can draw (a month past the last one is still a date).
-EARLIEST = datetime.date(1900, 1, 1)
-LATEST = datetime.date(2999, 12, 31)
-
-
 def _roadmap_date(data: dict, field: str) -> datetime.date:
-    """A required roadmap date between EARLIEST and LATEST."""
-    day = required_date(data, field)
-    if not EARLIEST <= day <= LATEST:
-        raise DomainError(
-            _("Give a date between %(first)s and %(last)s.")
-            % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()},
-            field=field,
-        )
-    return day
+    """A required roadmap date the Gantt chart can draw (core.inputs.date_in_range)."""
+    return date_in_range(required_date(data, field), field)
 
 
 def _not_future(day: datetime.date | None, field: str) -> None:

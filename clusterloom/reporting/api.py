@@ -12,12 +12,12 @@ from ninja import Field, Query, Router, Schema
 
 from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
 from clusterloom.core.api_schemas import ErrorOut
-from clusterloom.core.inputs import parse_date
+from clusterloom.core.inputs import date_in_range, parse_date
 from clusterloom.core.permissions import require
 from clusterloom.partnerships.selectors import partnership_get_visible
 
 from . import outputs, selectors
-from .report import date_in_range, report_format, report_period
+from .report import report_format, report_period
 
 router = Router(tags=["reporting"])
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterloom.core.errors import DomainError
-from clusterloom.core.inputs import required_date
+from clusterloom.core.inputs import date_in_range, required_date
 from clusterloom.events.models import RegistrationStatus
 from clusterloom.excellence.models import (
     Benchmarking,
@@ -25,23 +25,6 @@ from clusterloom.exchanges.selectors import DEAD
 from . import kpis
 
 FORMATS = ("xlsx", "pdf")
-
-
-#: Dates the KPI engine can count up to (a day later, at midnight in any time zone, is still a
-#: date): outside, an error rather than an overflow.
-EARLIEST = datetime.date(1900, 1, 1)
-LATEST = datetime.date(2999, 12, 31)
-
-
-def date_in_range(day: datetime.date | None, field: str) -> datetime.date | None:
-    """The date if it lies between EARLIEST and LATEST; a clear error otherwise."""
-    if day is not None and not EARLIEST <= day <= LATEST:
-        raise DomainError(
-            _("Give a date between %(first)s and %(last)s.")
-            % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()},
-            field=field,
-        )
-    return day
 
 
 def report_period(data) -> tuple[datetime.date, datetime.date]:
