@@ -13,6 +13,8 @@ MAX_TEXT = 5000
 #: zone): outside, a clear error instead of an overflow.
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2999, 12, 31)
+#: The largest id a database column holds (64-bit signed).
+MAX_ID = 2**63 - 1
 
 
 def parse_date(value, field: str) -> datetime.date | None:
@@ -97,3 +99,17 @@ def date_in_range(day: datetime.date | None, field: str) -> datetime.date | None
             field=field,
         )
     return day
+
+
+def id_value(value) -> int | None:
+    """An object's id from user input (the object, an int, or ASCII digits), or None when it
+    is not one a database could hold: "²", "1e3", "-1" and 20-digit numbers are not."""
+    value = getattr(value, "pk", value)
+    if isinstance(value, bool):
+        return None
+    if not isinstance(value, int):
+        text = str(value if value is not None else "").strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 19:
+            return None
+        value = int(text)
+    return value if 0 < value <= MAX_ID else None

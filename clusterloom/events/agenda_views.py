@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from clusterloom.core.inputs import id_value
 from clusterloom.partnerships.pdf import html_to_pdf
 
 from . import selectors
@@ -19,9 +20,9 @@ def _owner(request, event):
     """Whose agenda: one's own; organisers may name any participant (?participant=)."""
     if not request.user.is_authenticated:
         return None, denied(request)
-    wanted = request.GET.get("participant", "")
-    if wanted.isdigit() and is_organiser(request, event):
-        participant = event.participants.filter(pk=int(wanted)).first()
+    wanted = id_value(request.GET.get("participant"))
+    if wanted is not None and is_organiser(request, event):
+        participant = event.participants.filter(pk=wanted).first()
         if participant is None:
             raise Http404
         return participant, None

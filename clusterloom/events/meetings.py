@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, PermissionDenied
+from clusterloom.core.inputs import id_value
 from clusterloom.core.permissions import has_rule_perm, require
 
 from .models import (
@@ -152,11 +153,8 @@ def _book(meeting: Meeting, slot: TimeSlot, table: MeetingTable | None = None) -
 def _slot(event: MatchmakingEvent, value) -> TimeSlot | None:
     if value in (None, ""):
         return None
-    slot = (
-        event.slots.filter(pk=getattr(value, "pk", value)).first()
-        if str(getattr(value, "pk", value)).isdigit()
-        else None
-    )
+    key = id_value(value)
+    slot = event.slots.filter(pk=key).first() if key is not None else None
     if slot is None:
         raise DomainError(_("Unknown time slot."), field="slot")
     return slot

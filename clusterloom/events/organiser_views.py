@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.forms import form_error
+from clusterloom.core.inputs import id_value
 from clusterloom.core.permissions import page_permission
 from clusterloom.directory.imports import upload_check_size
 
@@ -272,8 +273,9 @@ def event_check_in(request, slug):
         rows = rows.filter(Q(name__icontains=q) | Q(organisation__name__icontains=q))
     slots = list(event.slots.order_by("starts_at"))
     slot = None
-    if request.GET.get("slot", "").isdigit():
-        slot = next((s for s in slots if s.pk == int(request.GET["slot"])), None)
+    wanted = id_value(request.GET.get("slot"))
+    if wanted is not None:
+        slot = next((s for s in slots if s.pk == wanted), None)
     if slot is None and slots:
         slot = slots[0]
     meetings = (

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, ImportFailed
-from clusterloom.core.inputs import dates_in_order, parse_date
+from clusterloom.core.inputs import dates_in_order, id_value, parse_date
 from clusterloom.core.inputs import text_value as _text
 from clusterloom.core.permissions import require
 from clusterloom.core.text import squash
@@ -336,9 +336,10 @@ def _slots_of(event: MatchmakingEvent, value) -> list[TimeSlot]:
 def _group(event, value) -> ParticipantGroup | None:
     if value in (None, ""):
         return None
+    key = id_value(value)
     group = (
-        event.groups.filter(pk=getattr(value, "pk", value)).first()
-        if str(getattr(value, "pk", value)).isdigit()
+        event.groups.filter(pk=key).first()
+        if key is not None
         else event.groups.filter(name__iexact=str(value).strip()).first()
     )
     if group is None:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.forms import form_error
+from clusterloom.core.inputs import id_value
 from clusterloom.core.permissions import has_rule_perm, page_permission
 from clusterloom.partnerships.models import Partnership
 
@@ -47,8 +48,8 @@ def benchmarking_create(request, slug):
     if refused:
         return refused
     sets = _usable_sets(organisation)
-    chosen = request.GET.get("set", "")
-    indicator_set = sets.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
+    chosen = id_value(request.GET.get("set"))
+    indicator_set = sets.filter(pk=chosen).first() if chosen is not None else None
     if indicator_set is None:
         indicator_set = sets.filter(is_preloaded=True).first() or sets.first()
     if indicator_set is None:

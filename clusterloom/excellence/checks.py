@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.evidence import EvidenceRejected, evidence_kind
-from clusterloom.core.inputs import text_value
+from clusterloom.core.inputs import id_value, text_value
 from clusterloom.directory.models import Cluster, Organisation
 from clusterloom.partnerships.models import Partnership
 
@@ -50,7 +50,8 @@ def partnership_of(organisation: Organisation, value, field: str = "partnership"
         found = value
     else:
         text = str(value).strip()
-        query = {"pk": int(text)} if text.isdecimal() else {"slug": text}
+        key = id_value(text)
+        query = {"pk": key} if key is not None else {"slug": text}
         found = Partnership.objects.filter(**query).first()
         if found is None:
             raise DomainError(_("There is no partnership “%(v)s”.") % {"v": value}, field=field)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.inputs import id_value
 from clusterloom.core.permissions import (
     coordinated_partnership_ids,
     is_admin,
@@ -81,10 +82,8 @@ def indicator_sets_visible_to(user) -> QuerySet[IndicatorSet]:
 def indicator_set_usable(organisation, value) -> IndicatorSet:
     """The set a benchmarking of the organisation may use: a shared one or one of a
     partnership the organisation belongs to."""
-    pk = getattr(value, "pk", value)
-    found = None
-    if pk not in (None, "") and str(pk).isdecimal():
-        found = IndicatorSet.objects.filter(pk=int(pk)).first()
+    pk = id_value(value)
+    found = IndicatorSet.objects.filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise DomainError(_("Choose an indicator set."), field="indicator_set")
     if (

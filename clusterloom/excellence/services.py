@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
-from clusterloom.core.inputs import parse_date, required_date, text_value
+from clusterloom.core.inputs import id_value, parse_date, required_date, text_value
 from clusterloom.core.permissions import require
 from clusterloom.directory.models import Organisation
 
@@ -64,9 +64,7 @@ def _label_values(organisation, data, current=None) -> dict:
         )
     benchmarking = get("benchmarking")
     if benchmarking not in (None, "") and not isinstance(benchmarking, Benchmarking):
-        benchmarking = Benchmarking.objects.filter(
-            pk=int(benchmarking) if str(benchmarking).isdecimal() else 0
-        ).first()
+        benchmarking = Benchmarking.objects.filter(pk=id_value(benchmarking) or 0).first()
         if benchmarking is None:
             raise DomainError(_("There is no such benchmarking."), field="benchmarking")
     if benchmarking and benchmarking.organisation_id != organisation.pk:
@@ -276,10 +274,7 @@ def _improvement_values(benchmarking, data, current=None) -> dict:
         raise DomainError(_("Choose identified, in progress or documented."), field="status")
     area = get("area")
     if area not in (None, ""):
-        area_id = getattr(area, "pk", area)
-        area = benchmarking.indicator_set.areas.filter(
-            pk=int(area_id) if str(area_id).isdecimal() else 0
-        ).first()
+        area = benchmarking.indicator_set.areas.filter(pk=id_value(area) or 0).first()
         if area is None:
             raise DomainError(_("Choose an area of the benchmarking's set."), field="area")
     return {

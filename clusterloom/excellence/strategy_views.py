@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.forms import form_error
+from clusterloom.core.inputs import id_value
 from clusterloom.core.permissions import has_rule_perm, page_permission
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import TargetCode
@@ -78,8 +79,8 @@ def strategy_create(request):
         owner = partnership
     else:
         scope = StrategyScope.CLUSTER
-        key = request.GET.get("organisation", "")
-        organisation = get_object_or_404(Organisation, pk=key) if key.isdecimal() else None
+        key = id_value(request.GET.get("organisation"))
+        organisation = get_object_or_404(Organisation, pk=key) if key is not None else None
         if organisation is None:
             raise Http404
         owner = organisation

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.forms import form_error
+from clusterloom.core.inputs import id_value
 from clusterloom.core.permissions import page_permission
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
@@ -145,7 +146,7 @@ def _label_page(request, organisation, form, label=None):
         "checks": rule_checks(
             organisation,
             on=on,
-            benchmarking_id=int(benchmarking_id) if str(benchmarking_id).isdecimal() else None,
+            benchmarking_id=id_value(benchmarking_id),
         ),
     }
     status = 400 if form.errors else 200

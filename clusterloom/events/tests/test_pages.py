@@ -257,3 +257,16 @@ def test_the_partnership_page_counts_held_events_against_the_target(client, ewor
     # Another partnership without events or target gets no section.
     other = client.get(reverse("partnership_detail", args=["other"])).content.decode()
     assert 'id="matchmaking-events"' not in other
+
+
+@pytest.mark.parametrize("odd", ["²", "99999999999999999999999", "-3"])
+def test_odd_ids_in_the_query_are_ignored_not_a_500(client, eworld, odd):
+    """?participant= on the agenda and ?slot= on the check-in page take only real ids: an odd
+    one answers as if none was given."""
+    w = eworld
+    client.force_login(w.organiser)
+    for name, key in (("event_agenda", "participant"), ("event_check_in", "slot")):
+        url = reverse(name, args=[w.event.slug])
+        plain, given = client.get(url), client.get(f"{url}?{key}={odd}")
+        assert given.status_code == plain.status_code < 400
+        assert given.get("Location") == plain.get("Location")
