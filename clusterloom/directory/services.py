@@ -380,7 +380,7 @@ def _non_negative_int(value, field: str) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     raise DomainError(_("Enter a whole number, 0 or more."), field=field)
 

@@ -63,7 +63,7 @@ _COUNT_LIMITS = {"duration_months": 600, "stated_partner_count": 1000, "planned_
 def _count(value, name: str) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value:
         if value > _COUNT_LIMITS.get(name, 10**9):
