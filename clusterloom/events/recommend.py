@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from clusterloom.matching.index import PartnerIndex, Profile
 from clusterloom.matching.live_index import affinity_map
 from clusterloom.matching.profiles import term_key
-from clusterloom.matching.selectors import MatchResult, term_names
+from clusterloom.matching.selectors import MatchResult, match_results
 
 from .meetings import may_meet
 from .models import MatchmakingEvent, Participant, RegistrationStatus
@@ -71,33 +71,9 @@ def suggestions_for(participant: Participant, *, k: int = 10) -> list[MeetingSug
     # may still ask for meetings themselves).
     exclude |= {str(p.pk) for p in people if not p.consent_public}
     matches = index.reciprocal(str(participant.pk), k=k, exclude_ids=exclude)
-    keys = set()
-    for m in matches:
-        keys.update(m.explanation.shared_terms)
-        for a, b, _v in m.explanation.complementary:
-            keys.update((a, b))
-    names = term_names(keys)
-    out = []
-    for m in matches:
-        if m.score <= 0:
-            continue
-        e = m.explanation
-        other = by_id[m.id]
-        out.append(
-            MeetingSuggestion(
-                participant=other,
-                result=MatchResult(
-                    organisation=other.organisation,
-                    score=round(float(m.score), 4),
-                    shared_terms=[(t, names.get(t, t)) for t in e.shared_terms],
-                    complementary=[
-                        (a, names.get(a, a), b, names.get(b, b), round(float(v), 3))
-                        for a, b, v in e.complementary
-                    ],
-                    matched_words=list(e.matched_words),
-                    snippet=e.snippet,
-                    components={c: round(float(v), 4) for c, v in e.components.items()},
-                ),
-            )
-        )
-    return out
+    kept = [(m, by_id[m.id]) for m in matches if m.score > 0]
+    results = match_results([(m, other.organisation) for m, other in kept])
+    return [
+        MeetingSuggestion(participant=other, result=result)
+        for (_m, other), result in zip(kept, results, strict=True)
+    ]

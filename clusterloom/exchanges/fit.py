@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from clusterloom.matching.index import PartnerIndex, Profile
 from clusterloom.matching.live_index import affinity_map
 from clusterloom.matching.profiles import term_key
-from clusterloom.matching.selectors import MatchResult, term_names
+from clusterloom.matching.selectors import MatchResult, match_results
 
 from .models import ExchangeApplication, ExchangeCall, HostingOffer, ReviewStatus
 from .selectors import DEAD, remaining_capacity
@@ -93,36 +93,16 @@ def _suggestions(index, application, offers_by_id, k: int) -> list[HostSuggestio
     matches = index.reciprocal(
         f"a{application.pk}", k=k, other_country_only=True, exclude_ids=exclude
     )
-    keys = set()
-    for m in matches:
-        keys.update(m.explanation.shared_terms)
-        for a, b, _v in m.explanation.complementary:
-            keys.update((a, b))
-    names = term_names(keys)
-    out = []
-    for m in matches:
-        offer = offers_by_id[m.id]
-        if offer.organisation_id == application.organisation_id or m.score <= 0:
-            continue
-        e = m.explanation
-        out.append(
-            HostSuggestion(
-                offer=offer,
-                result=MatchResult(
-                    organisation=offer.organisation,
-                    score=round(float(m.score), 4),
-                    shared_terms=[(t, names.get(t, t)) for t in e.shared_terms],
-                    complementary=[
-                        (a, names.get(a, a), b, names.get(b, b), round(float(v), 3))
-                        for a, b, v in e.complementary
-                    ],
-                    matched_words=list(e.matched_words),
-                    snippet=e.snippet,
-                    components={c: round(float(v), 4) for c, v in e.components.items()},
-                ),
-            )
-        )
-    return out
+    kept = [
+        (m, offers_by_id[m.id])
+        for m in matches
+        if m.score > 0 and offers_by_id[m.id].organisation_id != application.organisation_id
+    ]
+    results = match_results([(m, offer.organisation) for m, offer in kept])
+    return [
+        HostSuggestion(offer=offer, result=result)
+        for (_m, offer), result in zip(kept, results, strict=True)
+    ]
 
 
 def host_suggestions(application: ExchangeApplication, *, k: int = 10) -> list[HostSuggestion]:

@@ -195,22 +195,17 @@ def _with_a_reason(matches: list[Match]) -> list[Match]:
     ]
 
 
-def _results(matches: list[Match]) -> list[MatchResult]:
-    """Attach organisations and term names to the index's matches (best first)."""
-    matches = _with_a_reason(matches)
-    ids = [int(m.id) for m in matches]
-    organisations = Organisation.objects.select_related("country", "city").in_bulk(ids)
+def match_results(pairs: list[tuple[Match, Organisation]]) -> list[MatchResult]:
+    """A MatchResult for each (index match, its organisation), the terms' names looked up once
+    for all of them."""
     keys = set()
-    for match in matches:
+    for match, _organisation in pairs:
         keys.update(match.explanation.shared_terms)
         for a, b, _value in match.explanation.complementary:
             keys.update((a, b))
     names = term_names(keys)
     results = []
-    for match in matches:
-        organisation = organisations.get(int(match.id))
-        if organisation is None:  # deleted since the index last synced
-            continue
+    for match, organisation in pairs:
         explanation = match.explanation
         results.append(
             MatchResult(
@@ -227,6 +222,17 @@ def _results(matches: list[Match]) -> list[MatchResult]:
             )
         )
     return results
+
+
+def _results(matches: list[Match]) -> list[MatchResult]:
+    """Attach organisations and term names to the index's matches (best first)."""
+    matches = _with_a_reason(matches)
+    ids = [int(m.id) for m in matches]
+    organisations = Organisation.objects.select_related("country", "city").in_bulk(ids)
+    # An organisation deleted since the index last synced is left out.
+    return match_results(
+        [(m, organisations[int(m.id)]) for m in matches if int(m.id) in organisations]
+    )
 
 
 def own_organisation_ids(user) -> set[int]:
