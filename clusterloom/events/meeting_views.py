@@ -197,44 +197,47 @@ def meeting_accept(request, slug, pk):
     return _back(request, event, meeting)
 
 
-@require_POST
-def meeting_decline(request, slug, pk):
-    """The invitee declines, with a reason the requester sees."""
-    event, meeting, refused = _meeting_action(request, slug, pk, "events.answer_meeting")
+def _step_with_reason(request, slug, pk, perm: str, step, done: str):
+    """A meeting step that takes a reason the other side sees (decline, cancel)."""
+    event, meeting, refused = _meeting_action(request, slug, pk, perm)
     if refused:
         return refused
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            meeting_services.meeting_decline(
-                actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The request is declined."))
+            step(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+            messages.success(request, done)
             return _back(request, event, meeting)
         except DomainError as error:
             form_error(form, error)
     context = _meeting_context(request, event, meeting, reason_form=form)
     return render(request, "events/meeting_detail.html", context, status=400)
+
+
+@require_POST
+def meeting_decline(request, slug, pk):
+    """The invitee declines, with a reason the requester sees."""
+    return _step_with_reason(
+        request,
+        slug,
+        pk,
+        "events.answer_meeting",
+        meeting_services.meeting_decline,
+        _("The request is declined."),
+    )
 
 
 @require_POST
 def meeting_cancel(request, slug, pk):
     """Either side or the organiser cancels a request or a meeting."""
-    event, meeting, refused = _meeting_action(request, slug, pk, "events.cancel_meeting")
-    if refused:
-        return refused
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            meeting_services.meeting_cancel(
-                actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("Cancelled."))
-            return _back(request, event, meeting)
-        except DomainError as error:
-            form_error(form, error)
-    context = _meeting_context(request, event, meeting, reason_form=form)
-    return render(request, "events/meeting_detail.html", context, status=400)
+    return _step_with_reason(
+        request,
+        slug,
+        pk,
+        "events.cancel_meeting",
+        meeting_services.meeting_cancel,
+        _("Cancelled."),
+    )
 
 
 @require_POST
