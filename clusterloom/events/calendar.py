@@ -1,8 +1,9 @@
 """A participant's meetings as iCalendar (RFC 5545), for a feed and a file.
 
-Each meeting keeps one UID for its whole life, and its SEQUENCE grows with every change, so a
-calendar that imports the file again updates the meeting instead of adding a copy; a meeting
-cancelled after it was published stays in the feed as CANCELLED so calendars remove it.
+Each meeting keeps one UID for its whole life, and its SEQUENCE grows by one with every change
+(Meeting.sequence), so a calendar that imports the file again updates the meeting instead of
+adding a copy; a meeting cancelled after it was published stays in the feed as CANCELLED, with
+the start and end it had, so calendars match it and remove it.
 """
 
 from django.conf import settings
@@ -32,18 +33,22 @@ def participant_calendar(participant: Participant) -> bytes:
         .filter(status__in=[MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED])
     )
     for meeting in rows:
-        if meeting.slot is None and meeting.status != MeetingStatus.CANCELLED:
+        starts, ends = (
+            (meeting.slot.starts_at, meeting.slot.ends_at)
+            if meeting.slot is not None
+            else (meeting.booked_starts_at, meeting.booked_ends_at)
+        )
+        if starts is None or (meeting.slot is None and meeting.status != MeetingStatus.CANCELLED):
             continue
         other = other_side(meeting, participant)
         item = Event()
         item.add("uid", meeting_uid(meeting))
-        item.add("sequence", int(meeting.updated_at.timestamp()))
+        item.add("sequence", meeting.sequence)
         item.add("dtstamp", meeting.updated_at)
         item.add("last-modified", meeting.updated_at)
         item.add("summary", f"{other.name} ({other.organisation.name})")
-        if meeting.slot is not None:
-            item.add("dtstart", meeting.slot.starts_at)
-            item.add("dtend", meeting.slot.ends_at)
+        item.add("dtstart", starts)
+        item.add("dtend", ends)
         link = meeting.table.link if meeting.table else ""
         link = link or other.meeting_link or participant.meeting_link
         where = [str(meeting.table)] if meeting.table else []

@@ -90,6 +90,15 @@ def _unbook(meeting: Meeting) -> None:
     Booking.objects.filter(meeting=meeting).delete()
 
 
+def _release(meeting: Meeting) -> None:
+    """Free the meeting's slot and table, keeping the time it had for the calendar feed."""
+    _unbook(meeting)
+    if meeting.slot is not None:
+        meeting.booked_starts_at = meeting.slot.starts_at
+        meeting.booked_ends_at = meeting.slot.ends_at
+    meeting.slot = meeting.table = None
+
+
 def _free_table(meeting: Meeting, slot: TimeSlot) -> MeetingTable | None:
     """The fixed table of either participant, else the lowest-numbered free table."""
     taken = set(
@@ -295,8 +304,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     require(actor, "events.cancel_meeting", meeting)
     _expect(meeting, *LIVE)
-    _unbook(meeting)
-    meeting.slot = meeting.table = None
+    _release(meeting)
     meeting.decline_reason = str(reason or "").strip()[:MAX_MESSAGE]
     _set(actor, meeting, S.CANCELLED, "events.meeting_cancelled")
     return meeting
@@ -308,9 +316,8 @@ def cancel_all_of(*, actor, participant: Participant, reason: str) -> int:
         requester=participant
     ) | Meeting.objects.filter(status__in=LIVE, invitee=participant)
     n = 0
-    for meeting in rows:
-        _unbook(meeting)
-        meeting.slot = meeting.table = None
+    for meeting in rows.select_related("slot"):
+        _release(meeting)
         meeting.decline_reason = reason
         previous, meeting.status = meeting.status, S.CANCELLED
         meeting.save()

@@ -428,6 +428,16 @@ class Meeting(TimeStampedModel):
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     #: Feedback stages both sides were reminded of ("after_event", "six_months").
     feedback_reminded = models.JSONField(default=list, blank=True, editable=False)
+    #: The calendar SEQUENCE (RFC 5545): one more with every change of status, slot or table,
+    #: so two changes in the same second still reach the participants' calendars in order.
+    sequence = models.PositiveBigIntegerField(_("calendar sequence"), default=0, editable=False)
+    #: When the meeting was last booked: a cancelled meeting loses its slot but keeps its time
+    #: in the calendar feed, as calendar apps ignore a cancelled event without a start.
+    booked_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    booked_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    #: The fields whose change a participant's calendar must see.
+    CALENDAR_FIELDS = ("status", "slot_id", "table_id")
 
     class Meta:
         ordering = ["slot__starts_at", "id"]
@@ -446,6 +456,30 @@ class Meeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.requester.name} ↔ {self.invitee.name}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the calendar fields as loaded, so save() knows whether they changed."""
+        instance = super().from_db(db, field_names, values)
+        instance._calendar_state = instance._calendar_now()
+        return instance
+
+    def _calendar_now(self) -> tuple:
+        return tuple(self.__dict__.get(name) for name in self.CALENDAR_FIELDS)
+
+    def save(self, *args, **kwargs):
+        """Count a change of status, slot or table in `sequence`; remember the booked time."""
+        loaded = getattr(self, "_calendar_state", None)
+        changed = loaded is not None and loaded != self._calendar_now()
+        fields = kwargs.get("update_fields")
+        if changed:
+            self.sequence += 1
+        if self.slot_id is not None:
+            self.booked_starts_at, self.booked_ends_at = self.slot.starts_at, self.slot.ends_at
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "sequence", "booked_starts_at", "booked_ends_at"}
+        super().save(*args, **kwargs)
+        self._calendar_state = self._calendar_now()
 
     @property
     def weight(self) -> float:

@@ -92,6 +92,45 @@ def test_a_cancelled_published_meeting_stays_as_cancelled(eworld, monkeypatch):
         cancelled = events[meeting_uid(meeting)]
         assert str(cancelled["status"]) == "CANCELLED"
         assert int(cancelled["sequence"]) > int(before["sequence"])
+        # Calendar apps match a cancellation by UID and time: it keeps the meeting's own.
+        assert cancelled.decoded("dtstart") == slots(w)[0].starts_at
+        assert cancelled.decoded("dtend") == slots(w)[0].ends_at
+
+
+def test_every_change_in_the_same_second_raises_the_sequence(eworld, monkeypatch):
+    """Moved twice and cancelled within one second, the feed read after each change shows a
+    higher SEQUENCE and the time it then had, so no calendar keeps a stale copy."""
+    w = eworld
+    frozen = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    meeting = ask(w, slot=slots(w)[0], accept=True)
+    _publish(w)
+    seen = [_events(w.p_it)[meeting_uid(meeting)]]
+    for slot, table in ((slots(w)[2], 2), (slots(w)[4], 1)):
+        m.meeting_reschedule(actor=w.organiser, meeting=meeting, slot=slot, table=table)
+        now = _events(w.p_it)[meeting_uid(meeting)]
+        assert now.decoded("dtstart") == slot.starts_at
+        assert str(now["status"]) == "CONFIRMED"
+        seen.append(now)
+    m.meeting_cancel(actor=w.supplier_it, meeting=meeting, reason="Clash.")
+    seen.append(_events(w.p_it)[meeting_uid(meeting)])
+    assert str(seen[-1]["status"]) == "CANCELLED"
+    assert seen[-1].decoded("dtstart") == slots(w)[4].starts_at
+    sequences = [int(e["sequence"]) for e in seen]
+    assert sequences == sorted(set(sequences)), sequences  # strictly increasing
+    assert {str(e["dtstamp"]) for e in seen} and len({e["uid"] for e in seen}) == 1
+
+
+def test_a_participant_who_leaves_cancels_with_the_time_kept(eworld):
+    w = eworld
+    meeting = ask(w, slot=slots(w)[1], accept=True)
+    _publish(w)
+    before = _events(w.p_es)[meeting_uid(meeting)]
+    m.cancel_all_of(actor=w.organiser, participant=w.p_it, reason="Left the event.")
+    after = _events(w.p_es)[meeting_uid(meeting)]
+    assert str(after["status"]) == "CANCELLED"
+    assert after.decoded("dtstart") == slots(w)[1].starts_at
+    assert int(after["sequence"]) > int(before["sequence"])
 
 
 def test_virtual_meetings_carry_their_link(eworld):
