@@ -125,7 +125,7 @@ PASSWORD_HASHERS = [
 ]
 AUTHENTICATION_BACKENDS = ["clusterloom.core.permissions.RoleBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "my_home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clusterloom.api import api
-from clusterloom.core.views import healthz, language_switch
+from clusterloom.core.views import healthz, language_switch, my_home
 
 urlpatterns = [
     path("", include("clusterloom.partnerships.urls")),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("activities/", include("clusterloom.activities.urls")),
     path("reporting/", include("clusterloom.reporting.urls")),
     path("regions/", include("clusterloom.geo.urls")),
+    path("my/", my_home, name="my_home"),
     path("accounts/", include("clusterloom.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<str:code>/", language_switch, name="language_switch"),

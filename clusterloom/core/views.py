@@ -12,8 +12,31 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import home, services
 from .permissions import roles_of
+
+
+def display_name(user) -> str:
+    """How to greet and show a user: the person's name, else the full name, else the login."""
+    person = getattr(user, "person", None)
+    if person is not None:
+        return str(person)
+    return user.get_full_name() or user.get_username()
+
+
+@login_required
+def my_home(request):
+    """The user's own page after login: what needs them, then their own things by role."""
+    return render(
+        request,
+        "core/home.html",
+        {
+            "display_name": display_name(request.user),
+            "roles": roles_of(request.user),
+            "tasks": home.tasks_for(request.user),
+            "sections": home.sections_for(request.user),
+        },
+    )
 
 
 @login_required

@@ -37,3 +37,9 @@ class DirectoryConfig(AppConfig):
                 person_erase(actor=user, person=person)
 
         personal_data.register("person", export=export, erase=erase)
+
+        from clusterloom.core import home as core_home
+
+        from . import home
+
+        core_home.register("directory", sections=home.sections, place=20)

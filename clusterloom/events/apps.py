@@ -18,3 +18,9 @@ class EventsConfig(AppConfig):
 
         register(partnership_section)
         feed.register("events", feed_entries)
+
+        from clusterloom.core import home as core_home
+
+        from . import home
+
+        core_home.register("events", tasks=home.tasks, sections=home.sections, place=40)

@@ -31,3 +31,9 @@ class ExcellenceConfig(AppConfig):
             export=strategy_services.personal_data_export,
             erase=strategy_services.personal_data_erase,
         )
+
+        from clusterloom.core import home as core_home
+
+        from . import home
+
+        core_home.register("excellence", tasks=home.tasks, sections=home.sections, place=30)

@@ -23,3 +23,9 @@ class ExchangesConfig(AppConfig):
         personal_data.register(
             "clusterxchange", export=personal_data_export, erase=personal_data_erase
         )
+
+        from clusterloom.core import home as core_home
+
+        from . import home
+
+        core_home.register("exchanges", tasks=home.tasks, sections=home.sections, place=50)

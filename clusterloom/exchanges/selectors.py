@@ -156,7 +156,7 @@ def calls_visible_to(user) -> QuerySet[ExchangeCall]:
     return rows.filter(public | Q(partnership_id__in=coordinated_partnership_ids(user)))
 
 
-def _acting(user) -> Q:
+def acting_for(user) -> Q:
     """Registrations the user acts for (submitted, is the contact, manages the organisation)."""
     q = Q(submitted_by_id=user.pk) | Q(organisation_id__in=managed_organisation_ids(user))
     person = getattr(user, "person", None)
@@ -175,7 +175,7 @@ def applications_visible_to(user) -> QuerySet[ExchangeApplication]:
     if not user.is_authenticated:
         return rows.none()
     return rows.filter(
-        _acting(user) | Q(call__partnership_id__in=coordinated_partnership_ids(user))
+        acting_for(user) | Q(call__partnership_id__in=coordinated_partnership_ids(user))
     )
 
 
@@ -188,7 +188,7 @@ def offers_visible_to(user) -> QuerySet[HostingOffer]:
         return rows.none()
     return rows.filter(
         Q(status=ReviewStatus.VALIDATED)
-        | _acting(user)
+        | acting_for(user)
         | Q(partnership_id__in=coordinated_partnership_ids(user))
     )
 
@@ -206,7 +206,7 @@ def exchanges_visible_to(user) -> QuerySet[Exchange]:
     if not user.is_authenticated:
         return rows.none()
     coordinated = coordinated_partnership_ids(user)
-    acting = _acting(user)
+    acting = acting_for(user)
     return rows.filter(
         Q(application__in=ExchangeApplication.objects.filter(acting))
         | Q(offer__in=HostingOffer.objects.filter(acting))

@@ -13,3 +13,9 @@ class MatchingConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        from clusterloom.core import home as core_home
+
+        from . import home
+
+        core_home.register("matching", sections=home.sections, place=60)

@@ -15,3 +15,9 @@ class ReportingConfig(AppConfig):
         from .sections import partnership_section
 
         register(partnership_section)
+
+        from clusterloom.core import home as core_home
+
+        from . import home
+
+        core_home.register("reporting", tasks=home.tasks, sections=home.sections, place=10)
