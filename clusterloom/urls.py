@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clusterloom.api import api
-from clusterloom.core.views import healthz, language_switch, my_home
+from clusterloom.core.views import favicon, healthz, language_switch, my_home
 
 urlpatterns = [
     path("", include("clusterloom.partnerships.urls")),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 if settings.DEBUG:

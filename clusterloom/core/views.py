@@ -85,6 +85,13 @@ def account_erase(request):
     return redirect("home")
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site whatever the page links: send the icon."""
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.ico"), permanent=True)
+
+
 def healthz(request):
     """Liveness probe for load balancers, and the trivial view benchmarks compare against."""
     return HttpResponse("ok", content_type="text/plain")

@@ -117,3 +117,11 @@ def test_healthz(client):
 
 def test_unknown_page_is_a_404_not_a_500(client):
     assert client.get("/partnerships/no-such-partnership/").status_code == 404
+
+
+def test_favicon_is_found_on_every_site_path(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/static/img/favicon.ico")
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg"' in page
