@@ -56,6 +56,16 @@ def test_the_event_page_shows_each_role_its_next_steps(
     assert ('id="new-event"' in listing) is (who in ("organiser", "other_coordinator", "admin"))
 
 
+def test_the_public_event_page_counts_approved_participants(client, eworld):
+    from clusterloom.events.services import registration_review
+
+    w = eworld
+    url = reverse("event_detail", args=[w.event.slug])
+    assert "4 participants registered" in client.get(url).content.decode()
+    registration_review(actor=w.organiser, participant=w.p_sk, decision="reject")
+    assert "3 participants registered" in client.get(url).content.decode()
+
+
 def test_a_draft_is_seen_by_its_organisers_only(client, eworld):
     w = eworld
     client.force_login(w.organiser)
