@@ -20,7 +20,8 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.TextInput(attrs={"type": "datetime-local"})
+#: A date-time picker in steps of 5 minutes (browsers fall back to text as YYYY-MM-DDTHH:MM).
+DATETIME = forms.TextInput(attrs={"type": "datetime-local", "step": "300"})
 #: Marketplace item rows on the registration form (empty rows are left out).
 ITEM_ROWS = 3
 
@@ -80,6 +81,13 @@ class SessionForm(BootstrapForm):
     break_minutes = forms.IntegerField(
         label=_("Break between meetings (minutes)"), min_value=0, max_value=120, initial=5
     )
+
+    def __init__(self, *args, zone: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if zone:
+            hint = _("Date and time in %(zone)s, the event's time zone.") % {"zone": zone}
+            for name in ("starts_at", "ends_at"):
+                self.fields[name].help_text = hint
 
 
 class TablesForm(BootstrapForm):

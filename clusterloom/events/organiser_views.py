@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -43,7 +44,7 @@ def event_sessions(request, slug):
     event, refused = _organiser_event(request, slug)
     if refused:
         return refused
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, zone=event.time_zone)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_add(actor=request.user, event=event, data=form.cleaned_data)
@@ -170,8 +171,45 @@ def event_registrations(request, slug):
         "q": q,
         "extra": urlencode({"status": status, "q": q} if q else {"status": status}),
         "tabs": [(s, label, counts[s]) for s, label in RegistrationStatus.choices],
+        "groups": event.groups.all(),
     }
     return render(request, "events/registrations.html", context)
+
+
+@require_POST
+def registrations_bulk(request, slug):
+    """Approve, reject or set the group of the ticked registrations, all or none."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    action = request.POST.get("action", "")
+    try:
+        n = services.registrations_bulk(
+            actor=request.user,
+            event=event,
+            ids=request.POST.getlist("participants"),
+            action=action,
+            group=request.POST.get("group", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        done = {
+            "approve": ngettext("%(n)d registration approved.", "%(n)d registrations approved.", n),
+            "reject": ngettext("%(n)d registration rejected.", "%(n)d registrations rejected.", n),
+            "group": ngettext(
+                "The group of %(n)d participant is saved.",
+                "The group of %(n)d participants is saved.",
+                n,
+            ),
+        }[action]
+        messages.success(request, done % {"n": n})
+    status = request.POST.get("status", "")
+    query = {"status": status} if status in RegistrationStatus.values else {}
+    if request.POST.get("q", "").strip():
+        query["q"] = request.POST["q"].strip()[:200]
+    target = reverse("event_registrations", args=[event.slug])
+    return redirect(f"{target}?{urlencode(query)}" if query else target)
 
 
 def _participant(event, pk):

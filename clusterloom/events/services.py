@@ -453,6 +453,57 @@ def registration_review(
     return participant
 
 
+#: The most registrations one bulk step may change (a page of the registrations list).
+BULK_MAX = 100
+
+
+@transaction.atomic
+def registrations_bulk(
+    *, actor, event: MatchmakingEvent, ids, action: str, group=None, note: str = ""
+) -> int:
+    """The organiser approves, rejects or sets the group of many registrations at once; all
+    of them or, when one cannot be changed, none (the message names it)."""
+    require(actor, "events.change_event", event)
+    if action not in ("approve", "reject", "group"):
+        raise DomainError(_("Choose approve, reject or set the group."), field="action")
+    keys = {id_value(value) for value in ids or ()}
+    if not keys:
+        raise DomainError(_("Tick at least one registration."), field="participants")
+    if len(keys) > BULK_MAX:
+        raise DomainError(
+            _("Tick at most %(n)d registrations at a time.") % {"n": BULK_MAX},
+            field="participants",
+        )
+    rows = list(event.participants.select_for_update().filter(pk__in=keys - {None}))
+    if None in keys or len(rows) != len(keys):
+        raise DomainError(
+            _("Some ticked registrations are not of this event; reload the page."),
+            field="participants",
+        )
+    chosen = _group(event, group) if action == "group" else None
+    for participant in sorted(rows, key=lambda p: p.name):
+        try:
+            if participant.status == RegistrationStatus.CANCELLED:
+                raise DomainError(_("This registration is closed."), field="status")
+            if action == "group":
+                registration_update(
+                    actor=actor,
+                    participant=participant,
+                    data={"group": chosen.pk if chosen else ""},
+                )
+            else:
+                registration_review(
+                    actor=actor, participant=participant, decision=action, note=note
+                )
+        except DomainError as error:
+            raise DomainError(
+                _("%(name)s: %(problem)s Nothing was changed.")
+                % {"name": participant.name, "problem": error.message},
+                field="participants",
+            ) from None
+    return len(rows)
+
+
 @transaction.atomic
 def registration_cancel(*, actor, participant: Participant) -> Participant:
     """A participant withdraws; their meetings are cancelled."""

@@ -27,6 +27,7 @@ urlpatterns = [
     path(E + "groups/", ov.event_groups, name="event_groups"),
     path(E + "registrations/", ov.event_registrations, name="event_registrations"),
     path(E + "registrations/import/", ov.registrations_import, name="event_import"),
+    path(E + "registrations/bulk/", ov.registrations_bulk, name="event_registrations_bulk"),
     path(E + "check-in/", ov.event_check_in, name="event_check_in"),
     path(E + "statistics/", ov.event_statistics, name="event_statistics"),
     path(E + "schedule/", sv.event_schedule, name="event_schedule"),

@@ -100,9 +100,7 @@ def event_detail(request, slug):
         and _registration_open(event)
         and request.user.has_perm("events.register", event),
         "tables": event.tables.count(),
-        "participant_count": event.participants.filter(
-            status=RegistrationStatus.APPROVED
-        ).count(),
+        "participant_count": event.participants.filter(status=RegistrationStatus.APPROVED).count(),
     }
     if organiser:
         counts = {s: 0 for s in RegistrationStatus.values}

@@ -82,6 +82,9 @@ def test_an_event_is_set_up_through_the_forms(client, eworld):
     assert first.starts_at.isoformat() == "2027-03-01T08:00:00+00:00"  # 09:00 in Prague
     page = client.get(sessions).content.decode()
     assert "09:00, 09:30, 10:00, 10:30" in page
+    # The pickers say in which time zone the times are read.
+    assert 'type="datetime-local"' in page
+    assert "Date and time in Europe/Prague, the event&#x27;s time zone." in page
     # Tables with virtual rooms.
     tables = reverse("event_tables", args=[event.slug])
     response = client.post(tables, {"tables": 0, "link_template": ""})
