@@ -37,7 +37,9 @@ def _control(field) -> str:
             f'<select name="{name}" id="{ident}" class="form-select{invalid}"{required}>'
             f"{_options(field)}</select>"
         )
-    if field.widget_type == "text":
+    # A text input only when it is one: a TextInput of type datetime-local, date or number is
+    # left to Django's rendering, which keeps its type (and the browser's picker).
+    if field.widget_type == "text" and field.field.widget.input_type == "text":
         value = field.value()
         text = escape(str(value)) if value is not None else ""
         max_length = getattr(field.field, "max_length", None)

@@ -15,7 +15,8 @@ def login(page, username, password):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name=username)).to_be_visible()
+    # Logged in, the menu leads to the user's own page (shown by their name, not the login).
+    expect(page.get_by_role("link", name="My page")).to_be_visible()
 
 
 def test_visitor_sees_both_seed_partnerships_complete(page, seeded):
