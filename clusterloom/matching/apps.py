@@ -10,12 +10,11 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Partner matching")
 
     def ready(self) -> None:
-        from . import signals
+        from clusterloom.core import home as core_home
+        from clusterloom.core.backup import restored
+
+        from . import home, live_index, signals
 
         signals.connect()
-
-        from clusterloom.core import home as core_home
-
-        from . import home
-
+        restored.connect(live_index.restored, dispatch_uid="match_index_restored")
         core_home.register("matching", sections=home.sections, place=60)

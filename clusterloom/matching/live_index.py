@@ -102,3 +102,11 @@ def forget() -> None:
     global _held
     with _lock:
         _held = None
+
+
+def restored(**kwargs) -> None:
+    """After a restore, every process rebuilds its index: versions may repeat those it saw."""
+    import uuid
+
+    MatchIndexState.objects.filter(pk=1).update(generation=uuid.uuid4().hex)
+    forget()
