@@ -65,3 +65,36 @@ def _default_language():
 
     with translation.override("en"):
         yield
+
+
+class _SmtpSink:
+    """Keeps every message the SMTP server receives: (recipients, parsed message)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        import email
+        from email.policy import default
+
+        parsed = email.message_from_bytes(envelope.content, policy=default)
+        self.messages.append((envelope.rcpt_tos, parsed))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on loopback (aiosmtpd), Django's SMTP backend pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = _SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    sink.port = port
+    yield sink
+    controller.stop()

@@ -1,11 +1,14 @@
 """E-mails of matchmaking events: who is told what, sent once the change commits."""
 
+import uuid
+
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from clusterloom.core.mail import send_once
 
 SUBJECTS = {
     "registered": gettext_lazy("New registration to approve: %(what)s"),
@@ -28,6 +31,9 @@ def notify(kind: str, **objects) -> None:
     if kind not in SUBJECTS:
         return
     ids = {f"{name}_id": obj.pk for name, obj in objects.items()}
+    # One id per notification: a task run again (worker died, mail server down) skips the
+    # messages that already went out.
+    ids["notice"] = uuid.uuid4().hex
     from .tasks import event_notify
 
     transaction.on_commit(lambda: event_notify.delay(kind, **ids), robust=True)
@@ -66,7 +72,7 @@ def recipients(kind: str, *, participant=None, meeting=None, event=None) -> set[
     return set()
 
 
-def send(kind: str, *, participant=None, meeting=None, event=None) -> int:
+def send(kind: str, *, participant=None, meeting=None, event=None, notice=None) -> int:
     """Send one notification; returns how many addresses it went to."""
     if kind == "schedule_published":
         n = 0
@@ -76,8 +82,7 @@ def send(kind: str, *, participant=None, meeting=None, event=None) -> int:
             body = _("%(subject)s: %(url)s\n") % {"subject": subject, "url": url}
             to = sorted(_mail(person))
             if to:
-                send_mail(subject[:200], body, settings.DEFAULT_FROM_EMAIL, to)
-                n += len(to)
+                n += send_once(notice and f"{notice}:{person.pk}", subject, body, to)
         return n
     to = sorted(recipients(kind, participant=participant, meeting=meeting, event=event))
     if not to:
@@ -98,5 +103,4 @@ def send(kind: str, *, participant=None, meeting=None, event=None) -> int:
     }
     url = settings.SITE_URL.rstrip("/") + path
     body = _("%(subject)s.\n\nSee it and answer: %(url)s\n") % {"subject": subject, "url": url}
-    send_mail(subject.replace("\n", " ")[:200], body, settings.DEFAULT_FROM_EMAIL, to)
-    return len(to)
+    return send_once(notice, subject, body, to)

@@ -3,6 +3,7 @@ figures against the upper bound, unscheduled meetings, locks and priorities, pub
 the venue's table plan (page and PDF)."""
 
 import datetime
+import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -67,8 +68,21 @@ def _figures(state: dict) -> dict:
     }
 
 
+def _with_progress(event) -> dict:
+    """The event's schedule state, with the live progress of a background run (kept in the
+    shared cache by the worker, so every web process sees it)."""
+    from django.core.cache import cache
+
+    from .tasks import progress_key
+
+    state = dict(event.schedule_state or {})
+    if state.get("running"):
+        state.update(cache.get(progress_key(event.pk)) or {})
+    return state
+
+
 def _schedule_context(request, event, *, error: str = "") -> dict:
-    state = event.schedule_state or {}
+    state = _with_progress(event)
     S = MeetingStatus
     counts = {s: 0 for s in S.values}
     for value in event.meetings.values_list("status", flat=True):
@@ -115,6 +129,7 @@ def event_schedule(request, slug):
         return redirect("event_schedule", event.slug)
     total = event.meetings.filter(status__in=SCHEDULABLE).count()
     if total > BACKGROUND_FROM:
+        job = uuid.uuid4().hex
         scheduling._state(
             event,
             running=True,
@@ -122,9 +137,11 @@ def event_schedule(request, slug):
             message=_("Queued"),
             error="",
             queued_at=timezone.now().isoformat(),
+            job=job,
+            attempts=0,
         )
         user_id = request.user.pk
-        transaction.on_commit(lambda: tasks.event_schedule.delay(event.pk, user_id))
+        transaction.on_commit(lambda: tasks.event_schedule.delay(event.pk, user_id, job=job))
         messages.info(
             request,
             _("%(n)s meetings: the scheduler runs in the background; this page shows its progress.")
@@ -155,7 +172,7 @@ def schedule_progress(request, slug):
     event, refused = _organiser_event(request, slug)
     if refused:
         return refused
-    state = event.schedule_state or {}
+    state = _with_progress(event)
     context = {"event": event, "state": state, "polled": True, **_figures(state)}
     response = render(request, "events/_schedule_progress.html", context)
     if request.headers.get("HX-Request") and not context["running"]:

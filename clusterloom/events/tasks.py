@@ -4,9 +4,13 @@ import datetime
 
 from celery import shared_task
 
+from clusterloom.core.mail import mail_task_options
 
-@shared_task(ignore_result=True)
-def event_notify(kind: str, participant_id=None, meeting_id=None, event_id=None) -> int:
+
+@shared_task(**mail_task_options())
+def event_notify(
+    kind: str, participant_id=None, meeting_id=None, event_id=None, notice=None
+) -> int:
     """E-mail everyone one step concerns."""
     from .models import MatchmakingEvent, Meeting, Participant
     from .notifications import send
@@ -22,7 +26,7 @@ def event_notify(kind: str, participant_id=None, meeting_id=None, event_id=None)
             if obj is None:
                 return 0
             objects[name] = obj
-    return send(kind, **objects)
+    return send(kind, notice=notice, **objects)
 
 
 @shared_task(ignore_result=True)
@@ -98,10 +102,26 @@ def feedback_reminders_send(*, now=None) -> int:
     return n
 
 
-@shared_task(ignore_result=True)
-def event_schedule(event_id: int, user_id: int, time_limit: float = 30.0) -> None:
-    """Schedule a large event in the background; progress is kept on the event."""
+def progress_key(event_id: int) -> str:
+    """Cache key of a background run's progress: the run writes its figures inside one long
+    transaction, so the page reads its progress from the shared cache instead."""
+    return f"events:schedule-progress:{event_id}"
+
+
+@shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def event_schedule(
+    event_id: int, user_id: int, time_limit: float | None = None, job: str | None = None
+) -> None:
+    """Schedule a large event in the background; progress is kept on the event.
+
+    Safe to run again: a run queued as `job` stores its result in the same transaction as
+    the mark "job done", so a task redelivered after its worker died, or running twice at
+    once, schedules the event once; a job replaced by a newer one does nothing.
+    """
+    from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import transaction
 
     from clusterloom.core.errors import DomainError
 
@@ -110,12 +130,34 @@ def event_schedule(event_id: int, user_id: int, time_limit: float = 30.0) -> Non
     from .scheduling import event_schedule as run
 
     event = MatchmakingEvent.objects.get(pk=event_id)
+    state = event.schedule_state or {}
+    if job is not None and (state.get("job") != job or state.get("done_job") == job):
+        return  # replaced by a newer run, or finished already
     user = get_user_model().objects.get(pk=user_id)
+    limit = settings.EVENT_SCHEDULE_TIME_LIMIT if time_limit is None else time_limit
+    key = progress_key(event_id)
 
     def progress(fraction: float, message: str) -> None:
-        _state(event, progress=round(float(fraction), 3), message=str(message)[:200], running=True)
+        cache.set(key, {"progress": round(float(fraction), 3), "message": str(message)[:200]}, 3600)
 
+    cache.set(key, {"progress": 0.0, "message": "", "attempt": state.get("attempts", 0) + 1}, 3600)
+    if job is not None:
+        _state(event, attempts=state.get("attempts", 0) + 1)
     try:
-        run(actor=user, event=event, time_limit=time_limit, progress=progress)
+        with transaction.atomic():
+            run(actor=user, event=event, time_limit=limit, progress=progress)
+            if job is not None:
+                locked = MatchmakingEvent.objects.select_for_update().get(pk=event_id)
+                if (locked.schedule_state or {}).get("done_job") == job:
+                    raise _AlreadyDone
+                _state(event, done_job=job)
+    except _AlreadyDone:
+        return
     except DomainError as error:
         _state(event, running=False, error=error.message)
+    finally:
+        cache.delete(key)
+
+
+class _AlreadyDone(Exception):
+    """Another run of the same job committed first: this one's result is rolled back."""

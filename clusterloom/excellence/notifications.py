@@ -3,12 +3,13 @@
 import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from clusterloom.core.mail import send_once
 
 from .models import ClusterLabel
 
@@ -38,8 +39,8 @@ def expiry_reminder_send(label: ClusterLabel) -> int:
         "%(subject)s.\n\nPlan the next benchmarking in time to renew it, then record the new "
         "label: %(url)s\n"
     ) % {"subject": subject, "url": url}
-    send_mail(subject.replace("\n", " ")[:200], body, settings.DEFAULT_FROM_EMAIL, to)
-    return len(to)
+    # Once per label and valid-until date, even if the task runs again.
+    return send_once(f"label-expiry:{label.pk}:{label.valid_until}", subject, body, to)
 
 
 def expiry_reminders_queue(day: datetime.date | None = None) -> int:

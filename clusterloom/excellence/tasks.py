@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from clusterloom.core.mail import mail_task_options
+
 
 @shared_task(ignore_result=True)
 def label_expiry_reminders_send() -> int:
@@ -11,7 +13,7 @@ def label_expiry_reminders_send() -> int:
     return expiry_reminders_queue()
 
 
-@shared_task(ignore_result=True)
+@shared_task(**mail_task_options())
 def label_expiry_notify(label_id: int) -> int:
     """E-mail one label's cluster managers and partnership coordinators."""
     from .models import ClusterLabel

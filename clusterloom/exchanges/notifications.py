@@ -1,11 +1,14 @@
 """E-mails at each step of an exchange: who is told what, sent once the change commits."""
 
+import uuid
+
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from clusterloom.core.mail import send_once
 
 #: event -> subject; {what} is the application, offer or exchange it concerns.
 SUBJECTS = {
@@ -30,6 +33,7 @@ def notify(event: str, **objects) -> None:
     if event not in SUBJECTS:
         return
     ids = {f"{name}_id": obj.pk for name, obj in objects.items()}
+    ids["notice"] = uuid.uuid4().hex  # a task run again sends nothing twice
     from .tasks import exchange_notify
 
     transaction.on_commit(lambda: exchange_notify.delay(event, **ids), robust=True)
@@ -84,7 +88,7 @@ def recipients(event: str, *, application=None, offer=None, exchange=None) -> se
     return set()
 
 
-def send(event: str, *, application=None, offer=None, exchange=None) -> int:
+def send(event: str, *, application=None, offer=None, exchange=None, notice=None) -> int:
     """Send one event's e-mail to everyone it concerns; returns how many were addressed."""
     to = sorted(recipients(event, application=application, offer=offer, exchange=exchange))
     if not to:
@@ -107,5 +111,4 @@ def send(event: str, *, application=None, offer=None, exchange=None) -> int:
         "subject": subject,
         "url": url,
     }
-    send_mail(subject.replace("\n", " ")[:200], body, settings.DEFAULT_FROM_EMAIL, to)
-    return len(to)
+    return send_once(notice, subject, body, to)

@@ -2,13 +2,16 @@
 
 from celery import shared_task
 
+from clusterloom.core.mail import mail_task_options
 
-@shared_task(ignore_result=True)
+
+@shared_task(**mail_task_options())
 def exchange_notify(
     event: str,
     application_id: int | None = None,
     offer_id: int | None = None,
     exchange_id: int | None = None,
+    notice: str | None = None,
 ) -> int:
     """E-mail everyone one step of an exchange concerns."""
     from .models import Exchange, ExchangeApplication, HostingOffer
@@ -25,4 +28,4 @@ def exchange_notify(
             if obj is None:
                 return 0
             objects[name] = obj
-    return send(event, **objects)
+    return send(event, notice=notice, **objects)

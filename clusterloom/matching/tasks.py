@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from clusterloom.core.mail import mail_task_options
+
 
 @shared_task(ignore_result=True)
 def match_profile_refresh(organisation_id: int) -> None:
@@ -11,7 +13,7 @@ def match_profile_refresh(organisation_id: int) -> None:
     refresh(organisation_id=organisation_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(**mail_task_options())
 def partner_interest_notify(interest_id: int) -> None:
     """E-mail a request's poster about one expression of interest."""
     from .request_services import partner_interest_notify as notify
