@@ -7,7 +7,7 @@ VENDOR := clusterloom/static/vendor
 HOST   ?= 127.0.0.1:8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run setup install vendor semantic test test-fast test-browser bench lint format messages clean
+.PHONY: run setup install vendor semantic test test-fast test-browser test-integration bench lint format messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,14 @@ run: setup
 test: install vendor
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
-## test-fast: everything but the browser journeys
+## test-fast: everything but the browser journeys and the integration test
 test-fast: install vendor
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser"
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not browser and not integration"
+
+## test-integration: the reference deployment as real processes (PostgreSQL and Redis needed;
+## skipped, saying so, when they are absent)
+test-integration: install vendor
+	$(BIN)/pytest -q -s -m integration -rs
 
 ## test-browser: only the browser journeys in headless Chromium
 test-browser: install vendor

