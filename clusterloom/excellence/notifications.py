@@ -40,7 +40,8 @@ def expiry_reminder_send(label: ClusterLabel) -> int:
         "label: %(url)s\n"
     ) % {"subject": subject, "url": url}
     # Once per label and valid-until date, even if the task runs again.
-    return send_once(f"label-expiry:{label.pk}:{label.valid_until}", subject, body, to)
+    key = f"label-expiry:{label.pk}:{label.created_at.isoformat()}:{label.valid_until}"
+    return send_once(key, subject, body, to)
 
 
 def expiry_reminders_queue(day: datetime.date | None = None) -> int:
