@@ -31,7 +31,7 @@ def slot_label(slot, zone: str) -> str:
     tz = zoneinfo.ZoneInfo(zone)
     start = timezone.localtime(slot.starts_at, tz)
     end = timezone.localtime(slot.ends_at, tz)
-    return f"{date_format(start, 'D j M H:i')}–{date_format(end, 'H:i')}"
+    return f"{date_format(start, 'WEEKDAY_DATETIME_FORMAT')}–{date_format(end, 'TIME_FORMAT')}"
 
 
 class EventForm(BootstrapForm):

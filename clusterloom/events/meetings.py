@@ -14,6 +14,7 @@ import zoneinfo
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
@@ -117,7 +118,7 @@ def _check_slot(people, slot: TimeSlot, event: MatchmakingEvent, meeting=None) -
     (the Booking constraint still decides between simultaneous writers)."""
     # The time as the event's participants read it, not in the server's time zone.
     when = timezone.localtime(slot.starts_at, zoneinfo.ZoneInfo(event.time_zone))
-    values = {"time": when.strftime("%Y-%m-%d %H:%M")}
+    values = {"time": date_format(when, "WEEKDAY_DATETIME_FORMAT")}
     for person in people:
         if not person.available_slots.filter(pk=slot.pk).exists():
             raise DomainError(

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from clusterloom.core.errors import DomainError
@@ -79,7 +80,7 @@ class LabelForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].choices = partnership_choices(organisation)
         self.fields["benchmarking"].choices = NONE + [
-            (str(b.pk), f"{b.held_on:%Y-%m-%d} — {b.indicator_set.name}")
+            (str(b.pk), f"{date_format(b.held_on, 'DATE_FORMAT')} — {b.indicator_set.name}")
             for b in organisation.benchmarkings.select_related("indicator_set")
         ]
 

@@ -9,3 +9,8 @@ SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 MONTH_DAY_FORMAT = "j F"
 YEAR_MONTH_FORMAT = "F Y"
 FIRST_DAY_OF_WEEK = 1
+
+#: A day with its weekday (a session's day, an agenda's heading).
+WEEKDAY_DATE_FORMAT = "l j F Y"
+#: A meeting's time with its short weekday and date.
+WEEKDAY_DATETIME_FORMAT = "D j M H:i"
