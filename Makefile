@@ -21,10 +21,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 $(VENDOR)/.stamp: node_modules/.package-lock.json
-	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/tom-select
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css $(VENDOR)/tom-select/
 	touch $@
 
 vendor: $(VENDOR)/.stamp

@@ -95,6 +95,18 @@ class OrganisationForm(BootstrapForm):
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Grouped by vocabulary, so a name in two vocabularies ("Biopharmaceuticals" is a
+        # sectoral and an emerging industry) reads as two choices under two headings.
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for term in self.fields["terms"].queryset:
+            label = f"{term.category} › {term.name}" if term.category else term.name
+            grouped.setdefault(term.vocabulary, []).append((term.pk, label))
+        self.fields["terms"].choices = [
+            (Vocabulary(v).label, grouped[v]) for v in Vocabulary.values if v in grouped
+        ]
+
     @staticmethod
     def initial_for(organisation) -> dict:
         """The form's initial values for an organisation."""

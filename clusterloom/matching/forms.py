@@ -67,7 +67,6 @@ class PartnerSearchForm(BootstrapForm):
         label=_("Industries and technologies"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
     )
 
     def __init__(self, *args, home_country: str = "", **kwargs):

@@ -221,3 +221,18 @@ def test_person_erase(as_role, person, role, erased):
     if erased:
         assert AuditEntry.objects.filter(action="person.erased").exists()
         assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_taxonomy_terms_are_grouped_by_vocabulary_on_the_edit_form(as_role, organisation):
+    """A name in two vocabularies reads as two choices under two headings, not twice alike."""
+    from clusterloom.taxonomy.services import term_get_or_create
+
+    sectoral = term_get_or_create(vocabulary="sectoral", name="Biopharmaceuticals")
+    emerging = term_get_or_create(vocabulary="emerging", name="Biopharmaceuticals")
+    organisation.terms.add(emerging)
+    html = as_role("manager").get(EDIT_URL).content.decode()
+    assert '<optgroup label="Sectoral industry">' in html
+    assert '<optgroup label="Emerging industry">' in html
+    assert f'<option value="{sectoral.pk}">Biopharmaceuticals</option>' in html
+    assert f'<option value="{emerging.pk}" selected>Biopharmaceuticals</option>' in html
+    assert "Hold Ctrl" not in html
