@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterloom.core.errors import DomainError
-from clusterloom.core.forms import form_error
+from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import has_rule_perm, page_permission
 from clusterloom.matching.selectors import user_organisations
 from clusterloom.partnerships.models import Partnership
@@ -117,23 +116,17 @@ def event_create(request):
     refused = page_permission(request, "events.add_event", partnership)
     if refused:
         return refused
-    form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(
-                actor=request.user, partnership=partnership, data=form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The event is saved as a draft. Add its sessions and tables, then open it."),
-            )
-            return redirect("event_detail", event.slug)
-    status = 400 if form.errors else 200
-    context = {"form": form, "partnership": partnership}
-    return render(request, "events/event_form.html", context, status=status)
+    return form_page(
+        request,
+        EventForm(request.POST or None),
+        template="events/event_form.html",
+        context={"partnership": partnership},
+        save=lambda data: services.event_create(
+            actor=request.user, partnership=partnership, data=data
+        ),
+        message=_("The event is saved as a draft. Add its sessions and tables, then open it."),
+        done=lambda event: ("event_detail", event.slug),
+    )
 
 
 def event_edit(request, slug):
@@ -142,18 +135,15 @@ def event_edit(request, slug):
     refused = page_permission(request, "events.change_event", event)
     if refused:
         return refused
-    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(actor=request.user, event=event, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The event is saved."))
-            return redirect("event_detail", event.slug)
-    status = 400 if form.errors else 200
-    context = {"form": form, "partnership": event.partnership, "event": event}
-    return render(request, "events/event_form.html", context, status=status)
+    return form_page(
+        request,
+        EventForm(request.POST or None, initial=EventForm.initial_for(event)),
+        template="events/event_form.html",
+        context={"partnership": event.partnership, "event": event},
+        save=lambda data: services.event_update(actor=request.user, event=event, data=data),
+        message=_("The event is saved."),
+        done=("event_detail", event.slug),
+    )
 
 
 @require_POST
@@ -163,16 +153,16 @@ def event_status(request, slug):
     refused = page_permission(request, "events.change_event", event)
     if refused:
         return refused
-    try:
-        services.event_status_set(
+    return step(
+        request,
+        lambda: services.event_status_set(
             actor=request.user, event=event, status=request.POST.get("status", "")
-        )
-        messages.success(
-            request, _("The event is %(status)s.") % {"status": event.get_status_display()}
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect("event_detail", event.slug)
+        ),
+        message=lambda _result: (
+            _("The event is %(status)s.") % {"status": event.get_status_display()}
+        ),
+        done=("event_detail", event.slug),
+    )
 
 
 @require_POST
@@ -197,8 +187,7 @@ def registration_create(request, slug):
     refused = page_permission(request, "events.register", event)
     if refused:
         return refused
-    me = selectors.participant_of(request.user, event)
-    if me is not None:
+    if selectors.participant_of(request.user, event) is not None:
         return redirect("event_registration_edit", event.slug)
     form = RegistrationForm(
         request.POST or None,
@@ -206,19 +195,17 @@ def registration_create(request, slug):
         organisations=user_organisations(request.user),
         initial={"available": list(event.slots.values_list("pk", flat=True))},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.registration_submit(actor=request.user, event=event, data=form.service_data())
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(
-                request, _("Registered. The organisers will approve your registration.")
-            )
-            return redirect("event_detail", event.slug)
-    status = 400 if form.errors else 200
-    context = {"form": form, "event": event, "registration_open": _registration_open(event)}
-    return render(request, "events/registration_form.html", context, status=status)
+    return form_page(
+        request,
+        form,
+        template="events/registration_form.html",
+        context={"event": event, "registration_open": _registration_open(event)},
+        save=lambda _data: services.registration_submit(
+            actor=request.user, event=event, data=form.service_data()
+        ),
+        message=_("Registered. The organisers will approve your registration."),
+        done=("event_detail", event.slug),
+    )
 
 
 def registration_edit(request, slug):
@@ -235,19 +222,17 @@ def registration_edit(request, slug):
         editing=True,
         initial=RegistrationForm.initial_for(me),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.registration_update(
-                actor=request.user, participant=me, data=form.service_data()
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Your registration is saved."))
-            return redirect("event_detail", event.slug)
-    status = 400 if form.errors else 200
-    context = {"form": form, "event": event, "participant": me}
-    return render(request, "events/registration_form.html", context, status=status)
+    return form_page(
+        request,
+        form,
+        template="events/registration_form.html",
+        context={"event": event, "participant": me},
+        save=lambda _data: services.registration_update(
+            actor=request.user, participant=me, data=form.service_data()
+        ),
+        message=_("Your registration is saved."),
+        done=("event_detail", event.slug),
+    )
 
 
 @require_POST

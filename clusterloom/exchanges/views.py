@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.forms import form_error
+from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import page_permission
 from clusterloom.directory.models import Cluster
 from clusterloom.partnerships.models import Partnership
@@ -82,20 +83,17 @@ def call_create(request):
     if denied:
         return denied
     initial = services._partnership_targets(partnership) | {"cap_per_organisation": "1100.00"}
-    form = CallForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            call = services.call_create(
-                actor=request.user, partnership=partnership, data=form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The call is saved as a draft. Open it when ready."))
-            return redirect("exchange_call_detail", call.slug)
-    status = 400 if form.errors else 200
-    context = {"form": form, "partnership": partnership}
-    return render(request, "exchanges/call_form.html", context, status=status)
+    return form_page(
+        request,
+        CallForm(request.POST or None, initial=initial),
+        template="exchanges/call_form.html",
+        context={"partnership": partnership},
+        save=lambda data: services.call_create(
+            actor=request.user, partnership=partnership, data=data
+        ),
+        message=_("The call is saved as a draft. Open it when ready."),
+        done=lambda call: ("exchange_call_detail", call.slug),
+    )
 
 
 def call_edit(request, slug):
@@ -104,18 +102,15 @@ def call_edit(request, slug):
     denied = page_permission(request, "exchanges.change_exchangecall", call)
     if denied:
         return denied
-    form = CallForm(request.POST or None, initial=CallForm.initial_for(call))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.call_update(actor=request.user, call=call, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The call is saved."))
-            return redirect("exchange_call_detail", call.slug)
-    status = 400 if form.errors else 200
-    context = {"form": form, "partnership": call.partnership, "call": call}
-    return render(request, "exchanges/call_form.html", context, status=status)
+    return form_page(
+        request,
+        CallForm(request.POST or None, initial=CallForm.initial_for(call)),
+        template="exchanges/call_form.html",
+        context={"partnership": call.partnership, "call": call},
+        save=lambda data: services.call_update(actor=request.user, call=call, data=data),
+        message=_("The call is saved."),
+        done=("exchange_call_detail", call.slug),
+    )
 
 
 @require_POST
@@ -125,11 +120,13 @@ def call_status(request, slug):
     denied = page_permission(request, "exchanges.change_exchangecall", call)
     if denied:
         return denied
-    try:
-        services.call_status_set(actor=request.user, call=call, status=request.POST.get("status"))
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect("exchange_call_detail", call.slug)
+    return step(
+        request,
+        lambda: services.call_status_set(
+            actor=request.user, call=call, status=request.POST.get("status")
+        ),
+        done=("exchange_call_detail", call.slug),
+    )
 
 
 def call_detail(request, slug):
@@ -166,22 +163,14 @@ def application_create(request, slug):
     if denied:
         return denied
     organisations = selectors.user_organisations(request.user)
-    form = ApplicationForm(request.POST or None, organisations=organisations, clusters=_clusters())
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.application_submit(
-                actor=request.user, call=call, data=form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(
-                request, _("Registered. The partnership will validate your registration.")
-            )
-            return redirect("exchange_application_detail", application.pk)
-    status = 400 if form.errors else 200
-    return render(
-        request, "exchanges/application_form.html", {"form": form, "call": call}, status=status
+    return form_page(
+        request,
+        ApplicationForm(request.POST or None, organisations=organisations, clusters=_clusters()),
+        template="exchanges/application_form.html",
+        context={"call": call},
+        save=lambda data: services.application_submit(actor=request.user, call=call, data=data),
+        message=_("Registered. The partnership will validate your registration."),
+        done=lambda application: ("exchange_application_detail", application.pk),
     )
 
 
@@ -218,6 +207,21 @@ def application_detail(request, pk):
     return render(request, "exchanges/application_detail.html", context)
 
 
+def _review(request, form, review, *, said, done):
+    """Validate or reject from the review form: the service's `review(decision, note)`, then
+    `said()` as the message."""
+    if not form.is_valid():
+        messages.error(request, _("Choose to validate or reject."))
+        return redirect(*done)
+    data = form.cleaned_data
+    return step(
+        request,
+        lambda: review(data["decision"], data["note"]),
+        message=lambda _result: said(),
+        done=done,
+    )
+
+
 @require_POST
 def application_review(request, pk):
     """The partnership validates or rejects a registration."""
@@ -225,24 +229,17 @@ def application_review(request, pk):
     denied = page_permission(request, "exchanges.review_application", application)
     if denied:
         return denied
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.application_review(
-                actor=request.user,
-                application=application,
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(
-                request,
-                _("The registration is %(status)s.") % {"status": application.get_status_display()},
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-    else:
-        messages.error(request, _("Choose to validate or reject."))
-    return redirect("exchange_application_detail", application.pk)
+    return _review(
+        request,
+        ReviewForm(request.POST),
+        lambda decision, note: services.application_review(
+            actor=request.user, application=application, decision=decision, note=note
+        ),
+        said=lambda: (
+            _("The registration is %(status)s.") % {"status": application.get_status_display()}
+        ),
+        done=("exchange_application_detail", application.pk),
+    )
 
 
 @require_POST
@@ -252,12 +249,12 @@ def application_withdraw(request, pk):
     denied = page_permission(request, "exchanges.change_application", application)
     if denied:
         return denied
-    try:
-        services.application_withdraw(actor=request.user, application=application)
-        messages.success(request, _("The registration is withdrawn."))
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect("exchange_application_detail", application.pk)
+    return step(
+        request,
+        lambda: services.application_withdraw(actor=request.user, application=application),
+        message=_("The registration is withdrawn."),
+        done=("exchange_application_detail", application.pk),
+    )
 
 
 def offer_list(request):
@@ -315,28 +312,26 @@ def _offer_initial(offer: HostingOffer) -> dict:
     return data
 
 
+def _offer_submit(request, data):
+    partnership = Partnership.objects.filter(slug=data["partnership"]).first()
+    if partnership is None:
+        raise DomainError(_("Unknown partnership."), field="partnership")
+    return services.hosting_offer_submit(actor=request.user, partnership=partnership, data=data)
+
+
 def offer_create(request):
     """A host publishes a hosting offer (validated by the partnership it chooses)."""
     denied = page_permission(request, "exchanges.add_hostingoffer")
     if denied:
         return denied
-    form = _offer_form(request, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        partnership = Partnership.objects.filter(slug=data["partnership"]).first()
-        try:
-            if partnership is None:
-                raise DomainError(_("Unknown partnership."), field="partnership")
-            offer = services.hosting_offer_submit(
-                actor=request.user, partnership=partnership, data=data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Published. The partnership will validate your offer."))
-            return redirect("hosting_offer_detail", offer.pk)
-    status = 400 if form.errors else 200
-    return render(request, "exchanges/offer_form.html", {"form": form}, status=status)
+    return form_page(
+        request,
+        _offer_form(request, request.POST or None),
+        template="exchanges/offer_form.html",
+        save=lambda data: _offer_submit(request, data),
+        message=_("Published. The partnership will validate your offer."),
+        done=lambda offer: ("hosting_offer_detail", offer.pk),
+    )
 
 
 def _offer_or_404(request, pk) -> HostingOffer:
@@ -355,17 +350,15 @@ def offer_edit(request, pk):
     form = _offer_form(request, request.POST or None, offer)
     form.fields["partnership"].disabled = True
     form.fields["organisation"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hosting_offer_update(actor=request.user, offer=offer, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The offer is saved."))
-            return redirect("hosting_offer_detail", offer.pk)
-    status = 400 if form.errors else 200
-    context = {"form": form, "offer": offer}
-    return render(request, "exchanges/offer_form.html", context, status=status)
+    return form_page(
+        request,
+        form,
+        template="exchanges/offer_form.html",
+        context={"offer": offer},
+        save=lambda data: services.hosting_offer_update(actor=request.user, offer=offer, data=data),
+        message=_("The offer is saved."),
+        done=("hosting_offer_detail", offer.pk),
+    )
 
 
 def _proposable_applications(user, offer):
@@ -408,21 +401,15 @@ def offer_review(request, pk):
     denied = page_permission(request, "exchanges.review_hostingoffer", offer)
     if denied:
         return denied
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.hosting_offer_review(
-                actor=request.user,
-                offer=offer,
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(
-                request, _("The offer is %(status)s.") % {"status": offer.get_status_display()}
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-    return redirect("hosting_offer_detail", offer.pk)
+    return _review(
+        request,
+        ReviewForm(request.POST),
+        lambda decision, note: services.hosting_offer_review(
+            actor=request.user, offer=offer, decision=decision, note=note
+        ),
+        said=lambda: _("The offer is %(status)s.") % {"status": offer.get_status_display()},
+        done=("hosting_offer_detail", offer.pk),
+    )
 
 
 @require_POST

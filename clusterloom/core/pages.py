@@ -1,0 +1,75 @@
+"""One way to write a page that changes something, for every app's views.
+
+A form page binds its form on POST, calls the service with the cleaned data, shows a
+DomainError on the form, says what happened and redirects; otherwise it renders the form (with
+status 400 when it has errors). A step page (a POST button: open, close, approve) calls the
+service, says what happened or what went wrong, and redirects. The views say only what differs:
+the permission, the form, the service call, the message and where to go.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from .errors import DomainError
+from .forms import form_error
+
+#: Where to go after a change: a URL name and its arguments, a URL, or a response.
+Target = Any
+
+
+def _go(target: Target, result):
+    target = target(result) if callable(target) else target
+    if isinstance(target, (tuple, list)):
+        return redirect(*target)
+    return redirect(target)
+
+
+def form_page(
+    request,
+    form,
+    *,
+    template: str,
+    save: Callable[[dict], Any],
+    done: Target,
+    message: str | Callable[[Any], str] = "",
+    context: dict | None = None,
+):
+    """Validate `form` on POST and `save(cleaned_data)`; then `message` and redirect to `done`
+    (each may be a function of what `save` returned). A DomainError goes on the form, which
+    is shown again with status 400."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            text = message(result) if callable(message) else message
+            if text:
+                messages.success(request, text)
+            return _go(done, result)
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
+def step(
+    request,
+    do: Callable[[], Any],
+    *,
+    done: Target,
+    message: str | Callable[[Any], str] = "",
+):
+    """Run one change (a POST button): say `message` when it worked, the DomainError's message
+    when it did not, and redirect to `done` either way."""
+    result = None
+    try:
+        result = do()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        text = message(result) if callable(message) else message
+        if text:
+            messages.success(request, text)
+    return _go(done, result)
