@@ -13,15 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import home, services
+from .names import display_name
 from .permissions import roles_of
-
-
-def display_name(user) -> str:
-    """How to greet and show a user: the person's name, else the full name, else the login."""
-    person = getattr(user, "person", None)
-    if person is not None:
-        return str(person)
-    return user.get_full_name() or user.get_username()
 
 
 @login_required

@@ -14,6 +14,7 @@ from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, ImportFailed
 from clusterloom.core.inputs import dates_in_order, id_value, parse_date
 from clusterloom.core.inputs import text_value as _text
+from clusterloom.core.names import display_name
 from clusterloom.core.permissions import require
 from clusterloom.core.text import squash
 from clusterloom.directory.selectors import organisation_acted_for
@@ -370,7 +371,7 @@ def registration_submit(*, actor, event: MatchmakingEvent, data: dict[str, Any])
         organisation=organisation,
         person=person if person is not None and person.organisation_id == organisation.pk else None,
         user=actor,
-        name=squash(actor.get_full_name() or actor.get_username())[:200],
+        name=squash(display_name(actor))[:200],
         email=actor.email,
         group=_group(event, data.get("group")),
         profile=_text(data, "profile"),

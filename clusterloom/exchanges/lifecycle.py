@@ -20,6 +20,7 @@ from clusterloom.core.errors import DomainError
 from clusterloom.core.evidence import EvidenceRejected, evidence_kind
 from clusterloom.core.inputs import dates_in_order, parse_date
 from clusterloom.core.inputs import text_value as _text
+from clusterloom.core.names import display_name
 from clusterloom.core.permissions import has_rule_perm, is_admin, require
 
 from . import grants
@@ -361,7 +362,7 @@ def commitment_sign(*, actor, exchange: Exchange, role: str) -> Exchange:
         **exchange.signatures,
         role: {
             "user": actor.pk,
-            "name": actor.get_full_name() or actor.get_username(),
+            "name": display_name(actor),
             "at": timezone.now().isoformat(timespec="seconds"),
             "grant": str(exchange.grant_total),
         },

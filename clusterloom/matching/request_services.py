@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, PermissionDenied
+from clusterloom.core.names import display_name
 from clusterloom.core.permissions import has_rule_perm, is_admin, organisations_of_coordinated
 from clusterloom.directory.models import Organisation
 
@@ -221,7 +222,7 @@ def partner_interest_notify(*, interest_id: int) -> bool:
     poster = interest.request.posted_by
     if poster is None or not poster.email:
         return False
-    who = interest.user.get_full_name() or interest.user.get_username()
+    who = display_name(interest.user)
     if interest.organisation:
         who = f"{who} ({interest.organisation.name})"
     url = _absolute(reverse("partner_request_detail", args=[interest.request.pk]))

@@ -65,3 +65,12 @@ def form_field(field) -> str:
     parts += [f'<div class="invalid-feedback d-block">{escape(str(e))}</div>' for e in field.errors]
     parts.append("</div>")
     return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
+
+
+@register.filter
+def person_name(user) -> str:
+    """A login shown as its person's name (core.names.display_name), never the login name
+    when a name is known."""
+    from clusterloom.core.names import display_name
+
+    return display_name(user) if user else ""
