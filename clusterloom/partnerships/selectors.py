@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusterloom.core.errors import NotFound
@@ -226,3 +227,34 @@ def partnership_network(user, *, partnership_url, organisation_url) -> NetworkDa
         edges=edges,
         table=sorted(by_org.values(), key=lambda row: (-len(row[1]), row[0].name.casefold())),
     )
+
+
+def partners_on_map(partnership: Partnership) -> list:
+    """The partners as map points: at their own coordinates, their city's, or (approximate)
+    their country's largest city; partners of unknown place are left out."""
+    from clusterloom.geo.models import City
+
+    from .partner_map import MapPoint
+
+    largest: dict[str, tuple[float, float] | None] = {}
+    points = []
+    members = partnership.members.select_related("organisation__city").order_by("order", "id")
+    for member in members:
+        organisation = member.organisation
+        label = organisation.short_name or organisation.name
+        label = label if len(label) <= 24 else label[:23] + "…"
+        label = f"{label} ({organisation.country_id})"
+        link = reverse("organisation_detail", args=[organisation.slug])
+        if organisation.latitude is not None and organisation.longitude is not None:
+            where, approximate = (organisation.latitude, organisation.longitude), False
+        elif organisation.city_id:
+            where, approximate = (organisation.city.latitude, organisation.city.longitude), False
+        else:
+            code = organisation.country_id
+            if code not in largest:
+                city = City.objects.filter(country_id=code).order_by("-population").first()
+                largest[code] = (city.latitude, city.longitude) if city else None
+            where, approximate = largest[code], True
+        if where is not None:
+            points.append(MapPoint(label, where[0], where[1], approximate, link))
+    return points

@@ -26,6 +26,7 @@ from . import selectors
 from .forms import PartnershipForm, TargetConfirmForm, TargetForm
 from .models import Partnership, TargetCode
 from .network import layout, render_svg
+from .partner_map import partner_map_svg
 from .pdf import html_to_pdf
 from .sections import render_sections
 from .services import consortium_check, partnership_update, target_confirm, target_set
@@ -103,11 +104,15 @@ def _profile_context(request, partnership: Partnership) -> dict:
     profile = selectors.partnership_profile(partnership)
     can_edit = request.user.has_perm("partnerships.change_partnership", partnership)
     can_confirm = request.user.has_perm("partnerships.confirm_target", partnership)
+    title = _("Partners of %(acronym)s") % {"acronym": partnership.acronym}
     return {
         "partnership": partnership,
         "profile": profile,
         "can_edit": can_edit,
         "can_confirm": can_confirm,
+        "partner_map": mark_safe(  # noqa: S308 - every text in it is escaped by partner_map
+            partner_map_svg(selectors.partners_on_map(partnership), title=title)
+        ),
     }
 
 
