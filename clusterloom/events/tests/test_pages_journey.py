@@ -120,7 +120,10 @@ def test_register_request_accept_schedule_agenda_feedback(client, eworld, monkey
     assert meeting.published
     # Both agendas show the meeting with its time, table and the other side.
     when = timezone.localtime(meeting.slot.starts_at, ZoneInfo("Europe/Rome"))
-    for user, other in ((w.stranger, "Giulia Bianchi"), (w.supplier_it, w.stranger.username)):
+    # The stranger registered under their person's name, not their login.
+    stranger_name = w.event.participants.get(user=w.stranger).name
+    assert stranger_name == str(w.stranger.person) != w.stranger.username
+    for user, other in ((w.stranger, "Giulia Bianchi"), (w.supplier_it, stranger_name)):
         client.force_login(user)
         agenda = client.get(reverse("event_agenda", args=[w.event.slug])).content.decode()
         assert 'id="agenda"' in agenda and f'data-meeting="{meeting.pk}"' in agenda
