@@ -2,10 +2,31 @@
 
 import os
 import sys
+import time
+from pathlib import Path
+
+#: When this process started (a time.monotonic() reading), once main() has run in it: commands
+#: with a time limit count their start-up from it. None in other processes (tests, workers).
+STARTED: float | None = None
+
+
+def process_started() -> float:
+    """When this process started, on the time.monotonic() clock (Linux: from /proc; elsewhere
+    now)."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        since_boot = float(Path("/proc/uptime").read_text().split()[0])
+        age = since_boot - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.monotonic()
+    # Linux's monotonic clock and /proc/uptime both count from boot.
+    return time.monotonic() - max(0.0, age)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run a management command (`clusterloom migrate`, `clusterloom import-profile FILE`, ...)."""
+    global STARTED
+    STARTED = process_started()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterloom.settings")
     from django.core.management import execute_from_command_line
 

@@ -332,6 +332,7 @@ def schedule_out(result) -> dict:
         "objective": objective,
         "upper_bound": bound,
         "share": round(objective / bound, 6) if bound > 0 else None,
+        "breaks": int(result.breaks or 0),
         "idle_gaps": int(result.idle_gaps or 0),
         "scheduled": len(result.assignments),
         "unscheduled": len(result.unscheduled),

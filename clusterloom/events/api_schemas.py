@@ -419,7 +419,11 @@ class ScheduleOut(Schema):
     objective: float
     upper_bound: float
     share: float | None = Field(description="objective / upper_bound (1.0: provably best).")
-    idle_gaps: int
+    breaks: int = Field(
+        description="Waits in participants' days: a gap of any length between two consecutive "
+        "meetings of a participant in a session counts once."
+    )
+    idle_gaps: int = Field(description="Idle slots: free available slots inside those gaps.")
     scheduled: int
     unscheduled: int
     messages: list[str]

@@ -90,6 +90,11 @@ class MatchmakingEvent(TimeStampedModel):
     )
     #: Weight of a meeting both sides asked for, relative to 1 for a one-sided request.
     mutual_weight = models.FloatField(_("weight of mutual requests"), default=2.0)
+    #: Fairness rule of the schedule: nobody has more breaks (waits between two meetings of a
+    #: session) than this; empty: no cap. Scheduling is refused when it cannot hold.
+    max_breaks = models.PositiveSmallIntegerField(
+        _("maximum breaks per participant"), null=True, blank=True
+    )
     schedule_published = models.BooleanField(_("schedule published"), default=False)
     #: The last scheduling run: status, objective, bound, progress (for the page).
     schedule_state = models.JSONField(_("scheduling"), default=dict, blank=True)
@@ -417,7 +422,12 @@ class Meeting(TimeStampedModel):
         related_name="meetings",
         verbose_name=_("table"),
     )
-    #: Locked by the organiser, or published: the scheduler does not move it.
+    #: The only slots the meeting may take (a time of day both sides chose); none: any.
+    allowed_slots = models.ManyToManyField(
+        TimeSlot, blank=True, related_name="restricted_meetings", verbose_name=_("time of day")
+    )
+    #: Locked by the organiser, or published: the scheduler does not move it (a locked
+    #: meeting without a table keeps its slot and gets a table).
     locked = models.BooleanField(_("locked"), default=False)
     published = models.BooleanField(_("published"), default=False)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)

@@ -1,25 +1,34 @@
 """Matchmaking-meeting scheduler: each meeting gets a slot and a table, or none (pure module).
 
 Rules of every result: nobody in two meetings in one slot; both participants available in
-the slot of each of their meetings; at most `tables` meetings per slot and one per table; a
-participant with a fixed table (an exhibitor at a booth) meets only at that table, so a
-meeting between two exhibitors at different booths is never scheduled, and one between two
-exhibitors of the same booth is held there; nobody above their `max_meetings`; locked
-meetings (slot and table given: published ones) stay exactly where they are and count.
-Objective: the largest total weight of scheduled meetings, then (never at the cost of weight)
-the fewest idle gaps: free slots between a participant's first and last meeting of a session
-in which the participant is available (a slot they said they cannot attend is not idle).
+the slot of each of their meetings; a meeting with `slots` (a time of day: morning, afternoon,
+a session, a window) only in one of them; at most `tables` meetings per slot and one per
+table; a participant with a fixed table (an exhibitor at a booth) meets only at that table, so
+a meeting between two exhibitors at different booths is never scheduled, and one between two
+exhibitors of the same booth is held there; nobody above their `max_meetings`; locked meetings
+(slot and table given: published ones) stay exactly where they are and count; a meeting with
+a slot and no table stays in that slot at a table chosen here.
+Objective, in this order (never trading a later term for an earlier one): the largest total
+weight of scheduled meetings; the fewest breaks (a gap of any length between two consecutive
+meetings of a participant in a session counts once, as in the literature on B2B events; a slot
+the participant cannot attend does not join the two runs either side of it); the fewest idle
+slots (free slots between a participant's first and last meeting of a session in which the
+participant is available). `max_breaks`, when set, caps anyone's breaks: a schedule of the most
+weight that keeps it is returned, or none (status "infeasible", `over_cap` naming who).
 
 Tables follow from the slots: exhibitors' and locked meetings sit at their own table (distinct
 within a slot by the rules above), the others take the free tables of their slot, so only slots
 are searched. How (each step within its share of `time_limit`): the LP relaxation (PDLP, see
 scheduler_lp) bounds the weight and orders a greedy start; a local search of ejection chains
 walking plateaus of equal weight (scheduler_search) runs until the weight reaches the bound; on
-small events CP-SAT then proves the optimum or a tighter bound (scheduler_exact); last, moves,
-swaps and CP-SAT close idle gaps with the set of scheduled meetings fixed. `status`: "optimal"
-when the weight reaches the bound (idle gaps minimised, not proven minimal), "feasible" when
-time ran out first, "infeasible" when locked meetings break a rule by themselves (nothing is
-scheduled; the messages name each clash).
+small events CP-SAT then proves the optimum or a tighter bound (scheduler_exact); then, with the
+set of scheduled meetings fixed: moves and swaps lower breaks and idle slots; on events up to
+_MAXSAT (meeting, slot) pairs MaxSAT (RC2, scheduler_breaks) proves the fewest breaks, or when
+that takes too long improves them neighbourhood by neighbourhood; CP-SAT closes idle slots
+last (whole or in neighbourhoods, breaks weighing more). `status`: "optimal" when the weight
+reaches the bound (breaks and idle slots minimised, not proven minimal), "feasible" when time
+ran out first, "infeasible" when locked meetings break a rule by themselves or the cap on
+breaks cannot be kept (nothing is scheduled; the messages say why).
 """
 
 from __future__ import annotations
@@ -29,15 +38,18 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from . import scheduler_exact, scheduler_lp, scheduler_search
+from . import scheduler_breaks, scheduler_exact, scheduler_lp, scheduler_search
 
 _SEED = 20240101
 _LP_SHARE = 0.3  # of the time limit, at most
 _LIST = 5  # ids named in a message before "..."
 _EXACT = 20_000  # (meeting, slot) pairs up to which CP-SAT tries to prove the weight optimal
 _PATIENCE = 30  # rounds without a gain after which CP-SAT takes over (small events)
+_MAXSAT = 20_000  # (meeting, slot) pairs up to which MaxSAT minimises the breaks
+_MAXSAT_WHOLE = 0.4  # of the time left for MaxSAT on the whole event (proving the optimum)
+_MAXSAT_SHARE = 0.85  # of the time left then for MaxSAT on neighbourhoods; then idle slots
 
 
 @dataclass(frozen=True)
@@ -52,24 +64,30 @@ class Participant:
 
 @dataclass(frozen=True)
 class Meeting:
-    """An accepted meeting of two participants; with slot and table it is locked there."""
+    """An accepted meeting of two participants. With slot and table it is locked there; with a
+    slot alone it is held in that slot at a table the scheduler picks; `slots`, when given,
+    are the only slots it may take (a time of day both sides chose)."""
 
     id: str
     participants: tuple[str, str]
     weight: float = 1.0
     slot: str | None = None
     table: int | None = None
+    slots: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
 class Problem:
-    """An event: slots in time order, tables 1..N, participants, meetings, session breaks."""
+    """An event: slots in time order, tables 1..N, participants, meetings, session breaks
+    (`breaks`: indices i where slots i and i + 1 are in different sessions), and the most
+    breaks in any one participant's day (`max_breaks`, None: no cap)."""
 
     slots: tuple[str, ...]
     tables: int
     participants: tuple[Participant, ...]
     meetings: tuple[Meeting, ...]
     breaks: frozenset[int] = frozenset()
+    max_breaks: int | None = None
 
 
 @dataclass
@@ -83,6 +101,9 @@ class Schedule:
     idle_gaps: int
     status: str
     messages: list[str]
+    breaks: int = 0  # gaps (of any length) between consecutive meetings of a participant
+    over_cap: list[tuple[str, int]] = field(default_factory=list)  # (participant, breaks)
+    cap_proven: bool = False  # over_cap: no schedule of the most weight can keep the cap
 
 
 class ScheduleInputError(ValueError):
@@ -166,6 +187,9 @@ def _check_frame(problem: Problem) -> dict[str, int]:
         slots[s] = i
     if not _integer(problem.tables) or problem.tables < 0:
         _fail(f"tables: must be an integer >= 0, not {problem.tables!r}")
+    cap = problem.max_breaks
+    if cap is not None and (not _integer(cap) or cap < 0):
+        _fail(f"max_breaks: must be an integer >= 0 or None, not {cap!r}")
     for b in sorted(problem.breaks, key=repr):
         if not _integer(b) or not 0 <= b < len(slots) - 1:
             _fail(
@@ -206,18 +230,25 @@ def _check_meeting(i: int, m, problem: Problem, slots: dict, people: dict) -> No
     w = m.weight
     if isinstance(w, bool) or not isinstance(w, int | float) or not 0 < w < math.inf:
         _fail(f"{where}.weight: must be a finite number > 0, not {w!r}")
-    if (m.slot is None) != (m.table is None):
-        given = "slot given without table" if m.table is None else "table given without slot"
-        _fail(f"{where}: {given} (a locked meeting needs both)")
+    if m.slots is not None:
+        if not isinstance(m.slots, frozenset | set | tuple | list) or not m.slots:
+            _fail(f"{where}.slots: must be a non-empty set of slot ids or None, not {m.slots!r}")
+        for s in sorted(m.slots, key=repr):
+            if s not in slots:
+                _fail(f"{where}.slots: unknown slot {s!r}")
     if m.slot is None:
+        if m.table is not None:
+            _fail(f"{where}: table given without slot (a locked meeting needs both)")
         return
     if m.slot not in slots:
         _fail(f"{where}.slot: unknown slot {m.slot!r}")
-    if not _integer(m.table) or not 1 <= m.table <= problem.tables:
+    if m.table is not None and (not _integer(m.table) or not 1 <= m.table <= problem.tables):
         _fail(f"{where}.table: {m.table!r} is not a table of this event (1..{problem.tables})")
+    if m.slots is not None and m.slot not in m.slots:
+        _fail(f"{where}: fixed in slot {m.slot!r}, which is not one of its slots")
     for pid in pair:
         if m.slot not in problem.participants[people[pid]].available:
-            _fail(f"{where}: locked in slot {m.slot!r}, where participant {pid!r} is not available")
+            _fail(f"{where}: fixed in slot {m.slot!r}, where participant {pid!r} is not available")
 
 
 def check(problem: Problem) -> Event:
@@ -233,7 +264,7 @@ def check(problem: Problem) -> Event:
     booth = [n_people + t - 1 if t else i for i, t in enumerate(tables)]
     scale, exact = scheduler_lp.weight_scale([m.weight for m in problem.meetings] or [1.0])
     parts, groups, options, locked, weights = [], [], [], {}, []
-    apart, no_slot = [], []
+    apart, no_slot, outside = [], [], []
     for j, m in enumerate(problem.meetings):
         a, b = (people[pid] for pid in m.participants)
         own = tuple(dict.fromkeys((booth[a], booth[b])))
@@ -241,7 +272,8 @@ def check(problem: Problem) -> Event:
         weights.append(round(m.weight * scale))
         if m.slot is not None:
             locked[j] = (slots[m.slot], m.table)
-            groups.append(tuple(dict.fromkeys((*own, n_people + m.table - 1))))
+            at = (n_people + m.table - 1,) if m.table is not None else ()
+            groups.append(tuple(dict.fromkeys((*own, *at))))
             options.append(0)
             continue
         groups.append(own)
@@ -251,6 +283,11 @@ def check(problem: Problem) -> Event:
             mask = 0
         elif not mask:
             no_slot.append(m.id)
+        elif m.slots is not None and not mask & sum(1 << slots[s] for s in set(m.slots)):
+            outside.append(m.id)
+            mask = 0
+        elif m.slots is not None:
+            mask &= sum(1 << slots[s] for s in set(m.slots))
         options.append(mask)
     busy, per_slot = Counter(), Counter()
     for j, (s, _t) in locked.items():
@@ -274,6 +311,11 @@ def check(problem: Problem) -> Event:
             f"{len(no_slot)} meetings cannot be scheduled: the two participants share no "
             f"available slot ({_names(no_slot)})"
         )
+    if outside:
+        notes.append(
+            f"{len(outside)} meetings cannot be scheduled: none of the slots they are "
+            f"restricted to suits both participants ({_names(outside)})"
+        )
     starts = [0, *sorted(b + 1 for b in problem.breaks), n_slots]
     sessions = tuple(((1 << hi) - 1) ^ ((1 << lo) - 1) for lo, hi in itertools.pairwise(starts))
     return Event(
@@ -296,18 +338,26 @@ def check(problem: Problem) -> Event:
 def locked_clashes(ev: Event) -> list[str]:
     """Rules the locked meetings break by themselves, one message per clash."""
     problem, out = ev.problem, []
-    holder, count = {}, Counter()
+    holder, count, per_slot = {}, Counter(), Counter()
     for j in sorted(ev.locked):
         s, table = ev.locked[j]
         m = problem.meetings[j]
         where = f"meetings[{j}] ({m.id})"
+        booths = set()
         for pid, p in zip(m.participants, ev.parts[j], strict=True):
             fixed = problem.participants[p].fixed_table
-            if fixed is not None and fixed != table:
+            if fixed is not None and table is not None and fixed != table:
                 out.append(
                     f"{where}: locked at table {table}, but {pid} meets only at table {fixed}"
                 )
+            if fixed is not None:
+                booths.add(fixed)
             count[p] += 1
+        if table is None and len(booths) > 1:
+            out.append(f"{where}: its participants meet only at their own tables, two different")
+        per_slot[s] += 1
+        if per_slot[s] == problem.tables + 1:
+            out.append(f"slot {m.slot}: more meetings fixed in it than the {problem.tables} tables")
         for g in ev.groups[j]:
             if (g, s) in holder:
                 other = problem.meetings[holder[g, s]]
@@ -342,7 +392,60 @@ def result(ev: Event, slot_of, bound: float, notes=()) -> Schedule:
     bound = max(bound, objective)
     status = "optimal" if objective >= bound - 1e-9 * max(1.0, bound) else "feasible"
     gaps = scheduler_search.idle_gaps(ev, slot_of)
-    return Schedule(placed, left, objective, bound, gaps, status, [*ev.notes, *notes])
+    waits = scheduler_search.breaks(ev, slot_of)
+    return Schedule(placed, left, objective, bound, gaps, status, [*ev.notes, *notes], waits)
+
+
+def _fewest_breaks(search, deadline: float, tell) -> bool:
+    """The MaxSAT stage on events up to _MAXSAT (meeting, slot) pairs, with most of the time
+    left; True when it proved that the cap on breaks cannot hold for these meetings."""
+    ev, st = search.ev, search.state
+    pairs = sum(ev.options[j].bit_count() for j, s in enumerate(st.slot) if s >= 0)
+    over, n, _idle = search.total_cost()
+    if pairs > _MAXSAT or not (over or n):
+        return False
+    now = time.monotonic()
+    tell(f"fewest breaks with MaxSAT, from {n}")
+    found = scheduler_breaks.fewest_breaks(
+        ev, st.slot, now + _MAXSAT_WHOLE * (deadline - now), ev.problem.max_breaks
+    )
+    if found.slot_of is not None:
+        search.load(found.slot_of)
+        tell(f"fewest breaks with MaxSAT: {found.breaks} (proven)")
+        return False
+    if found.cap_impossible:
+        return True
+    now = time.monotonic()
+    scheduler_breaks.neighbourhoods(search, now + _MAXSAT_SHARE * (deadline - now), tell)
+    return False
+
+
+def _over_cap(ev: Event, slot_of, proven: bool = False) -> Schedule | None:
+    """The refusal when someone has more breaks than the cap, naming who; else None."""
+    cap, problem = ev.problem.max_breaks, ev.problem
+    if cap is None:
+        return None
+    over = []
+    for p, busy in enumerate(scheduler_search.busy_masks(ev, slot_of)):
+        n = scheduler_search.breaks_of(busy, ev.sessions)
+        if n > cap:
+            over.append((problem.participants[p].id, n))
+    if not over:
+        return None
+    named = _names(f"{pid} ({n})" for pid, n in over)
+    why = (
+        "cannot hold with every meeting of the most weight placed"
+        if proven
+        else "was not reached within the time limit"
+    )
+    message = (
+        f"the cap of {cap} breaks per participant {why}: {len(over)} participants would have "
+        f"more ({named}); raise or remove the cap, or give more time"
+    )
+    ids = sorted(m.id for m in problem.meetings)
+    refused = Schedule([], ids, 0.0, 0.0, 0, "infeasible", [message])
+    refused.over_cap, refused.cap_proven = over, proven
+    return refused
 
 
 def _infeasible(ev: Event, clashes: list[str]) -> Schedule:
@@ -371,7 +474,7 @@ def schedule_first_fit(problem: Problem) -> Schedule:
         if free:
             state.put(j, (free & -free).bit_length() - 1)
     bound = scheduler_lp.combinatorial_bound(ev)
-    return result(ev, state.slot, _locked_weight(ev) + bound)
+    return _over_cap(ev, state.slot) or result(ev, state.slot, _locked_weight(ev) + bound)
 
 
 def _locked_weight(ev: Event) -> float:
@@ -387,10 +490,17 @@ def upper_bound_lp(problem: Problem, *, time_limit: float = 30.0) -> float:
 
 
 def schedule(
-    problem: Problem, *, time_limit: float = 10.0, workers: int = 2, progress: Progress = None
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    progress: Progress = None,
+    started: float | None = None,
 ) -> Schedule:
-    """Best schedule found in `time_limit` seconds: most weight, then fewest idle gaps."""
-    started = time.monotonic()
+    """Best schedule found within `time_limit` seconds of `started` (a time.monotonic()
+    reading, default now: a caller's start-up counts when it passes its own): most weight,
+    then fewest breaks, then fewest idle slots."""
+    started = time.monotonic() if started is None else started
     t = time_limit
     if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t < math.inf:
         _fail(f"time_limit: must be a number of seconds > 0, not {t!r}")
@@ -405,7 +515,7 @@ def schedule(
     locked = _locked_weight(ev)
     if not any(ev.options):
         report(1.0, "nothing left to place")
-        return result(ev, _locked_slots(ev), locked)
+        return _over_cap(ev, _locked_slots(ev), True) or result(ev, _locked_slots(ev), locked)
     lp = scheduler_lp.relaxation(
         ev, time_limit=_LP_SHARE * time_limit, workers=workers, tolerance=1e-5
     )
@@ -445,7 +555,11 @@ def schedule(
         if exact is not None:
             bound = min(bound, scheduler_lp.round_down(ev, exact))
     search.close_gaps(deadline, tell)
+    proven = _fewest_breaks(search, deadline, tell)
     scheduler_exact.polish_gaps(search, deadline, workers, tell)
+    refused = _over_cap(ev, search.state.slot, proven)
+    if refused is not None:
+        return refused
     out = result(ev, search.state.slot, locked + bound, notes)
     if out.status != "optimal":
         share = out.objective / out.upper_bound if out.upper_bound else 1.0

@@ -5,8 +5,10 @@ weights, hinted with the local search's schedule; within its time it proves that
 optimal, finds a better one, or gives its bound, tighter than the LP's where odd cycles (three
 people who all want to meet each other in one slot) leave the LP a fractional half each.
 `close_gaps`: the scheduled meetings stay scheduled (so the weight stays); they may move to
-other possible slots; the objective is the number of idle slots, each a literal at least
-"a meeting before in the session" + "a meeting after" - "a meeting here" - 1. Large events
+other possible slots; the objective is, in this order, the breaks above the event's cap, the
+breaks (each a literal at least "a meeting here" + "a meeting before the slot before" - "a
+meeting in the slot before" - 1), and the idle slots (each a literal at least "a meeting before
+in the session" + "a meeting after" - "a meeting here" - 1). Large events
 go to it in neighbourhoods (`polish_gaps`), the other meetings fixed where they are.
 """
 
@@ -17,7 +19,7 @@ import time
 from ortools.sat.python import cp_model
 
 from . import scheduler_lp
-from .scheduler_search import bits, gaps_of, idle_gaps
+from .scheduler_search import bits
 
 _SEED = 20240101
 _GAP_ALL = 80_000  # (meeting, slot) pairs up to which the gap model takes every meeting
@@ -117,13 +119,28 @@ def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
     for s, lits in loads.items():
         if len(lits) > ev.problem.tables - load[s]:
             model.add(sum(lits) <= ev.problem.tables - load[s])
-    idle = []
+    idle, breaks, over, cap = [], [], [], ev.problem.max_breaks
     for p, by_slot in mine.items():
+        mine_breaks = []
         for session in ev.sessions:
-            idle += _session_gaps(model, var, by_slot, bits(session), ev.available[p])
-    if not idle or not sum(hint[i] for i in idle):
+            gaps, waits = _session_gaps(model, var, by_slot, bits(session), ev.available[p])
+            idle += gaps
+            mine_breaks += waits
+        breaks += mine_breaks
+        if cap is not None and len(mine_breaks) > cap:
+            now = max(0, sum(hint[b] for b in mine_breaks) - cap)
+            excess = model.new_int_var(0, len(mine_breaks), "")
+            hint[excess] = now
+            model.add(excess >= sum(mine_breaks) - cap)
+            over.append(excess)
+    # Lexicographic: breaks above the cap, then breaks, then idle slots.
+    per_break = len(idle) + 1
+    per_over = per_break * (len(breaks) + 1)
+    terms = [(v, 1) for v in idle] + [(v, per_break) for v in breaks]
+    terms += [(v, per_over) for v in over]
+    if not terms or not sum(hint[v] * w for v, w in terms):
         return None
-    model.minimize(sum(idle))
+    model.minimize(sum(v * w for v, w in terms))
     for v, value in hint.items():
         model.add_hint(v, value)
     seconds = deadline - time.monotonic()
@@ -139,7 +156,7 @@ def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    if solver.objective_value >= sum(hint[i] for i in idle):
+    if solver.objective_value >= sum(hint[v] * w for v, w in terms):
         return None
     values, out = solver.response_proto.solution, list(slot_of)
     for (j, s), v in x.items():
@@ -148,8 +165,10 @@ def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
     return out
 
 
-def _session_gaps(model, var, by_slot: dict, slots: list, available: int) -> list:
-    """Idle-slot literals of one participant in one session (none if it cannot have two)."""
+def _session_gaps(model, var, by_slot: dict, slots: list, available: int):
+    """Idle-slot and break literals of one participant in one session (none if it cannot
+    have two meetings there). A break ends in slot s when s is busy, the slot before it is
+    not, and a meeting comes earlier still."""
     busy = {}
     for s in slots:
         lits = by_slot.get(s)
@@ -163,7 +182,7 @@ def _session_gaps(model, var, by_slot: dict, slots: list, available: int) -> lis
             model.add(sum(v for v, _h in lits) == y)
             busy[s] = (y, now)
     if len(busy) < 2:
-        return []
+        return [], []
     before, after = {}, {}
     for order, seen in ((slots, before), (slots[::-1], after)):
         acc = None  # "a meeting in this session before (after) the slot", as (literal, hint)
@@ -188,7 +207,19 @@ def _session_gaps(model, var, by_slot: dict, slots: list, available: int) -> lis
         else:
             model.add(gap >= before[s][0] + after[s][0] - here[0] - 1)
         out.append(gap)
-    return out
+    waits = []
+    for prev, s in zip(slots, slots[1:], strict=False):
+        if s not in busy or prev not in before:
+            continue
+        earlier, here, last = before[prev], busy[s], busy.get(prev)
+        if last is None:
+            brk = var(here[1] and earlier[1])
+            model.add(brk >= here[0] + earlier[0] - 1)
+        else:
+            brk = var(here[1] and earlier[1] and not last[1])
+            model.add(brk >= here[0] + earlier[0] - last[0] - 1)
+        waits.append(brk)
+    return out, waits
 
 
 def gap_reserve(ev, time_limit: float) -> float:
@@ -200,7 +231,7 @@ def gap_reserve(ev, time_limit: float) -> float:
 
 
 def polish_gaps(search, deadline: float, workers: int, tell) -> None:
-    """CP-SAT rounds on the idle gaps left by the local search, until none or the deadline.
+    """CP-SAT rounds on the breaks and idle gaps left before, until none or the deadline.
 
     Events up to _GAP_ALL (meeting, slot) pairs go to CP-SAT whole; larger ones in rounds of
     neighbourhoods: the meetings of the participants with gaps, then of their partners, up to
@@ -209,7 +240,7 @@ def polish_gaps(search, deadline: float, workers: int, tell) -> None:
     ev, failures = search.ev, 0
     while failures < 3:
         st = search.state
-        idle = [p for p, busy in enumerate(st.pbusy) if gaps_of(busy, ev.available[p], ev.sessions)]
+        idle = [p for p, busy in enumerate(st.pbusy) if any(search.cost(p, busy))]
         if not idle:
             return
         scheduled = [j for j in search.open if st.slot[j] >= 0]
@@ -221,12 +252,15 @@ def polish_gaps(search, deadline: float, workers: int, tell) -> None:
             until = min(deadline, time.monotonic() + _GAP_ROUND)
         if until - time.monotonic() < _GAP_MIN + pairs * _BUILD:
             return
-        before = idle_gaps(ev, st.slot)
+        before = search.total_cost()
         better = close_gaps(ev, st.slot, until, workers, free)
         if better is not None:
             search.load(better)
-        after = idle_gaps(ev, search.state.slot)
-        tell(f"closing idle gaps with CP-SAT: {before} -> {after}")
+        after = search.total_cost()
+        tell(
+            f"closing breaks and idle slots with CP-SAT: {before[1]} -> {after[1]} breaks, "
+            f"{before[2]} -> {after[2]} idle slots"
+        )
         if free is None:
             return
         failures = 0 if after < before else failures + 1

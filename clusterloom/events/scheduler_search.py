@@ -8,8 +8,8 @@ out when they weigh less; a participant at their cap gives up their lightest mee
 pass takes the waiting meetings by weight and keeps gains; then rounds in random order keep
 moves of equal weight too, with follow-ups for the participants a move frees: that walks the
 plateaus where the last gains hide (most rounds only try meetings the LP favours). Gap phase:
-the scheduled set stays; single meetings move to free slots, pairs swap slots, when that closes
-idle gaps.
+the scheduled set stays; single meetings move to free slots, pairs swap slots, when that lowers
+the breaks above a cap, then the breaks, then the idle slots.
 """
 
 from __future__ import annotations
@@ -48,13 +48,34 @@ def gaps_of(busy: int, available: int, sessions) -> int:
     return total
 
 
-def idle_gaps(ev, slot_of) -> int:
-    """Free available slots between each participant's first and last meeting of a session."""
+def breaks_of(busy: int, sessions) -> int:
+    """Breaks of one participant: per session, their runs of consecutive meetings less one."""
+    total = 0
+    for session in sessions:
+        b = busy & session
+        if b:
+            total += (b & ~(b << 1)).bit_count() - 1
+    return total
+
+
+def busy_masks(ev, slot_of) -> list[int]:
+    """Per participant, the mask of the slots they meet in."""
     busy = [0] * len(ev.available)
     for j, s in enumerate(slot_of):
         if s >= 0:
             for p in ev.parts[j]:
                 busy[p] |= 1 << s
+    return busy
+
+
+def breaks(ev, slot_of) -> int:
+    """Gaps of any length between two consecutive meetings of a participant in a session."""
+    return sum(breaks_of(b, ev.sessions) for b in busy_masks(ev, slot_of))
+
+
+def idle_gaps(ev, slot_of) -> int:
+    """Free available slots between each participant's first and last meeting of a session."""
+    busy = busy_masks(ev, slot_of)
     return sum(gaps_of(b, a, ev.sessions) for b, a in zip(busy, ev.available, strict=True))
 
 
@@ -67,11 +88,7 @@ def tables_for(ev, slot_of) -> list[int]:
     for j, s in enumerate(slot_of):
         if s < 0:
             continue
-        own = (
-            ev.locked[j][1]
-            if j in ev.locked
-            else next((g - n + 1 for g in ev.groups[j] if g >= n), 0)
-        )
+        own = next((g - n + 1 for g in ev.groups[j] if g >= n), 0)  # locked or a booth
         if own:
             table[j] = own
             taken.setdefault(s, set()).add(own)
@@ -194,6 +211,7 @@ class Search:
             for i, p in enumerate(ev.problem.participants)
         ]
         self.mass = [1.0] * len(ev.options)  # the LP's share of each meeting (1 without LP)
+        self.cap = ev.problem.max_breaks
 
     def start(self, lp) -> None:
         """Greedy start: (meeting, slot) pairs by LP value, heavier first; by weight without LP."""
@@ -372,19 +390,34 @@ class Search:
         scale = self.ev.scale
         return f"{what}: weight {self.state.value / scale:g} of at most {target / scale:g}"
 
-    def _gaps(self, changes) -> int:
-        """Change in idle gaps if each (meeting, old slot, new slot) of `changes` happened."""
+    def cost(self, p: int, busy: int) -> tuple[int, int, int]:
+        """What participant p's day costs: breaks above the cap, breaks, idle slots."""
+        ev = self.ev
+        n = breaks_of(busy, ev.sessions)
+        over = max(0, n - self.cap) if self.cap is not None else 0
+        return over, n, gaps_of(busy, ev.available[p], ev.sessions)
+
+    def total_cost(self) -> tuple[int, int, int]:
+        """Breaks above the cap, breaks and idle slots of everyone."""
+        costs = [self.cost(p, busy) for p, busy in enumerate(self.state.pbusy)]
+        return tuple(sum(c[k] for c in costs) for k in range(3))
+
+    def _better(self, changes) -> bool:
+        """True if moving each (meeting, old slot, new slot) of `changes` lowers the cost:
+        breaks above the cap, then breaks, then idle slots (totals, in that order)."""
         st, ev = self.state, self.ev
         leave, enter = {}, {}  # every move out first: a swap frees the slot the other takes
         for j, old, to in changes:
             for p in ev.parts[j]:
                 leave[p] = leave.get(p, 0) | 1 << old
                 enter[p] = enter.get(p, 0) | 1 << to
-        return sum(
-            gaps_of((st.pbusy[p] & ~leave[p]) | enter[p], ev.available[p], ev.sessions)
-            - gaps_of(st.pbusy[p], ev.available[p], ev.sessions)
-            for p in leave
-        )
+        delta = [0, 0, 0]
+        for p in leave:
+            after = self.cost(p, (st.pbusy[p] & ~leave[p]) | enter[p])
+            now = self.cost(p, st.pbusy[p])
+            for k in range(3):
+                delta[k] += after[k] - now[k]
+        return tuple(delta) < (0, 0, 0)
 
     def _better_slot(self, j: int) -> bool:
         """Move j to a free slot, or swap it with a meeting in its way, if fewer gaps result."""
@@ -395,7 +428,7 @@ class Search:
         for s2 in slots:
             held = st.occupants(j, s2)
             if not held and not (st.full >> s2) & 1:
-                if self._gaps([(j, s, s2)]) < 0:
+                if self._better([(j, s, s2)]):
                     st.take(j)
                     st.put(j, s2)
                     return True
@@ -405,7 +438,7 @@ class Search:
             o = held.pop()
             if not (st.options[o] >> s) & 1 or st.occupants(o, s) - {j}:
                 continue
-            if self._gaps([(j, s, s2), (o, s2, s)]) < 0:
+            if self._better([(j, s, s2), (o, s2, s)]):
                 st.take(j)
                 st.take(o)
                 st.put(j, s2)
@@ -414,12 +447,11 @@ class Search:
         return False
 
     def close_gaps(self, deadline: float, tell) -> None:
-        """Gap phase: moves and swaps that close idle gaps, until none helps or time is up."""
+        """Gap phase: moves and swaps that close breaks (first) and idle slots, until none
+        helps or time is up."""
         st, ev = self.state, self.ev
         while time.monotonic() < deadline:
-            idle = {
-                p for p, busy in enumerate(st.pbusy) if gaps_of(busy, ev.available[p], ev.sessions)
-            }
+            idle = {p for p, busy in enumerate(st.pbusy) if any(self.cost(p, busy))}
             todo = [j for j in self.open if st.slot[j] >= 0 and idle & set(ev.parts[j])]
             self.rng.shuffle(todo)
             moved = 0
@@ -428,6 +460,6 @@ class Search:
                     break
                 moved += self._better_slot(j)
             st.log.clear()
-            tell(f"closing idle gaps: {moved} moves")
+            tell(f"closing breaks and idle slots: {moved} moves")
             if not moved:
                 break

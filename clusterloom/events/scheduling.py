@@ -1,10 +1,12 @@
 """The schedule of a whole event: the service between the database and `scheduler.py`.
 
 Accepted meetings get a slot and a table; locked and published meetings stay where they are;
-meetings that fit nowhere are marked unscheduled. The run's figures (total weight, the upper
-bound on it, idle gaps, status) are kept on the event for its page.
+meetings that fit nowhere are marked unscheduled; a meeting restricted to some slots (a time of
+day) takes one of them. The run's figures (total weight, the upper bound on it, breaks, idle
+slots, status) are kept on the event for its page.
 """
 
+import time
 import zoneinfo
 from collections.abc import Callable
 
@@ -48,17 +50,20 @@ def problem_for(event: MatchmakingEvent) -> tuple[scheduler.Problem, dict[str, M
     approved = {p.pk for p in people}
     meetings = {}
     rows = []
-    for m in event.meetings.filter(status__in=SCHEDULABLE).select_related("event"):
+    rows_of = event.meetings.filter(status__in=SCHEDULABLE).select_related("event")
+    for m in rows_of.prefetch_related("allowed_slots"):
         if m.requester_id not in approved or m.invitee_id not in approved:
             continue
-        keep = (m.locked or m.published) and m.slot_id and m.table_id
+        keep = (m.locked or m.published) and m.slot_id
+        allowed = frozenset(str(s.pk) for s in m.allowed_slots.all())
         rows.append(
             scheduler.Meeting(
                 id=str(m.pk),
                 participants=(str(m.requester_id), str(m.invitee_id)),
                 weight=float(m.weight),
                 slot=str(m.slot_id) if keep else None,
-                table=tables.get(m.table_id) if keep else None,
+                table=tables.get(m.table_id) if keep and m.table_id else None,
+                slots=None if keep else allowed or None,
             )
         )
         meetings[str(m.pk)] = m
@@ -68,6 +73,7 @@ def problem_for(event: MatchmakingEvent) -> tuple[scheduler.Problem, dict[str, M
         participants=participants,
         meetings=tuple(rows),
         breaks=breaks,
+        max_breaks=event.max_breaks,
     )
     return problem, meetings
 
@@ -108,17 +114,39 @@ def event_schedule(
     event: MatchmakingEvent,
     time_limit: float = 10.0,
     progress: Callable[[float, str], None] | None = None,
+    started: float | None = None,
 ) -> scheduler.Schedule:
-    """Schedule every accepted meeting of the event (published ones stay where they are)."""
+    """Schedule every accepted meeting of the event (published ones stay where they are),
+    within `time_limit` seconds of `started` (a time.monotonic() reading, default now)."""
+    started = time.monotonic() if started is None else started
     require(actor, "events.change_event", event)
     if not event.slots.exists() or not event.tables.exists():
         raise DomainError(_("Add sessions and tables before scheduling."), field="event")
     problem, meetings = problem_for(event)
     _check_kept(event, problem, meetings)
     try:
-        result = scheduler.schedule(problem, time_limit=time_limit, progress=progress)
+        result = scheduler.schedule(
+            problem, time_limit=time_limit, progress=progress, started=started
+        )
     except scheduler.ScheduleInputError as error:
         raise DomainError(str(error), field="schedule") from None
+    if result.over_cap:
+        names = dict(event.participants.values_list("pk", "name"))
+        who = ", ".join(f"{names.get(int(pid), pid)} ({n})" for pid, n in result.over_cap[:5])
+        raise DomainError(
+            _(
+                "No schedule keeps everyone within %(cap)d breaks while placing the most "
+                "meetings (%(reason)s): %(who)s%(more)s. Raise or remove the cap on breaks, "
+                "or give the scheduler more time."
+            )
+            % {
+                "cap": event.max_breaks,
+                "reason": _("proven") if result.cap_proven else _("none found in time"),
+                "who": who,
+                "more": ", …" if len(result.over_cap) > 5 else "",
+            },
+            field="max_breaks",
+        )
     if result.status == "infeasible":
         raise DomainError(
             " ".join(result.messages) or _("The locked meetings clash."), field="schedule"
@@ -133,6 +161,9 @@ def event_schedule(
     bookings = []
     for key, meeting in meetings.items():
         if meeting.locked or meeting.published:
+            if not meeting.table_id and key in placed:  # kept in its slot, given a table
+                meeting.table = tables[placed[key][1]]
+                meeting.save(update_fields=["table", "updated_at"])
             continue
         if key in placed:
             slot_id, number = placed[key]
@@ -153,6 +184,7 @@ def event_schedule(
         objective=result.objective,
         upper_bound=result.upper_bound,
         idle_gaps=result.idle_gaps,
+        breaks=result.breaks,
         scheduled=len(result.assignments),
         unscheduled=len(result.unscheduled),
         messages=result.messages,
@@ -169,6 +201,8 @@ def event_schedule(
             "unscheduled": len(result.unscheduled),
             "objective": result.objective,
             "upper_bound": result.upper_bound,
+            "breaks": result.breaks,
+            "idle_gaps": result.idle_gaps,
         },
     )
     return result

@@ -116,8 +116,12 @@ def event_schedule(
 
     Safe to run again: a run queued as `job` stores its result in the same transaction as
     the mark "job done", so a task redelivered after its worker died, or running twice at
-    once, schedules the event once; a job replaced by a newer one does nothing.
+    once, schedules the event once; a job replaced by a newer one does nothing. The time
+    limit is the task's wall time, from its start (reading the event included).
     """
+    import time
+
+    started = time.monotonic()
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
@@ -145,7 +149,7 @@ def event_schedule(
         _state(event, attempts=state.get("attempts", 0) + 1)
     try:
         with transaction.atomic():
-            run(actor=user, event=event, time_limit=limit, progress=progress)
+            run(actor=user, event=event, time_limit=limit, progress=progress, started=started)
             if job is not None:
                 locked = MatchmakingEvent.objects.select_for_update().get(pk=event_id)
                 if (locked.schedule_state or {}).get("done_job") == job:

@@ -3,9 +3,13 @@ nothing."""
 
 import copy
 import json
+import time
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from clusterloom.events.management.commands import schedule as command
 
 EVENT = {
     "slots": ["9:00", "9:30", 1000],
@@ -46,16 +50,60 @@ def test_schedules_the_event_and_gives_ids_back_as_given(tmp_path):
     assert result["objective"] == 5.5 and result["upper_bound"] == 5.5
     assert result["status"] == "optimal"
     # The booth meets at 9:00 (the only time 1 is free) and at 10:00 (acme's): 9:30 is idle.
-    assert result["idle_gaps"] == 1 and result["messages"] == []
+    assert result["idle_gaps"] == 1 and result["breaks"] == 1 and result["messages"] == []
     assert list(result) == [
         "assignments",
         "unscheduled",
         "objective",
         "upper_bound",
+        "breaks",
         "idle_gaps",
         "status",
         "messages",
     ]
+
+
+def test_times_of_day_fixed_slots_and_a_cap_on_breaks(tmp_path, capsys):
+    event = copy.deepcopy(EVENT)
+    event["meetings"][3].update(table=None)  # fixed at 10:00, any table
+    event["meetings"][1]["slots"] = ["9:00"]  # 1 and the booth: 9:00 only
+    del event["meetings"][2]  # acme and the booth
+    result = run(tmp_path, event, "--time-limit", "5")
+    placed = {a["meeting"]: (a["slot"], a["table"]) for a in result["assignments"]}
+    assert placed["m2"] == ("9:00", 2) and placed["m4"][0] == 1000 and placed[7][0] == "9:30"
+    assert result["breaks"] == 0 and "0 breaks, 0 idle slots" in capsys.readouterr().out
+    # 1 meets the booth at 9:00 and d at 10:00 (fixed): a break, the cap of 0 cannot hold.
+    event["max_breaks"] = 0
+    event["meetings"] = [event["meetings"][1], event["meetings"][2]]
+    event["meetings"][0]["slots"] = ["9:00"]
+    out = tmp_path / "SCHEDULE.json"
+    out.unlink()
+    with pytest.raises(
+        CommandError, match=r"EVENT.json: the cap of 0 breaks per participant cannot hold.*1 \(1\)"
+    ):
+        run(tmp_path, event)
+    assert not out.exists()
+
+
+def test_the_time_limit_counts_the_start_up(tmp_path):
+    """`clusterloom schedule --time-limit 4` started 3 s ago has under 1 s left, not 4."""
+    source = tmp_path / "EVENT.json"
+    source.write_text(json.dumps(EVENT))
+    seen = {}
+
+    def spy(problem, *, time_limit, started):
+        seen["left"] = time_limit - (time.monotonic() - started)
+        return real(problem, time_limit=0.5)
+
+    real = command.schedule
+    with (
+        mock.patch.object(command.cli, "STARTED", time.monotonic() - 3.0),
+        mock.patch.object(command, "schedule", spy),
+    ):
+        call_command(
+            "schedule", "--input", source, "--output", tmp_path / "S.json", "--time-limit", "4"
+        )
+    assert 0.5 < seen["left"] < 1.0
 
 
 def test_first_fit_baseline(tmp_path):
@@ -115,13 +163,16 @@ def broken(path: str, value=None, delete=False) -> dict:
         (broken("participants.3.id", "acme"), r"participants\[3\]\.id: 'acme' appears twice"),
         (
             broken("meetings.3.slot", "9:00"),
-            r"meetings\[3\] \(m4\): locked in slot '9:00', where participant 'd' is not available",
+            r"meetings\[3\] \(m4\): fixed in slot '9:00', where participant 'd' is not available",
         ),
         (
             broken("meetings.3.table", 3),
             r"meetings\[3\] \(m4\)\.table: 3 is not a table of this event \(1\.\.2\)",
         ),
-        (broken("meetings.3.table", None), r"meetings\[3\] \(m4\): slot given without table"),
+        (broken("meetings.3.slot", None), r"meetings\[3\] \(m4\): table given without slot"),
+        (broken("meetings.3.slots", ["8:00"]), r"meetings\[3\] \(m4\)\.slots: unknown slot"),
+        (broken("meetings.3.slots", []), r"meetings\[3\] \(m4\)\.slots: must be a non-empty"),
+        (broken("max_breaks", -1), r"max_breaks: must be an integer >= 0 or None, not -1"),
         (broken("meetings.0.weight", "2"), r"meetings\[0\]\.weight: must be a number, not \"2\""),
         (
             broken("meetings.0.weight", -1),

@@ -31,9 +31,18 @@ WEIGHTS = [0.5, 1, 1, 1.5, 2, 3]
 
 @st.composite
 def problems(
-    draw, max_slots=5, max_people=7, max_meetings=10, max_tables=3, locks=True, min_slots=1
+    draw,
+    max_slots=5,
+    max_people=7,
+    max_meetings=10,
+    max_tables=3,
+    locks=True,
+    min_slots=1,
+    times=False,
 ):
-    """A small event: overlapping availability, some caps, booths and locked meetings.
+    """A small event: overlapping availability, some caps, booths and locked meetings; with
+    `times`, also meetings with a time of day, meetings fixed in a slot without a table, and a
+    cap on anyone's breaks.
 
     Hypothesis draws a seed; the seed draws the rest (sizes first, mostly near the maximum), so
     that meetings compete for people, tables and slots.
@@ -55,11 +64,18 @@ def problems(
         a, b = rng.sample(people, 2)
         slot = table = None
         shared = sorted(a.available & b.available)
+        allowed = None
         if locks and shared and n_tables and rng.random() < 0.1:
             slot, table = rng.choice(shared), rng.randint(1, n_tables)
-        meetings.append(Meeting(f"m{k}", (a.id, b.id), rng.choice(WEIGHTS), slot, table))
+        elif times and shared and n_tables and rng.random() < 0.1:
+            slot = rng.choice(shared)  # fixed in its slot, at a table the scheduler picks
+        elif times and rng.random() < 0.4:
+            start = rng.randrange(n_slots)
+            allowed = frozenset(slots[start : start + rng.randint(1, 3)])
+        meetings.append(Meeting(f"m{k}", (a.id, b.id), rng.choice(WEIGHTS), slot, table, allowed))
     breaks = frozenset(i for i in range(n_slots - 1) if rng.random() < 0.3)
-    return Problem(slots, n_tables, tuple(people), tuple(meetings), breaks)
+    cap = rng.choice([None, None, 0, 1]) if times else None
+    return Problem(slots, n_tables, tuple(people), tuple(meetings), breaks, cap)
 
 
 def tables_possible(problem: Problem, meetings) -> bool:
@@ -86,6 +102,9 @@ def breaks_rule(problem: Problem, placed: dict) -> bool:
     by_id = {m.id: m for m in problem.meetings}
     seen, count = set(), {}
     for mid, slot in placed.items():
+        allowed = by_id[mid].slots
+        if allowed is not None and slot not in allowed:
+            return True
         for pid in by_id[mid].participants:
             if slot not in people[pid].available or (pid, slot) in seen:
                 return True
@@ -123,6 +142,24 @@ def gaps(problem: Problem, placed: dict) -> int:
     return total
 
 
+def breaks_by_participant(problem: Problem, placed: dict) -> dict[str, int]:
+    """Breaks from scratch: per participant and session, consecutive meetings (in time order)
+    in slots that are not next to each other."""
+    index = {s: i for i, s in enumerate(problem.slots)}
+    session = [0] * len(problem.slots)
+    for i in range(1, len(problem.slots)):
+        session[i] = session[i - 1] + (i - 1 in problem.breaks)
+    out = {}
+    for p in problem.participants:
+        mine = sorted(
+            index[s] for mid, s in placed.items() if p.id in _by_id(problem)[mid].participants
+        )
+        out[p.id] = sum(
+            1 for a, b in itertools.pairwise(mine) if session[a] == session[b] and b > a + 1
+        )
+    return out
+
+
 def _by_id(problem: Problem) -> dict:
     return {m.id: m for m in problem.meetings}
 
@@ -132,9 +169,12 @@ def locked_clash(problem: Problem) -> bool:
     locked = [m for m in problem.meetings if m.slot is not None]
     people = {p.id: p for p in problem.participants}
     for m in locked:
-        if any(people[pid].fixed_table not in (None, m.table) for pid in m.participants):
+        booths = {people[pid].fixed_table for pid in m.participants} - {None}
+        if m.table is None and len(booths) > 1:
             return True
-    taken = [(m.slot, m.table) for m in locked]
+        if m.table is not None and booths - {m.table}:
+            return True
+    taken = [(m.slot, m.table) for m in locked if m.table is not None]
     return len(set(taken)) < len(taken) or breaks_rule(problem, {m.id: m.slot for m in locked})
 
 
@@ -142,8 +182,11 @@ def assert_keeps_the_rules(result: Schedule, problem: Problem) -> None:
     """Every promise of a Schedule, checked from scratch."""
     by_id = _by_id(problem)
     if result.status == "infeasible":
-        assert locked_clash(problem) and result.messages
+        assert (locked_clash(problem) or result.over_cap) and result.messages
         assert result.assignments == [] and sorted(result.unscheduled) == sorted(by_id)
+        if result.over_cap:
+            assert problem.max_breaks is not None and not locked_clash(problem)
+            assert all(n > problem.max_breaks for _pid, n in result.over_cap)
         return
     assert not locked_clash(problem)
     assert result.status in ("optimal", "feasible")
@@ -160,9 +203,18 @@ def assert_keeps_the_rules(result: Schedule, problem: Problem) -> None:
         tables.add((slot, table))
         for pid in by_id[mid].participants:
             assert people[pid].fixed_table in (None, table), "exhibitors stay at their booth"
+    where = {mid: (slot, table) for mid, slot, table in result.assignments}
     for m in problem.meetings:
-        if m.slot is not None:
-            assert (m.id, m.slot, m.table) in result.assignments, "locked meetings stay"
+        if m.slot is not None and m.table is not None:
+            assert where[m.id] == (m.slot, m.table), "locked meetings stay"
+        elif m.slot is not None:
+            assert where[m.id][0] == m.slot, "meetings fixed in a slot stay in it"
+        if m.slots is not None and m.id in where:
+            assert where[m.id][0] in m.slots, "meetings with a time of day keep to it"
+    waits = breaks_by_participant(problem, placed)
+    assert result.breaks == sum(waits.values()), "breaks counted two ways agree"
+    if problem.max_breaks is not None:
+        assert max(waits.values(), default=0) <= problem.max_breaks, "the cap holds"
     weight = math.fsum(by_id[mid].weight for mid in ids)
     assert result.objective == pytest.approx(weight, abs=1e-9)
     assert result.objective <= result.upper_bound + 1e-9
@@ -191,6 +243,60 @@ def test_schedule_keeps_every_rule(problem):
 
 
 @SMALL
+@given(problems(times=True))
+def test_times_of_day_fixed_slots_and_the_cap_on_breaks_hold(problem):
+    """Restricted meetings never leave their slots, fixed ones never move, no cap on breaks
+    is exceeded (the run is refused instead), breaks counted from scratch agree."""
+    assert_keeps_the_rules(schedule(problem, time_limit=2), problem)
+
+
+@SMALL
+@given(problems(max_slots=4, max_people=5, max_meetings=6, max_tables=2, times=True))
+def test_the_weight_is_never_traded_for_breaks(problem):
+    """With times of day and fixed slots the weight is still the best possible (brute force);
+    a cap on breaks refuses rather than dropping a meeting."""
+    best = brute_force(problem)
+    result = schedule(problem, time_limit=2)
+    assert_keeps_the_rules(result, problem)
+    if result.status != "infeasible":
+        assert result.objective == pytest.approx(best)
+
+
+def test_breaks_come_before_idle_slots():
+    """a meets b (morning: s0 or s1), c (fixed at s4) and d (any time)."""
+    slots = tuple(f"s{i}" for i in range(5))
+    people = tuple(Participant(p, frozenset(slots)) for p in "abcd")
+    meetings = (
+        Meeting("ab", ("a", "b"), slots=frozenset({"s0", "s1"})),
+        Meeting("ac", ("a", "c"), slot="s4"),
+        Meeting("ad", ("a", "d")),
+    )
+    result = schedule(Problem(slots, 2, people, meetings), time_limit=2)
+    where = {m: s for m, s, _t in result.assignments}
+    assert where["ac"] == "s4" and where["ab"] in ("s0", "s1")
+    # One break is unavoidable (ab by s1, ac at s4); the fewest idle slots then: ab at s1,
+    # ad at s2 or s3 (one idle slot, against two with ab at s0).
+    assert (result.breaks, result.idle_gaps) == (1, 1)
+    assert where["ab"] == "s1" and where["ad"] in ("s2", "s3")
+
+
+def test_a_cap_on_breaks_that_cannot_hold_is_refused_naming_who():
+    """a must meet at s0 and s2 (fixed), and nobody can fill s1: one break, cap 0."""
+    slots = ("s0", "s1", "s2")
+    people = (
+        Participant("a", frozenset(slots)),
+        Participant("b", frozenset(slots)),
+        Participant("c", frozenset(slots)),
+    )
+    meetings = (Meeting("ab", ("a", "b"), slot="s0"), Meeting("ac", ("a", "c"), slot="s2"))
+    result = schedule(Problem(slots, 1, people, meetings, max_breaks=0), time_limit=2)
+    assert result.status == "infeasible" and result.over_cap == [("a", 1)]
+    assert "cap of 0 breaks" in result.messages[0] and "a (1)" in result.messages[0]
+    ok = schedule(Problem(slots, 1, people, meetings, max_breaks=1), time_limit=2)
+    assert ok.status == "optimal" and ok.breaks == 1 and not ok.over_cap
+
+
+@SMALL
 @given(problems())
 def test_first_fit_keeps_every_rule(problem):
     assert_keeps_the_rules(schedule_first_fit(problem), problem)
@@ -213,7 +319,8 @@ def test_schedule_reaches_the_best_weight(problem):
 @SMALL
 @given(problems(max_slots=6, max_people=5, max_meetings=14, min_slots=4), st.integers(0, 2**32))
 def test_cp_sat_closes_gaps_keeping_the_meetings(problem, seed):
-    """From a random valid schedule (many gaps), with some or all meetings free to move."""
+    """From a random valid schedule (many gaps), with some or all meetings free to move:
+    fewer breaks, or as many and fewer idle slots."""
     ev = scheduler.check(problem)
     if scheduler.locked_clashes(ev):
         return
@@ -231,7 +338,7 @@ def test_cp_sat_closes_gaps_keeping_the_meetings(problem, seed):
         return
     result = scheduler.result(ev, after, math.inf)
     assert_keeps_the_rules(result, problem)
-    assert result.idle_gaps < before.idle_gaps
+    assert (result.breaks, result.idle_gaps) < (before.breaks, before.idle_gaps)
     assert [mid for mid, _s, _t in result.assignments] == [
         mid for mid, _s, _t in before.assignments
     ]
@@ -508,15 +615,33 @@ P = (Participant("a", frozenset({"s0", "s1"})), Participant("b", frozenset({"s1"
         (Problem(("s0", "s0"), 2, P, ()), r"slots\[1\]: 's0' appears twice"),
         (
             Problem(("s0", "s1"), 2, P, (Meeting("m", ("a", "b"), slot="s0", table=1),)),
-            r"meetings\[0\] \(m\): locked in slot 's0', where participant 'b' is not available",
+            r"meetings\[0\] \(m\): fixed in slot 's0', where participant 'b' is not available",
         ),
         (
             Problem(("s0", "s1"), 2, P, (Meeting("m", ("a", "b"), slot="s1", table=3),)),
             r"meetings\[0\] \(m\)\.table: 3 is not a table of this event \(1\.\.2\)",
         ),
         (
-            Problem(("s0", "s1"), 2, P, (Meeting("m", ("a", "b"), slot="s1"),)),
-            r"meetings\[0\] \(m\): slot given without table",
+            Problem(("s0", "s1"), 2, P, (Meeting("m", ("a", "b"), table=1),)),
+            r"meetings\[0\] \(m\): table given without slot",
+        ),
+        (
+            Problem(("s0", "s1"), 2, P, (Meeting("m", ("a", "b"), slots=frozenset({"s9"})),)),
+            r"meetings\[0\] \(m\)\.slots: unknown slot 's9'",
+        ),
+        (
+            Problem(("s0", "s1"), 2, P, (Meeting("m", ("a", "b"), slots=frozenset()),)),
+            r"meetings\[0\] \(m\)\.slots: must be a non-empty set of slot ids",
+        ),
+        (
+            Problem(
+                ("s0", "s1"), 2, P, (Meeting("m", ("a", "b"), slot="s1", slots=frozenset({"s0"})),)
+            ),
+            r"meetings\[0\] \(m\): fixed in slot 's1', which is not one of its slots",
+        ),
+        (
+            Problem(("s0", "s1"), 2, P, (), max_breaks=-1),
+            r"max_breaks: must be an integer >= 0 or None, not -1",
         ),
         (
             Problem(("s0", "s1"), 2, P, (Meeting("m", ("a", "b"), table=1),)),

@@ -209,7 +209,7 @@ def test_schedule_and_publish_through_the_api(eworld):
     assert (run["scheduled"], run["unscheduled"]) == (4, 0)
     assert run["objective"] == pytest.approx(4.0)
     assert run["share"] == pytest.approx(run["objective"] / run["upper_bound"])
-    assert run["idle_gaps"] >= 0 and run["status"]
+    assert run["idle_gaps"] >= 0 and run["breaks"] >= 0 and run["status"]
     too_long = send(Client(), "post", url, {"time_limit": 1000}, w.organiser)
     assert too_long.status_code == 422
     send(Client(), "post", url, {"time_limit": 5}, w.organiser)
@@ -256,3 +256,55 @@ def test_a_locked_meeting_someone_can_no_longer_attend_is_reported_and_nothing_m
         Client(), "post", f"/api/events/{w.event.slug}/schedule", {"time_limit": 5}, w.organiser
     )
     assert response.status_code == 400 and response.json()["field"] == "schedule"
+
+
+# -- times of day, slots kept without a table, the cap on breaks -----------------------------------
+
+
+def test_a_meeting_with_a_time_of_day_takes_one_of_its_slots(eworld):
+    w = eworld
+    agreed = _agreed(w)
+    afternoon = slots(w)[7:]
+    agreed[0].allowed_slots.set(afternoon)
+    result = scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
+    agreed[0].refresh_from_db()
+    assert agreed[0].slot in afternoon and agreed[0].status == "scheduled"
+    _check_schedule(w)
+    w.event.refresh_from_db()
+    assert w.event.schedule_state["breaks"] == result.breaks
+    entry = AuditEntry.objects.filter(action="events.scheduled").get()
+    assert entry.changes["breaks"] == result.breaks
+
+
+def test_a_locked_meeting_without_a_table_keeps_its_slot_and_gets_one(eworld):
+    w = eworld
+    agreed = _agreed(w)
+    scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
+    first = agreed[0]
+    first.refresh_from_db()
+    m.meeting_lock(actor=w.organiser, meeting=first)
+    Meeting.objects.filter(pk=first.pk).update(table=None)  # e.g. its table was removed
+    slot = first.slot_id
+    scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
+    first.refresh_from_db()
+    assert first.slot_id == slot and first.table_id and first.locked
+    _check_schedule(w)
+
+
+def test_a_cap_on_breaks_that_cannot_hold_is_refused_and_nothing_changes(eworld):
+    w = eworld
+    agreed = _agreed(w)  # it-es, it-sk, cz-es, cz-sk
+    day = slots(w)
+    agreed[0].allowed_slots.set([day[0]])
+    agreed[1].allowed_slots.set([day[2]])  # the Italian supplier waits at day[1]
+    w.event.max_breaks = 0
+    w.event.save()
+    with pytest.raises(DomainError) as caught:
+        scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
+    assert caught.value.field == "max_breaks"
+    assert "within 0 breaks" in str(caught.value) and w.p_it.name in str(caught.value)
+    assert not Meeting.objects.filter(status="scheduled").exists()
+    w.event.max_breaks = 1
+    w.event.save()
+    result = scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
+    assert result.breaks >= 1 and len(result.assignments) == 4

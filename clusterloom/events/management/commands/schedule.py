@@ -5,28 +5,35 @@ Schedules a whole matchmaking event with the same core as the organiser's page
 
     {"slots": [slot ids in time order], "tables": N,
      "participants": [{"id", "available": [slot ids], "max_meetings", "fixed_table"}],
-     "meetings": [{"id", "participants": [id, id], "weight", "slot", "table"}],
-     "breaks": [i, ...]}
+     "meetings": [{"id", "participants": [id, id], "weight", "slot", "table", "slots"}],
+     "breaks": [i, ...], "max_breaks": N}
 
 `max_meetings`, `fixed_table` (a booth: all the participant's meetings at that table), `weight`
-(default 1), `slot` and `table` (both set: the meeting is locked there) may be left out or null;
-`breaks` lists the indexes i where slots[i] and slots[i + 1] belong to different sessions or
-days. Ids may be strings or integers and are written back as given. The output is
-{"assignments": [{"meeting", "slot", "table"}], "unscheduled": [meeting ids], "objective",
-"upper_bound", "idle_gaps", "status", "messages"}, tables numbered 1..N. Every item is checked
-before anything is scheduled; on any error (or locked meetings that clash) the message names the
-place, e.g. `meetings[3].participants`, and nothing is written.
+(default 1), `slot` and `table` (both set: the meeting is locked there; `slot` alone: it stays
+in that slot and the scheduler picks its table), `slots` (the only slots the meeting may take: a
+time of day both sides chose) may be left out or null; `breaks` lists the indexes i where
+slots[i] and slots[i + 1] belong to different sessions or days; `max_breaks` caps the breaks of
+any one participant (left out: no cap). The output is {"assignments": [{"meeting", "slot",
+"table"}], "unscheduled": [meeting ids], "objective", "upper_bound", "breaks", "idle_gaps",
+"status", "messages"}, tables numbered 1..N: most weight first, then the fewest breaks (a gap of
+any length between two consecutive meetings of a participant in a session counts once), then
+the fewest idle slots. Ids may be strings or integers and are written back as given. Every item
+is checked before anything is scheduled; on any error (locked meetings that clash, a cap on
+breaks that cannot hold) the message names the place, e.g. `meetings[3].participants`, and
+nothing is written. `--time-limit` is the wall time of the whole command, start-up included.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from clusterloom import cli
 from clusterloom.core.files import json_bytes, write_atomically
 from clusterloom.events.scheduler import (
     Meeting,
@@ -38,10 +45,24 @@ from clusterloom.events.scheduler import (
 )
 
 ID, IDS, COUNT, NUMBER = "id", "ids", "count", "number"
-TOP = {"slots": IDS, "tables": COUNT, "participants": "list", "meetings": "list", "breaks": "list"}
+TOP = {
+    "slots": IDS,
+    "tables": COUNT,
+    "participants": "list",
+    "meetings": "list",
+    "breaks": "list",
+    "max_breaks": COUNT,
+}
 PARTICIPANT = {"id": ID, "available": IDS, "max_meetings": COUNT, "fixed_table": COUNT}
-MEETING = {"id": ID, "participants": IDS, "weight": NUMBER, "slot": ID, "table": COUNT}
-OPTIONAL = {"max_meetings", "fixed_table", "weight", "slot", "table"}  # may be null or left out
+MEETING = {
+    "id": ID,
+    "participants": IDS,
+    "weight": NUMBER,
+    "slot": ID,
+    "table": COUNT,
+    "slots": IDS,
+}
+OPTIONAL = {"max_meetings", "fixed_table", "weight", "slot", "table", "slots"}  # null or absent
 WHAT = {
     ID: "a non-empty string or an integer",
     IDS: "a list of ids",
@@ -49,6 +70,9 @@ WHAT = {
     NUMBER: "a number",
     "list": "a JSON list",
 }
+
+
+_WRITE = 0.2  # seconds kept for writing the schedule
 
 
 class BadEvent(Exception):
@@ -148,25 +172,34 @@ def _problem(data) -> tuple[Problem, dict]:
     for i, item in enumerate(_value("meetings", "list", data["meetings"])):
         f = _object(f"meetings[{i}]", item, MEETING)
         weight = 1.0 if f["weight"] is None else float(f["weight"])
-        meetings.append(Meeting(f["id"], tuple(f["participants"]), weight, f["slot"], f["table"]))
+        allowed = None if f["slots"] is None else frozenset(f["slots"])
+        meetings.append(
+            Meeting(f["id"], tuple(f["participants"]), weight, f["slot"], f["table"], allowed)
+        )
         given["meetings"].setdefault(f["id"], item["id"])
     breaks = _value("breaks", "list", data.get("breaks", []))
     for i, b in enumerate(breaks):
         _value(f"breaks[{i}]", COUNT, b)
-    problem = Problem(tuple(slots), tables, tuple(people), tuple(meetings), frozenset(breaks))
+    cap = data.get("max_breaks")
+    if cap is not None:
+        _value("max_breaks", COUNT, cap)
+    problem = Problem(tuple(slots), tables, tuple(people), tuple(meetings), frozenset(breaks), cap)
     return problem, given
 
 
 class Command(BaseCommand):
     """Schedule an event's meetings into slots and tables and write the plan as JSON."""
 
-    help = "Schedule a matchmaking event (JSON): most weight, then fewest idle gaps."
+    help = "Schedule a matchmaking event (JSON): most weight, then fewest breaks and idle slots."
 
     def add_arguments(self, parser):
         parser.add_argument("--input", required=True, type=Path, help="the event, JSON")
         parser.add_argument("--output", required=True, type=Path, help="the schedule, JSON")
         parser.add_argument(
-            "--time-limit", type=float, default=10.0, help="seconds for the solver (default 10)"
+            "--time-limit",
+            type=float,
+            default=10.0,
+            help="seconds of wall time for the whole command, start-up included (default 10)",
         )
         parser.add_argument(
             "--first-fit", action="store_true", help="the first-fit baseline instead"
@@ -187,11 +220,19 @@ class Command(BaseCommand):
             if first_fit:
                 result = schedule_first_fit(problem)
             else:
-                result = schedule(problem, time_limit=time_limit)
+                # The clock started with the process (`clusterloom schedule`), else now;
+                # writing the output needs a moment.
+                result = schedule(
+                    problem,
+                    time_limit=max(0.1, time_limit - _WRITE),
+                    started=cli.STARTED or time.monotonic(),
+                )
         except BadEvent as exc:
             raise CommandError(str(exc)) from None
         except ScheduleInputError as exc:
             raise CommandError(f"{input.name}: {exc}") from None
+        if result.over_cap:
+            raise CommandError(f"{input.name}: {'; '.join(result.messages)}")
         if result.status == "infeasible":
             raise CommandError(
                 _("%(file)s: the locked meetings break the event's rules: %(problems)s")
@@ -209,6 +250,7 @@ class Command(BaseCommand):
                     "unscheduled": [meetings[m] for m in result.unscheduled],
                     "objective": round(result.objective, 6),
                     "upper_bound": round(result.upper_bound, 6),
+                    "breaks": result.breaks,
                     "idle_gaps": result.idle_gaps,
                     "status": result.status,
                     "messages": result.messages,
@@ -218,7 +260,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "%(n)d meetings scheduled, %(left)d unscheduled (%(status)s, weight %(objective)g "
-                "of at most %(bound)g, %(gaps)d idle gaps), written to %(out)s"
+                "of at most %(bound)g, %(breaks)d breaks, %(gaps)d idle slots), written to %(out)s"
             )
             % {
                 "n": len(result.assignments),
@@ -226,6 +268,7 @@ class Command(BaseCommand):
                 "status": result.status,
                 "objective": result.objective,
                 "bound": result.upper_bound,
+                "breaks": result.breaks,
                 "gaps": result.idle_gaps,
                 "out": output,
             }
