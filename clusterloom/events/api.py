@@ -52,6 +52,7 @@ from .api_schemas import (
     ReviewIn,
     RuleIn,
     RuleOut,
+    ScheduleCapIn,
     ScheduleIn,
     ScheduleOut,
     SessionIn,
@@ -59,6 +60,7 @@ from .api_schemas import (
     StatisticsOut,
     TablesIn,
     TablesOut,
+    TimesIn,
 )
 from .models import EventStatus, MeetingStatus, RegistrationStatus
 from .recommend import suggestions_for
@@ -362,7 +364,7 @@ def meeting_list(request: HttpRequest, slug: str, status: str = ""):
     rows = out.meetings_visible_to(request, event)
     if out.status_filter(status, MeetingStatus.values):
         rows = rows.filter(status=status)
-    rows = rows.prefetch_related("feedback").order_by("slot__starts_at", "pk")
+    rows = rows.prefetch_related("feedback", "allowed_slots").order_by("slot__starts_at", "pk")
     organiser = out.organises(request, event)
     return [out.meeting_out(request, m, fresh=False, organiser=organiser) for m in rows[:MAX_ROWS]]
 
@@ -454,6 +456,28 @@ def meeting_reschedule(request: HttpRequest, slug: str, meeting_id: int, payload
 
 
 @router.post(
+    "/{slug}/meetings/{meeting_id}/times",
+    response={200: MeetingOut, **ERRORS},
+    auth=WRITE_AUTH,
+)
+def meeting_times(request: HttpRequest, slug: str, meeting_id: int, payload: TimesIn):
+    """Keep a meeting to a time of day: any, morning, afternoon, a session, or a window of
+    slots (its sides while it is not published or locked, the organisers always); the next
+    scheduling run places it in one of those slots."""
+    from . import scheduling
+
+    meeting = scheduling.meeting_times_set(
+        actor=request.user,
+        meeting=_meeting(request, slug, meeting_id),
+        when=payload.when,
+        session=payload.session,
+        start=payload.start,
+        end=payload.end,
+    )
+    return out.meeting_out(request, meeting)
+
+
+@router.post(
     "/{slug}/meetings/{meeting_id}/lock",
     response={200: MeetingOut, **ERRORS},
     auth=WRITE_AUTH,
@@ -538,6 +562,19 @@ def event_schedule(request: HttpRequest, slug: str, payload: ScheduleIn):
         actor=request.user, event=event, time_limit=payload.time_limit
     )
     return out.schedule_out(result)
+
+
+@router.post("/{slug}/schedule/cap", response={200: ScheduleCapIn, **ERRORS}, auth=WRITE_AUTH)
+def event_schedule_cap(request: HttpRequest, slug: str, payload: ScheduleCapIn):
+    """Cap anyone's breaks in the schedule, 0 to 20, or null for no cap (the organisers): the
+    scheduler keeps it or refuses the run, naming who would wait more."""
+    event = out.visible_event(request, slug)
+    from . import scheduling
+
+    event = scheduling.schedule_cap_set(
+        actor=request.user, event=event, max_breaks=payload.max_breaks
+    )
+    return {"max_breaks": event.max_breaks}
 
 
 @router.post("/{slug}/schedule/publish", response={200: PublishOut, **ERRORS}, auth=WRITE_AUTH)

@@ -178,6 +178,7 @@ def event_out(request: HttpRequest, event: MatchmakingEvent) -> dict:
         "participants": event.participants.filter(status=RegistrationStatus.APPROVED).count(),
         "schedule": {
             "published": event.schedule_published,
+            "max_breaks": event.max_breaks,
             "state": dict(event.schedule_state or {}) if organises(request, event) else None,
         },
         "registration": {"id": mine.pk, "status": mine.status} if mine is not None else None,
@@ -284,6 +285,7 @@ def meeting_out(
         "weight": meeting.weight,
         "slot": slot_out(event, meeting.slot) if meeting.slot else None,
         "table": table_out(meeting.table) if meeting.table else None,
+        "slots": sorted(s.pk for s in meeting.allowed_slots.all()),
         "locked": meeting.locked,
         "published": meeting.published,
         "attendance": meeting.attendance,

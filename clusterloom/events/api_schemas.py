@@ -93,9 +93,12 @@ class ScheduleStateOut(Schema):
     """Whether the schedule is published; for organisers, the figures of the last run."""
 
     published: bool
+    max_breaks: int | None = Field(
+        None, description="The cap on anyone's breaks in the schedule (null: none)."
+    )
     state: dict[str, Any] | None = Field(
-        description="The last scheduling run (status, objective, upper_bound, idle_gaps, "
-        "scheduled, unscheduled, at); organisers only, else null."
+        description="The last scheduling run (status, objective, upper_bound, breaks, "
+        "idle_gaps, scheduled, unscheduled, at); organisers only, else null."
     )
 
 
@@ -344,6 +347,9 @@ class MeetingOut(Schema):
     weight: float
     slot: SlotOut | None
     table: TableOut | None
+    slots: list[int] = Field(
+        description="Ids of the only slots the scheduler may give it (a time of day); empty: any."
+    )
     locked: bool
     published: bool
     attendance: str
@@ -374,6 +380,22 @@ class RescheduleIn(Schema):
 
     slot: int
     table: int | None = None
+
+
+class TimesIn(Schema):
+    """A time of day for a meeting: any, morning, afternoon, session (with `session`), or
+    window (with `start` and `end`, slot ids, both included)."""
+
+    when: str = Field(description="any, morning, afternoon, session or window.")
+    session: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class ScheduleCapIn(Schema):
+    """The most breaks anyone may have in the schedule (null: no cap)."""
+
+    max_breaks: int | None = Field(None, description="0 to 20, or null for no cap.")
 
 
 class LockIn(Schema):

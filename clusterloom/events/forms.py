@@ -328,6 +328,44 @@ class RescheduleForm(BootstrapForm):
             ]
 
 
+class TimesForm(BootstrapForm):
+    """A time of day for a meeting: the scheduler then places it only there."""
+
+    when = forms.ChoiceField(
+        label=_("Time of day"),
+        choices=[
+            ("any", _("any time")),
+            ("morning", _("the morning")),
+            ("afternoon", _("the afternoon")),
+            ("session", _("one session")),
+            ("window", _("from … to …")),
+        ],
+    )
+    session = forms.TypedChoiceField(
+        label=_("Session"), coerce=int, required=False, empty_value=None
+    )
+    start = forms.TypedChoiceField(label=_("From"), coerce=int, required=False, empty_value=None)
+    end = forms.TypedChoiceField(label=_("To"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, sessions=(), slots=(), zone="Europe/Brussels", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [("", "—")] + [(s.pk, str(s)) for s in sessions]
+        times = [("", "—")] + [(s.pk, slot_label(s, zone)) for s in slots]
+        self.fields["start"].choices = self.fields["end"].choices = times
+
+
+class ScheduleCapForm(BootstrapForm):
+    """The organiser's cap on anyone's breaks (empty: none)."""
+
+    max_breaks = forms.IntegerField(
+        label=_("Most breaks per participant"),
+        min_value=0,
+        max_value=20,
+        required=False,
+        help_text=_("A break is a wait of any length between two meetings. Empty: no cap."),
+    )
+
+
 class PriorityForm(BootstrapForm):
     """The organiser's extra weight for a meeting."""
 

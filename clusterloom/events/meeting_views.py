@@ -15,7 +15,7 @@ from clusterloom.core.permissions import has_rule_perm
 
 from . import meetings as meeting_services
 from . import selectors
-from .forms import FeedbackForm, ReasonForm, RescheduleForm
+from .forms import FeedbackForm, ReasonForm, RescheduleForm, TimesForm, slot_label
 from .meetings import AGREED, LIVE, SECOND_STAGE_AFTER
 from .models import FeedbackStage, Meeting, MeetingStatus, Participant
 from .participant_views import slot_ids
@@ -135,6 +135,10 @@ def _meeting_context(request, event, meeting, **forms) -> dict:
         "may_cancel": meeting.status in LIVE
         and has_rule_perm(user, "events.cancel_meeting", meeting),
         "reschedule_form": reschedule_form if movable else None,
+        "times_form": (forms.get("times_form") or times_form(event, meeting=meeting))
+        if movable or (meeting.status == S.REQUESTED and (organiser or me is not None))
+        else None,
+        "allowed": _allowed_label(event, meeting),
         "may_attend": meeting.status == S.SCHEDULED and (organiser or (me is not None and started)),
         "feedback_forms": feedback_forms,
         "feedback_given": mine,
@@ -268,6 +272,53 @@ def meeting_reschedule(request, slug, pk):
     meeting.refresh_from_db()
     context = _meeting_context(request, event, meeting, reschedule_form=form)
     return render(request, "events/meeting_detail.html", context, status=400)
+
+
+@require_POST
+def meeting_times(request, slug, pk):
+    """Keep a meeting to a time of day (its sides, the organisers)."""
+    event, meeting, refused = _meeting_action(request, slug, pk, "events.cancel_meeting")
+    if refused:
+        return refused
+    form = times_form(event, request.POST)
+    if form.is_valid():
+        from .scheduling import meeting_times_set
+
+        try:
+            meeting_times_set(actor=request.user, meeting=meeting, **form.cleaned_data)
+            messages.success(request, _("The time of day is kept for the next schedule."))
+            return _back(request, event, meeting)
+        except DomainError as error:
+            form_error(form, error)
+    meeting.refresh_from_db()
+    context = _meeting_context(request, event, meeting, times_form=form)
+    return render(request, "events/meeting_detail.html", context, status=400)
+
+
+def _allowed_label(event, meeting) -> str:
+    """The meeting's time of day as "first slot – last slot (n slots)", or ""."""
+    chosen = list(meeting.allowed_slots.order_by("starts_at"))
+    if not chosen:
+        return ""
+    first, last = (slot_label(s, event.time_zone) for s in (chosen[0], chosen[-1]))
+    return f"{first} – {last} ({len(chosen)})"
+
+
+def times_form(event, data=None, meeting=None) -> TimesForm:
+    """The time-of-day form of a meeting of `event` (its current choice as a window)."""
+    slots = list(event.slots.order_by("starts_at"))
+    initial = {"when": "any"}
+    if meeting is not None:
+        chosen = [s.pk for s in slots if s in set(meeting.allowed_slots.all())]
+        if chosen:
+            initial = {"when": "window", "start": chosen[0], "end": chosen[-1]}
+    return TimesForm(
+        data,
+        sessions=list(event.sessions.all()),
+        slots=slots,
+        zone=event.time_zone,
+        initial=initial,
+    )
 
 
 @require_POST

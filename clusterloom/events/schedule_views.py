@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
+from clusterloom.core.forms import form_error
 from clusterloom.partnerships.pdf import html_to_pdf
 
 from . import meetings as meeting_services
-from .forms import PriorityForm
+from .forms import PriorityForm, ScheduleCapForm
 from .models import MeetingStatus
 from .organiser_views import _organiser_event
 
@@ -111,6 +112,7 @@ def _schedule_context(request, event, *, error: str = "") -> dict:
         > BACKGROUND_FROM,
         "error": error,
         "ready": event.slots.exists() and event.tables.exists(),
+        "cap_form": ScheduleCapForm(initial={"max_breaks": event.max_breaks}),
     }
 
 
@@ -165,6 +167,29 @@ def event_schedule(request, slug):
         % {"n": len(result.assignments), "u": len(result.unscheduled)},
     )
     return redirect("event_schedule", event.slug)
+
+
+@require_POST
+def schedule_cap(request, slug):
+    """Set or clear the cap on anyone's breaks (the organisers)."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    from . import scheduling
+
+    form = ScheduleCapForm(request.POST)
+    if form.is_valid():
+        try:
+            scheduling.schedule_cap_set(
+                actor=request.user, event=event, max_breaks=form.cleaned_data["max_breaks"]
+            )
+            messages.success(request, _("The cap on breaks is kept for the next schedule."))
+            return redirect("event_schedule", event.slug)
+        except DomainError as error:
+            form_error(form, error)
+    context = _schedule_context(request, event)
+    context["cap_form"] = form
+    return render(request, "events/schedule.html", context, status=400)
 
 
 def schedule_progress(request, slug):

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
-from clusterloom.core.permissions import require
+from clusterloom.core.inputs import id_value
+from clusterloom.core.permissions import has_rule_perm, require
 
 from . import scheduler
 from .models import Booking, MatchmakingEvent, Meeting, MeetingStatus, RegistrationStatus
@@ -221,3 +222,104 @@ def schedule_publish(*, actor, event: MatchmakingEvent) -> int:
 
     notify("schedule_published", event=event)
     return n
+
+
+# -- times of day and the cap on breaks ------------------------------------------------------------
+
+TIMES_OF_DAY = ("any", "morning", "afternoon", "session", "window")
+MAX_BREAKS = 20  # the highest cap on breaks an organiser can set
+NOON = 12  # slots starting before 12:00 (the event's time zone) are the morning
+
+
+def slots_for_time(event: MatchmakingEvent, when: str, *, session=None, start=None, end=None):
+    """The slots a time of day means at this event ([] for "any"): "morning" and "afternoon"
+    (before and after noon, local time), one "session", or a "window" of slots from `start`
+    to `end` (slot ids, both included)."""
+    zone = zoneinfo.ZoneInfo(event.time_zone)
+    slots = list(event.slots.select_related("session").order_by("starts_at"))
+    if when == "any":
+        return []
+    if when in ("morning", "afternoon"):
+        morning = when == "morning"
+        return [s for s in slots if (timezone.localtime(s.starts_at, zone).hour < NOON) == morning]
+    if when == "session":
+        key = id_value(session)
+        chosen = [s for s in slots if s.session_id == key] if key is not None else []
+        if not chosen:
+            raise DomainError(_("Choose one of the event's sessions."), field="session")
+        return chosen
+    if when == "window":
+        keys = [id_value(start), id_value(end)]
+        index = {s.pk: i for i, s in enumerate(slots)}
+        for key, field in zip(keys, ("start", "end"), strict=True):
+            if key not in index:
+                raise DomainError(_("Choose one of the event's slots."), field=field)
+        first, last = index[keys[0]], index[keys[1]]
+        if first > last:
+            raise DomainError(_("The window must end after it starts."), field="end")
+        return slots[first : last + 1]
+    raise DomainError(
+        _("“%(value)s” is not one of: %(choices)s.")
+        % {"value": when, "choices": ", ".join(TIMES_OF_DAY)},
+        field="when",
+    )
+
+
+@transaction.atomic
+def meeting_times_set(*, actor, meeting: Meeting, when: str, session=None, start=None, end=None):
+    """Keep a meeting to a time of day (either side while it is not published or locked; the
+    organisers always); the next scheduling run places it in one of those slots."""
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    event = meeting.event
+    if not has_rule_perm(actor, "events.change_event", event):
+        require(actor, "events.cancel_meeting", meeting)
+        if meeting.published or meeting.locked:
+            raise DomainError(
+                _("Only the organisers change a published or locked meeting."), field="when"
+            )
+    if meeting.status not in (S.REQUESTED, *SCHEDULABLE):
+        raise DomainError(
+            _("This meeting is %(status)s; that step is not possible now.")
+            % {"status": meeting.get_status_display()},
+            field="status",
+        )
+    chosen = slots_for_time(event, when, session=session, start=start, end=end)
+    if when != "any" and not chosen:
+        raise DomainError(_("This event has no slots at that time of day."), field="when")
+    both = set(meeting.requester.available_slots.values_list("pk", flat=True)) & set(
+        meeting.invitee.available_slots.values_list("pk", flat=True)
+    )
+    if chosen and not both & {s.pk for s in chosen}:
+        raise DomainError(
+            _("Neither side is free then: choose a time both can attend."), field="when"
+        )
+    before = sorted(meeting.allowed_slots.values_list("pk", flat=True))
+    meeting.allowed_slots.set(chosen)
+    audit(
+        actor,
+        "events.meeting_times_set",
+        meeting,
+        changes={"when": when, "slots": [s.pk for s in chosen], "before": before},
+    )
+    return meeting
+
+
+@transaction.atomic
+def schedule_cap_set(*, actor, event: MatchmakingEvent, max_breaks) -> MatchmakingEvent:
+    """Cap anyone's breaks in the schedule (None or "": no cap), 0 to 20."""
+    require(actor, "events.change_event", event)
+    text = "" if max_breaks is None else str(max_breaks).strip()
+    value = None
+    if text:  # True and False are not numbers here ("True" has no digits)
+        value = int(text) if text.isascii() and text.isdigit() and len(text) < 4 else -1
+        if not 0 <= value <= MAX_BREAKS:
+            raise DomainError(
+                _("The cap on breaks is a whole number from 0 to %(n)d, or empty for none.")
+                % {"n": MAX_BREAKS},
+                field="max_breaks",
+            )
+    before = event.max_breaks
+    event.max_breaks = value
+    event.save(update_fields=["max_breaks", "updated_at"])
+    audit(actor, "events.schedule_cap_set", event, changes={"max_breaks": [before, value]})
+    return event

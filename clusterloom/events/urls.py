@@ -33,6 +33,7 @@ urlpatterns = [
     path(E + "schedule/", sv.event_schedule, name="event_schedule"),
     path(E + "schedule/progress/", sv.schedule_progress, name="event_schedule_progress"),
     path(E + "schedule/publish/", sv.schedule_publish, name="event_schedule_publish"),
+    path(E + "schedule/cap/", sv.schedule_cap, name="event_schedule_cap"),
     path(E + "table-plan/", sv.table_plan, name="event_table_plan"),
     path(E + "table-plan.pdf", sv.table_plan_pdf, name="event_table_plan_pdf"),
     # One's registration.
@@ -53,6 +54,7 @@ urlpatterns = [
     path(M + "decline/", mv.meeting_decline, name="event_meeting_decline"),
     path(M + "cancel/", mv.meeting_cancel, name="event_meeting_cancel"),
     path(M + "reschedule/", mv.meeting_reschedule, name="event_meeting_reschedule"),
+    path(M + "times/", mv.meeting_times, name="event_meeting_times"),
     path(M + "attendance/", mv.meeting_attendance, name="event_meeting_attendance"),
     path(M + "feedback/", mv.meeting_feedback, name="event_meeting_feedback"),
     path(M + "lock/", sv.meeting_lock, name="event_meeting_lock"),
