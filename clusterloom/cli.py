@@ -26,7 +26,9 @@ def process_started() -> float:
 def main(argv: list[str] | None = None) -> int:
     """Run a management command (`clusterloom migrate`, `clusterloom import-profile FILE`, ...)."""
     global STARTED
-    STARTED = process_started()
+    # A process's start counts only for the command it was started for (not for later calls
+    # in a long-lived process that happened to run main() once, such as a test run).
+    STARTED = process_started() if argv is None else time.monotonic()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterloom.settings")
     from django.core.management import execute_from_command_line
 
@@ -34,5 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     if args and not args[0].startswith("-"):
         # Operators type `import-profile`; Django's command modules are `import_profile`.
         args[0] = args[0].replace("-", "_")
-    execute_from_command_line([sys.argv[0], *args])
+    try:
+        execute_from_command_line([sys.argv[0], *args])
+    finally:
+        STARTED = None
     return 0

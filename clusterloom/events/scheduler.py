@@ -48,7 +48,8 @@ _LIST = 5  # ids named in a message before "..."
 _EXACT = 20_000  # (meeting, slot) pairs up to which CP-SAT tries to prove the weight optimal
 _PATIENCE = 30  # rounds without a gain after which CP-SAT takes over (small events)
 _MAXSAT = 20_000  # (meeting, slot) pairs up to which MaxSAT minimises the breaks
-_MAXSAT_WHOLE = 0.4  # of the time left for MaxSAT on the whole event (proving the optimum)
+_MAXSAT_FIRST = 0.15  # of the time left for MaxSAT on neighbourhoods, first
+_MAXSAT_WHOLE = 0.5  # of the time left then for MaxSAT on the whole event (the proof)
 _MAXSAT_SHARE = 0.85  # of the time left then for MaxSAT on neighbourhoods; then idle slots
 
 
@@ -406,6 +407,12 @@ def _fewest_breaks(search, deadline: float, tell) -> bool:
         return False
     now = time.monotonic()
     tell(f"fewest breaks with MaxSAT, from {n}")
+    # Neighbourhoods first, briefly: their gains are kept if the whole event takes too long.
+    scheduler_breaks.neighbourhoods(search, now + _MAXSAT_FIRST * (deadline - now), tell)
+    st = search.state
+    if not any(search.total_cost()[:2]):
+        return False
+    now = time.monotonic()
     found = scheduler_breaks.fewest_breaks(
         ev, st.slot, now + _MAXSAT_WHOLE * (deadline - now), ev.problem.max_breaks
     )
@@ -516,9 +523,8 @@ def schedule(
     if not any(ev.options):
         report(1.0, "nothing left to place")
         return _over_cap(ev, _locked_slots(ev), True) or result(ev, _locked_slots(ev), locked)
-    lp = scheduler_lp.relaxation(
-        ev, time_limit=_LP_SHARE * time_limit, workers=workers, tolerance=1e-5
-    )
+    left = max(0.05, started + time_limit - time.monotonic())  # start-up may have taken some
+    lp = scheduler_lp.relaxation(ev, time_limit=_LP_SHARE * left, workers=workers, tolerance=1e-5)
     notes = []
     if lp is None:
         bound, x = scheduler_lp.combinatorial_bound(ev), None
@@ -539,7 +545,7 @@ def schedule(
         shown[0] = max(shown[0], min(0.95, (time.monotonic() - started) / time_limit))
         report(shown[0], message)
 
-    weight_deadline = deadline - scheduler_exact.gap_reserve(ev, time_limit)
+    weight_deadline = deadline - scheduler_exact.gap_reserve(ev, left)
     small = sum(mask.bit_count() for mask in ev.options) <= _EXACT
     if small:  # half the time for the local search (less when it stalls), then CP-SAT
         now = time.monotonic()

@@ -51,7 +51,8 @@ class _Encoding:
     """The clauses of one event's break problem."""
 
     def __init__(self, ev, slot_of, cap, free=None):
-        self.ev, self.pool, self.formula = ev, IDPool(), WCNF()
+        self.ev, self.pool = ev, IDPool()
+        self.hard, self.soft = [], []  # plain lists: WCNF.append checks each clause, slowly
         self.x = {}
         n_slots = len(ev.problem.slots)
         self.session = [0] * n_slots
@@ -98,8 +99,7 @@ class _Encoding:
         for t, lits in by_slot.items():
             self._card(lits, ev.problem.tables - load[t], "atmost")
         self.true = self.pool.id("true")
-        self.formula.append([self.true])
-        self.soft = []
+        self.hard.append([self.true])
         for p in sorted(touched):
             if count[p] < 2:
                 continue
@@ -110,9 +110,9 @@ class _Encoding:
                 elif (p, t) in by_part:
                     b = self.pool.id(("b", p, t))
                     lits = by_part[p, t]
-                    self.formula.append([-b, *lits])
+                    self.hard.append([-b, *lits])
                     for v in lits:
-                        self.formula.append([-v, b])
+                        self.hard.append([-v, b])
                     busy.append(b)
                 else:
                     busy.append(None)
@@ -121,20 +121,27 @@ class _Encoding:
             if cap is not None and len(mine) > cap:
                 self._card(mine, cap, "atmost")
 
+    def formula(self) -> WCNF:
+        """The clauses as PySAT's weighted CNF (every soft clause of weight 1)."""
+        out = WCNF()
+        out.hard, out.soft, out.wght = self.hard, self.soft, [1] * len(self.soft)
+        out.nv, out.topw = self.pool.top, len(self.soft) + 1
+        return out
+
     def _card(self, lits, bound, kind) -> None:
         if len(lits) <= bound and kind == "atmost":
             return
         if bound < 0:
-            self.formula.append([])
+            self.hard.append([])
             return
         if len(lits) == 1 and kind == "equals" and bound == 1:
-            self.formula.append(list(lits))
+            self.hard.append(list(lits))
             return
         encoding = EncType.seqcounter if bound == 1 or kind == "atmost" else EncType.totalizer
         if bound == 1 and len(lits) <= 6:
             encoding = EncType.pairwise
         make = CardEnc.equals if kind == "equals" else CardEnc.atmost
-        self.formula.extend(make(lits, bound, vpool=self.pool, encoding=encoding).clauses)
+        self.hard.extend(make(lits, bound, vpool=self.pool, encoding=encoding).clauses)
 
     def _breaks(self, p: int, busy: list) -> list[int]:
         """The soft break literals of participant p (one per slot where a gap may end)."""
@@ -144,9 +151,9 @@ class _Encoding:
                 acc = None
             if b is not None:
                 v = self.pool.id(("before", p, t))
-                self.formula.append([-b, v])
+                self.hard.append([-b, v])
                 if acc is not None:
-                    self.formula.append([-acc, v])
+                    self.hard.append([-acc, v])
                 acc = v
             before[t] = acc
         for t, b in enumerate(busy):
@@ -158,8 +165,8 @@ class _Encoding:
             clause = [-b, -before[t - 2], k]
             if busy[t - 1] is not None:
                 clause.append(busy[t - 1])
-            self.formula.append(clause)
-            self.formula.append([-k], weight=1)
+            self.hard.append(clause)
+            self.soft.append([-k])
             mine.append(k)
         return mine
 
@@ -173,7 +180,7 @@ def fewest_breaks(ev, slot_of, deadline: float, cap: int | None = None, free=Non
     seconds = deadline - time.monotonic()
     if seconds <= 0:
         return Outcome(None, None)
-    solver = RC2(enc.formula, solver=_SOLVER, adapt=True, exhaust=True, minz=True, trim=5)
+    solver = RC2(enc.formula(), solver=_SOLVER, adapt=True, exhaust=True, minz=True, trim=5)
     timer = threading.Timer(seconds, solver.interrupt)
     timer.start()
     try:

@@ -95,7 +95,12 @@ def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
             for g in ev.groups[j]:
                 busy[g] = busy.get(g, 0) | 1 << now
     x, groups, loads, mine = {}, {}, {}, {p: {} for p in touched}
+    # Building the model takes longer than _BUILD per pair on a busy machine: give up rather
+    # than overrun the deadline.
+    late = deadline - _GAP_MIN
     for j, now in enumerate(slot_of):
+        if j % 512 == 0 and time.monotonic() > late:
+            return None
         if now < 0 or j not in free:
             if now >= 0:
                 for p in touched.intersection(ev.parts[j]):
@@ -120,7 +125,9 @@ def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
         if len(lits) > ev.problem.tables - load[s]:
             model.add(sum(lits) <= ev.problem.tables - load[s])
     idle, breaks, over, cap = [], [], [], ev.problem.max_breaks
-    for p, by_slot in mine.items():
+    for k, (p, by_slot) in enumerate(mine.items()):
+        if k % 128 == 0 and time.monotonic() > late:
+            return None
         mine_breaks = []
         for session in ev.sessions:
             gaps, waits = _session_gaps(model, var, by_slot, bits(session), ev.available[p])

@@ -95,12 +95,12 @@ def test_event_detail_has_sessions_slots_tables_groups_rules_and_schedule(eworld
         "Suppliers",
     }
     # The public sees whether the schedule is out, not the organisers' figures.
-    assert body["schedule"] == {"published": False, "state": None}
+    assert body["schedule"] == {"published": False, "max_breaks": None, "state": None}
     assert body["registration"] is None
     mine = send(Client(), "get", f"/api/events/{w.event.slug}", user=w.supplier_it).json()
     assert mine["registration"] == {"id": w.p_it.pk, "status": "approved"}
     organiser = send(Client(), "get", f"/api/events/{w.event.slug}", user=w.organiser).json()
-    assert organiser["schedule"] == {"published": False, "state": {}}
+    assert organiser["schedule"] == {"published": False, "max_breaks": None, "state": {}}
 
 
 def test_draft_event_detail_per_role(eworld):

@@ -701,3 +701,21 @@ def test_bad_input_names_the_item(problem, message):
 def test_bad_options_are_refused(options, message):
     with pytest.raises(ScheduleInputError, match=message):
         schedule(Problem((), 0, (), ()), **options)
+
+
+def test_the_time_limit_counts_from_the_callers_start():
+    """Called when its time is already spent (a slow start-up), it still answers at once with
+    a valid schedule instead of taking its whole limit again."""
+    slots = tuple(f"s{i}" for i in range(8))
+    people = tuple(Participant(f"p{i}", frozenset(slots)) for i in range(12))
+    meetings = tuple(
+        Meeting(f"m{i}-{j}", (f"p{i}", f"p{j}"))
+        for i in range(12)
+        for j in range(i + 1, 12)
+        if (i + j) % 3 == 0
+    )
+    problem = Problem(slots, 4, people, meetings)
+    began = time.monotonic()
+    result = schedule(problem, time_limit=5, started=began - 10)
+    assert time.monotonic() - began < 2.5
+    assert_keeps_the_rules(result, problem)
