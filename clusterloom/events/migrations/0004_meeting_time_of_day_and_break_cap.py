@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0002_feedback_reminders'),
+        ('events', '0003_meeting_calendar_sequence'),
     ]
 
     operations = [
