@@ -56,10 +56,12 @@ test-integration: install vendor
 test-browser: install vendor
 	$(BIN)/pytest -q -m browser
 
-## bench: latency and algorithm benchmarks, figures for docs/PERFORMANCE.md
+## bench: latency (also of the reference deployment: PostgreSQL and Redis needed) and algorithm
+## benchmarks, figures for docs/PERFORMANCE.md
 ## (the matching ones include embeddings when the semantic extra is installed)
 bench: install vendor
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/topology.py
 	$(BIN)/python bench/matching_latency.py
 	$(BIN)/python bench/matching_eval.py
 	$(BIN)/python bench/allocation.py

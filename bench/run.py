@@ -190,7 +190,7 @@ def gunicorn(env: dict, *, workers: int, threads: int, logdir: Path):
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 120  # a loaded machine imports slowly
             while True:
                 try:
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
@@ -239,8 +239,11 @@ def measure(port: int, manifest: dict, args) -> list[dict]:
     return rows
 
 
-def bench_database(label: str, database_url: str, workdir: Path, args) -> dict:
-    """Prepare one database and measure every endpoint against it."""
+def prepare_database(
+    label: str, database_url: str, workdir: Path, args, extra_env: dict | None = None
+) -> tuple[dict, str, Path]:
+    """Migrate, load the reference data and generate the organisations into one database;
+    return the environment to serve it with, what the reference loader said, the manifest."""
     var = workdir / label
     var.mkdir()
     env = {
@@ -250,8 +253,8 @@ def bench_database(label: str, database_url: str, workdir: Path, args) -> dict:
         "DEBUG": "false",
         "LOG_LEVEL": "ERROR",
         "DJANGO_SETTINGS_MODULE": "clusterloom.settings",
+        **(extra_env or {}),
     }
-    started = time.perf_counter()
     manage(env, "migrate", "--noinput")
     log(f"{label}: migrated; loading reference data")
     reference = manage(env, "load_reference_data", "--no-cities")
@@ -269,6 +272,14 @@ def bench_database(label: str, database_url: str, workdir: Path, args) -> dict:
         str(manifest_path),
     )
     log(f"{label}: {generated}")
+    return env, reference, manifest_path
+
+
+def bench_database(label: str, database_url: str, workdir: Path, args) -> dict:
+    """Prepare one database and measure every endpoint against it."""
+    started = time.perf_counter()
+    env, reference, manifest_path = prepare_database(label, database_url, workdir, args)
+    var = workdir / label
     manifest = json.loads(manifest_path.read_text())
     setup_seconds = round(time.perf_counter() - started, 1)
     queries = json.loads(

@@ -18,6 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def free_port_block(count: int = 4, start: int = 18015) -> int:
+    """The first of `count` consecutive loopback ports nobody listens on (from `start`)."""
+    import socket
+
+    for base in range(start, 60000, 10):
+        try:
+            for port in range(base, base + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise TopologyError(f"no {count} free consecutive ports on 127.0.0.1")
+
+
 class TopologyError(Exception):
     """A process of the topology did not start."""
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterloom.core.topology import Topology
+from clusterloom.core.topology import Topology, free_port_block
 
 pytestmark = pytest.mark.integration
 
@@ -40,20 +40,7 @@ DATABASE_URL = os.environ.get(
 REDIS_URL = os.environ.get("TOPOLOGY_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def _free_ports(count: int = 4) -> int:
-    """The first of `count` consecutive loopback ports nobody listens on."""
-    for base in range(18015, 40000, 10):
-        try:
-            for port in range(base, base + count):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free ports")
-
-
-PORT = int(os.environ.get("TOPOLOGY_PORT") or _free_ports())
+PORT = int(os.environ.get("TOPOLOGY_PORT") or free_port_block())
 PARTICIPANTS = int(os.environ.get("TOPOLOGY_PARTICIPANTS", 1000))
 
 
