@@ -219,6 +219,10 @@ def generate(*, organisations: int, partnerships: int, seed: int) -> dict:
             for term_id in rng.sample(term_ids, rng.randint(1, 4)):
                 links.append(Through(organisation_id=org.id, term_id=term_id))
         Through.objects.bulk_create(links, batch_size=2000)
+        # bulk_create sends no signal: fill the directory search's texts as a write would.
+        from clusterloom.directory.search_index import search_index_rebuild
+
+        search_index_rebuild()
 
         cluster_orgs = [o for o in orgs if o.kind == "cluster"]
         Cluster.objects.bulk_create(

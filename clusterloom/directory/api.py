@@ -1,6 +1,7 @@
 """The directory API at /api/organisations: search, read, create, update, member import."""
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
@@ -21,10 +22,11 @@ router = Router(tags=["organisations"])
 
 
 class TermOut(Schema):
-    """A taxonomy term."""
+    """A taxonomy term: its English name and its name in the request's language."""
 
     vocabulary: str
     name: str
+    label: str
     slug: str
 
 
@@ -37,6 +39,7 @@ class OrganisationOut(Schema):
     short_name: str
     kind: str
     country: str
+    country_name: str
     region: str | None
     city: str
     website: str
@@ -44,7 +47,8 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def from_model(org: Organisation) -> "OrganisationOut":
-        """Build from a model (terms prefetched by the selector)."""
+        """Build from a model (country loaded and terms prefetched by the selector); names
+        of the country and terms in the active language."""
         return OrganisationOut(
             id=org.pk,
             slug=org.slug,
@@ -52,11 +56,13 @@ class OrganisationOut(Schema):
             short_name=org.short_name,
             kind=org.kind,
             country=org.country_id,
+            country_name=org.country.label,
             region=org.region_id,
             city=org.city_label,
             website=org.website,
             terms=[
-                TermOut(vocabulary=t.vocabulary, name=t.name, slug=t.slug) for t in org.terms.all()
+                TermOut(vocabulary=t.vocabulary, name=t.name, label=t.label, slug=t.slug)
+                for t in org.terms.all()
             ],
         )
 
@@ -76,14 +82,38 @@ class OrganisationDetailOut(OrganisationOut):
     sme_count: int | None = None
 
 
+class FacetValueOut(Schema):
+    """A filter value: what to pass as the filter, its name, how many results have it."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetOut(Schema):
+    """A filter (the query parameter `name`) and its most frequent values among the results."""
+
+    name: str
+    title: str
+    values: list[FacetValueOut]
+
+
 class OrganisationPage(Schema):
-    """One page of search results."""
+    """One page of search results, best match first, with counts per filter value."""
 
     count: int
     page: int
     pages: int
     page_size: int
     items: list[OrganisationOut]
+    facets: list[FacetOut]
+    #: Words that matched nothing -> the known words searched instead (typos).
+    corrections: dict[str, list[str]]
+    #: No organisation matched every word: the items match some of them, most words first.
+    partial: bool
+    #: Words beyond the first 8 were not searched.
+    words_dropped: bool
 
 
 class TermIn(Schema):
@@ -129,7 +159,7 @@ class ProblemsOut(Schema):
 
 
 def _detail(org: Organisation) -> OrganisationDetailOut:
-    org = selectors.organisations_search(selectors.DirectoryFilters()).get(pk=org.pk)
+    org = selectors.organisations_by_ids([org.pk])[0]
     base = OrganisationOut.from_model(org).model_dump()
     cluster = Cluster.objects.filter(organisation=org).first()
     return OrganisationDetailOut(
@@ -184,9 +214,13 @@ def organisation_list(
     sector: str = "",
     emerging: str = "",
     ket: str = "",
+    ecosystem: str = "",
     page: int = 1,
 ):
-    """Search the directory; filters as on the directory page. Public."""
+    """Search the directory: `q` is matched against names, descriptions, every taxonomy term
+    and the country in all the platform's languages, the region and the city (word forms and
+    small typos included); filters as on the directory page. Best match first, with counts
+    per filter value (`facets`), labels in the request's language. Public."""
     filters = selectors.DirectoryFilters.from_mapping(
         {
             "q": q,
@@ -196,15 +230,33 @@ def organisation_list(
             "sector": sector,
             "emerging": emerging,
             "ket": ket,
+            "ecosystem": ecosystem,
         }
     )
-    result = selectors.organisations_page(filters, max(page, 1), user=request.user)
+    found = selectors.directory_search(
+        filters, max(page, 1), user=request.user, language=get_language()
+    )
+    result = found.page
     return OrganisationPage(
         count=result.paginator.count,
         page=result.number,
         pages=result.paginator.num_pages,
         page_size=result.paginator.per_page,
-        items=[OrganisationOut.from_model(org) for org in result.object_list],
+        items=[
+            OrganisationOut.from_model(org)
+            for org in selectors.organisations_by_ids(result.object_list)
+        ],
+        facets=[
+            FacetOut(
+                name=facet.name,
+                title=facet.title,
+                values=[FacetValueOut(**vars(value)) for value in facet.values],
+            )
+            for facet in found.facets
+        ],
+        corrections=found.text.corrections,
+        partial=found.text.partial,
+        words_dropped=found.text.words_dropped,
     )
 
 

@@ -14,12 +14,16 @@ class DirectoryConfig(AppConfig):
 
         from clusterloom.core import personal_data
 
-        from . import fts
+        from . import fts, search_index
 
         def text_index(sender, using, **kwargs):
             from django.db import connections
 
             fts.ensure_text_index(connections[using])
+            if using == "default":
+                search_index.search_index_fill_missing()
+
+        search_index.connect_signals()
 
         post_migrate.connect(
             text_index, sender=self, weak=False, dispatch_uid="directory_text_index"

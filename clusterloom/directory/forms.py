@@ -2,14 +2,16 @@
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterloom.core.page_cache import versioned
 from clusterloom.geo.models import Country
-from clusterloom.taxonomy.models import Term, Vocabulary
+from clusterloom.taxonomy.models import Term
 
 from .models import Organisation, OrganisationKind, OrganisationSize
-from .selectors import terms_for_filters
+from .selectors import TERM_FILTERS, terms_for_filters
+from .textsearch import fold
 
 
 class BootstrapForm(forms.Form):
@@ -42,32 +44,32 @@ class SearchForm(BootstrapForm):
     sector = forms.ChoiceField(label=_("Sectoral industry"), required=False)
     emerging = forms.ChoiceField(label=_("Emerging industry"), required=False)
     ket = forms.ChoiceField(label=_("Key enabling technology"), required=False)
+    ecosystem = forms.ChoiceField(label=_("Industrial ecosystem"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         any_choice = [("", _("Any"))]
-        lists = versioned("directory.search_choices", search_choices)
+        language = get_language()
+        lists = versioned(f"directory.search_choices.{language}", lambda: search_choices(language))
         for name, choices in lists.items():
             self.fields[name].choices = any_choice + choices
 
 
-def search_choices() -> dict[str, list[tuple[str, str]]]:
-    """The filter lists: countries that have organisations, and the reference terms."""
-    lists = {
-        "country": list(
-            Country.objects.filter(Exists(Organisation.objects.filter(country=OuterRef("pk"))))
-            .order_by("name")
-            .values_list("code", "name")
-        )
-    }
+def search_choices(language: str | None) -> dict[str, list[tuple[str, str]]]:
+    """The filter lists in `language`, alphabetical: countries that have organisations, and
+    the reference terms."""
+    countries = Country.objects.filter(Exists(Organisation.objects.filter(country=OuterRef("pk"))))
+    lists = {"country": sorted(((c.code, c.label_in(language)) for c in countries), key=_by_label)}
     terms = terms_for_filters()
-    for field, vocabulary in (
-        ("sector", Vocabulary.SECTORAL),
-        ("emerging", Vocabulary.EMERGING),
-        ("ket", Vocabulary.KET),
-    ):
-        lists[field] = [(t.slug, t.name) for t in terms[vocabulary]]
+    for field, vocabulary in TERM_FILTERS.items():
+        lists[field] = sorted(
+            ((t.slug, t.label_in(language)) for t in terms[vocabulary]), key=_by_label
+        )
     return lists
+
+
+def _by_label(choice: tuple[str, str]) -> str:
+    return fold(choice[1])
 
 
 class OrganisationForm(BootstrapForm):
@@ -124,6 +126,17 @@ class OrganisationForm(BootstrapForm):
             "requests": organisation.requests,
             "terms": list(organisation.terms.all()),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["terms"].label_from_instance = _term_choice_label
+        self.fields["country"].label_from_instance = lambda country: country.label
+
+
+def _term_choice_label(term: Term) -> str:
+    """A term in the edit form: its vocabulary, its category, its name in the user's language."""
+    name = f"{term.category}: {term.label}" if term.category else term.label
+    return f"{term.get_vocabulary_display()} – {name}"
 
 
 class ClusterForm(BootstrapForm):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Value
-from django.db.models.functions import Concat, Upper
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from clusterloom.core.models import TimeStampedModel
@@ -95,20 +95,23 @@ class Organisation(TimeStampedModel):
         verbose_name=_("managers"),
     )
 
-    #: Upper-cased name, short name, description and city, one per line, kept by the database:
-    #: the text search reads this one column (trigram-indexed on PostgreSQL).
+    #: The search index's text (directory/search_index.py keeps it on every write), folded:
+    #: lower case, no accents or punctuation (directory/textsearch.py). Name and short name;
+    search_names = models.TextField(_("search: names"), blank=True, default="", editable=False)
+    #: every taxonomy term and the country in all the platform's languages, region and city;
+    search_labels = models.TextField(_("search: labels"), blank=True, default="", editable=False)
+    #: the description.
+    search_body = models.TextField(_("search: description"), blank=True, default="", editable=False)
+    #: The three above in one column, kept by the database: what a word is matched against
+    #: (trigram-indexed on PostgreSQL; SQLite has its FTS5 trigram index, directory/fts.py).
     search_text = models.GeneratedField(
-        expression=Upper(
-            Concat(
-                "name",
-                Value("\n"),
-                "short_name",
-                Value("\n"),
-                "description",
-                Value("\n"),
-                "city_name",
-                output_field=models.TextField(),
-            )
+        expression=Concat(
+            "search_names",
+            Value("\n"),
+            "search_labels",
+            Value("\n"),
+            "search_body",
+            output_field=models.TextField(),
         ),
         output_field=models.TextField(),
         db_persist=True,
@@ -226,3 +229,18 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class SearchWord(models.Model):
+    """A word of the directory's names and labels (folded): where a mistyped search word
+    finds the word that was meant ("textle" -> "textile"). Words are added as texts are
+    indexed and never removed; a word nobody uses any more only finds nothing."""
+
+    word = models.CharField(_("word"), max_length=40, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word

@@ -5,16 +5,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.permissions import is_admin, managed_organisation_ids
-from clusterloom.taxonomy.models import Term, Vocabulary
+from clusterloom.geo.labels import country_label
+from clusterloom.geo.models import Country
+from clusterloom.taxonomy.models import Term, Vocabulary, term_label
 
-from . import fts
+from . import search
 from .models import ClusterMembership, Organisation, OrganisationKind, Person
 
 
@@ -48,6 +48,7 @@ class DirectoryFilters:
     sector: str = ""
     emerging: str = ""
     ket: str = ""
+    ecosystem: str = ""
 
     @classmethod
     def from_mapping(cls, data: Any) -> "DirectoryFilters":
@@ -55,6 +56,17 @@ class DirectoryFilters:
         return cls(
             **{name: str(data.get(name) or "").strip()[:200] for name in cls.__annotations__}
         )
+
+
+#: Filter name -> the vocabulary its terms come from.
+TERM_FILTERS = {
+    "sector": Vocabulary.SECTORAL,
+    "emerging": Vocabulary.EMERGING,
+    "ket": Vocabulary.KET,
+    "ecosystem": Vocabulary.ECOSYSTEM,
+}
+#: Filter values listed per facet (most frequent first).
+FACET_VALUES = 12
 
 
 def _term_filter(vocabulary: str, value: str) -> Q:
@@ -67,80 +79,165 @@ def _term_filter(vocabulary: str, value: str) -> Q:
     )
 
 
-FTS_TABLE = fts.FTS
-
-
-def _fts_available() -> bool:
-    """Whether this database has the SQLite trigram index of migration 0003."""
-    if connection.vendor != "sqlite":
-        return False
-    if not hasattr(connection, "_clusterloom_fts"):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [FTS_TABLE])
-            connection._clusterloom_fts = cursor.fetchone() is not None
-    return connection._clusterloom_fts
-
-
-def _text_filter(word: str) -> Q:
-    """Organisations with the word in their name, short name, description or city.
-
-    A substring match, case-insensitive. On SQLite words of 3 or more characters go through
-    the FTS5 trigram index, on PostgreSQL through the trigram-indexed search_text column: the
-    same matches as a LIKE on each column, without reading every row.
-    """
-    if len(word) >= 3 and _fts_available():
-        phrase = '"' + word.replace('"', '""') + '"'
-        # The table name is a constant and the word travels as a bound parameter.
-        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-        return Q(pk__in=RawSQL(sql, [phrase]))  # noqa: S611
-    if connection.vendor == "postgresql":
-        # One stored, trigram-indexed column (migration 0004); PostgreSQL's UPPER keeps "ß".
-        return Q(search_text__contains=word.replace("ß", "\0").upper().replace("\0", "ß"))
-    return (
-        Q(name__icontains=word)
-        | Q(short_name__icontains=word)
-        | Q(description__icontains=word)
-        | Q(city_name__icontains=word)  # services keep it equal to the linked city's name
-    )
-
-
-def organisations_search(filters: DirectoryFilters, *, user=None) -> QuerySet[Organisation]:
-    """Organisations matching the filters, with country, region and city loaded and terms
-    prefetched (one query each, however many rows)."""
+def _filtered(filters: DirectoryFilters, user) -> QuerySet[Organisation]:
+    """Organisations passing every filter but the words."""
     qs = organisations_visible_to(user)
-    if filters.q:
-        for word in filters.q.split()[:8]:
-            qs = qs.filter(_text_filter(word))
     if filters.country:
         qs = qs.filter(country_id=filters.country.upper()[:2])
     if filters.region:
         qs = qs.filter(region__code__startswith=filters.region.upper())
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    for vocabulary, value in (
-        (Vocabulary.SECTORAL, filters.sector),
-        (Vocabulary.EMERGING, filters.emerging),
-        (Vocabulary.KET, filters.ket),
-    ):
+    for name, vocabulary in TERM_FILTERS.items():
+        value = getattr(filters, name)
         if value:
             qs = qs.filter(_term_filter(vocabulary, value))
-    return qs.select_related("country", "region", "city").prefetch_related(
+    return qs
+
+
+@dataclass
+class FacetValue:
+    """One value of a filter with the number of results that have it."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    """A filter and its most frequent values among the results."""
+
+    name: str
+    title: str
+    values: list[FacetValue]
+
+
+@dataclass
+class DirectorySearch:
+    """A page of search results: ids best first, facets, and what the search did with the
+    words (corrections, partial matches)."""
+
+    page: Any
+    facets: list[Facet]
+    text: search.TextQuery
+
+
+def _search(filters: DirectoryFilters, user) -> tuple[QuerySet, search.TextQuery, Any]:
+    """The matching organisations, the parsed words and the facet counts (typos corrected,
+    partial results when nothing matches every word)."""
+    base = _filtered(filters, user)
+    text = search.parse(filters.q)
+    matched = search.matching(base, text)
+    counts = search.facet_counts(matched, list(TERM_FILTERS.values()))
+    if not counts.total and text.words and search.correct_typos(text):
+        matched = search.matching(base, text)
+        counts = search.facet_counts(matched, list(TERM_FILTERS.values()))
+    if not counts.total and len(text.words) > 1:
+        text.partial = True
+        matched = search.matching_some(base, text)
+        counts = search.facet_counts(matched, list(TERM_FILTERS.values()))
+    return matched, text, counts
+
+
+def _facets(filters: DirectoryFilters, counts, language: str | None) -> list[Facet]:
+    """The facets to show, labelled in `language`."""
+
+    def top(values: dict, label) -> list[tuple]:
+        ranked = sorted(values.items(), key=lambda item: (-item[1], label(item[0])))
+        return ranked[:FACET_VALUES]
+
+    kinds = dict(OrganisationKind.choices)
+    facets = [
+        Facet(
+            "kind",
+            str(_("Kind")),
+            [
+                FacetValue(k, str(kinds.get(k, k)), n, filters.kind == k)
+                for k, n in top(counts.kind, lambda k: str(kinds.get(k, k)))
+            ],
+        )
+    ]
+    names = dict(Country.objects.filter(code__in=list(counts.country)).values_list("code", "name"))
+
+    def country(code):
+        return country_label(code, names.get(code, code), language)
+
+    facets.append(
+        Facet(
+            "country",
+            str(_("Country")),
+            [
+                FacetValue(c, country(c), n, filters.country.upper() == c)
+                for c, n in top(counts.country, country)
+            ],
+        )
+    )
+    terms = {t.pk: t for t in Term.objects.filter(pk__in=list(counts.terms))}
+    for name, vocabulary in TERM_FILTERS.items():
+        in_vocabulary = {
+            pk: n for pk, n in counts.terms.items() if terms[pk].vocabulary == vocabulary
+        }
+        selected = getattr(filters, name).lower()
+        values = [
+            FacetValue(
+                terms[pk].slug,
+                terms[pk].label_in(language),
+                n,
+                selected in (terms[pk].slug, terms[pk].name.lower()),
+            )
+            for pk, n in top(in_vocabulary, lambda pk: terms[pk].label_in(language))
+        ]
+        facets.append(Facet(name, str(Vocabulary(vocabulary).label), values))
+    return facets
+
+
+def directory_search(
+    filters: DirectoryFilters, page: Any, *, user=None, language: str | None = None
+) -> DirectorySearch:
+    """One page of results (settings.DIRECTORY_PAGE_SIZE), best match first (by name when no
+    words were typed), with facets; the page's object_list holds organisation ids."""
+    matched, text, counts = _search(filters, user)
+    ordered = matched.order_by("name", "pk")
+    if text.words:
+        ordered = matched.annotate(relevance=search.relevance(text)).order_by(
+            "-relevance", "name", "pk"
+        )
+    paginator = Paginator(ordered.values_list("pk", flat=True), settings.DIRECTORY_PAGE_SIZE)
+    paginator.count = counts.total  # known from the facets: no COUNT query
+    try:
+        result = paginator.page(page or 1)
+    except PageNotAnInteger:
+        result = paginator.page(1)
+    except EmptyPage:
+        result = paginator.page(paginator.num_pages)
+    result.object_list = list(result.object_list)
+    return DirectorySearch(page=result, facets=_facets(filters, counts, language), text=text)
+
+
+def organisations_search(filters: DirectoryFilters, *, user=None) -> QuerySet[Organisation]:
+    """Organisations matching the filters, best match first, with country, region and city
+    loaded and terms prefetched (one query each, however many rows)."""
+    matched, text, _counts = _search(filters, user)
+    if text.words:
+        matched = matched.annotate(relevance=search.relevance(text)).order_by(
+            "-relevance", "name", "pk"
+        )
+    return matched.select_related("country", "region", "city").prefetch_related(
         Prefetch("terms", queryset=Term.objects.order_by("vocabulary", "name"))
     )
 
 
-def organisations_page(filters: DirectoryFilters, page: Any, *, user=None):
-    """One page of search results (settings.DIRECTORY_PAGE_SIZE); the count is taken once."""
-    paginator = Paginator(
-        organisations_search(filters, user=user).order_by("name", "pk"),
-        settings.DIRECTORY_PAGE_SIZE,
+def organisations_by_ids(ids: list[int]) -> list[Organisation]:
+    """Organisations in the order of `ids`, with country, region, city and terms loaded."""
+    found = (
+        Organisation.objects.filter(pk__in=ids)
+        .select_related("country", "region", "city")
+        .prefetch_related(Prefetch("terms", queryset=Term.objects.order_by("vocabulary", "name")))
     )
-    try:
-        return paginator.page(page or 1)
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(paginator.num_pages)
+    by_id = {org.pk: org for org in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 @dataclass
@@ -164,6 +261,7 @@ _ROW_FIELDS = (
     "name",
     "short_name",
     "kind",
+    "country_id",
     "country__name",
     "region__code",
     "region__name",
@@ -172,48 +270,47 @@ _ROW_FIELDS = (
 )
 
 
-def directory_rows_page(filters: DirectoryFilters, page: Any, *, user=None, terms_per_row=4):
-    """A page of results for the directory page, as DirectoryRow values.
+def directory_rows(ids: list[int], *, language: str | None, terms_per_row=4) -> list[DirectoryRow]:
+    """The result table's rows for these organisation ids, in their order, with term and
+    country names in `language`.
 
-    Reads plain values in four small queries (count, the page's ids, its rows, their terms)
-    instead of building model instances and prefetching: on a 10,000-organisation directory
-    this halves the page's cost.
+    Reads plain values in two small queries (rows, their terms) instead of building model
+    instances and prefetching: on a 10,000-organisation directory this halves the page's cost.
     """
-    # Count and page over bare ids (no joins for the thousands of matches), then read the
-    # 25 rows of the page with their country, region and city.
-    ids = organisations_search(filters, user=user).select_related(None).prefetch_related(None)
-    paginator = Paginator(
-        ids.order_by("name", "pk").values_list("pk", flat=True), settings.DIRECTORY_PAGE_SIZE
-    )
-    try:
-        result = paginator.page(page or 1)
-    except PageNotAnInteger:
-        result = paginator.page(1)
-    except EmptyPage:
-        result = paginator.page(paginator.num_pages)
-    page_ids = list(result.object_list)
-    values = Organisation.objects.filter(pk__in=page_ids).values_list(*_ROW_FIELDS)
+    values = Organisation.objects.filter(pk__in=ids).values_list(*_ROW_FIELDS)
     by_id = {row[0]: row for row in values}
-    rows = [by_id[pk] for pk in page_ids]
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     terms: dict[int, list[str]] = {}
     links = (
         Organisation.terms.through.objects.filter(organisation_id__in=[r[0] for r in rows])
         .order_by("term__vocabulary", "term__name")
-        .values_list("organisation_id", "term__name")
+        .values_list("organisation_id", "term__name", "term__translations")
     )
-    for organisation_id, term_name in links:
-        terms.setdefault(organisation_id, []).append(term_name)
+    for organisation_id, term_name, translations in links:
+        terms.setdefault(organisation_id, []).append(term_label(term_name, translations, language))
     kinds = dict(OrganisationKind.choices)
-    result.object_list = []
-    for pk, slug, name, short_name, kind, country, code, region, city, city_name in rows:
-        result.object_list.append(
+    result = []
+    for (
+        pk,
+        slug,
+        name,
+        short_name,
+        kind,
+        code,
+        country,
+        region_code,
+        region,
+        city,
+        city_name,
+    ) in rows:
+        result.append(
             DirectoryRow(
                 slug=slug,
                 name=name,
                 short_name=short_name,
                 kind=str(kinds.get(kind, kind)),
-                country=country,
-                region_code=code or "",
+                country=country_label(code, country, language),
+                region_code=region_code or "",
                 region_name=region or "",
                 city=city or city_name or "",
                 terms=terms.get(pk, [])[:terms_per_row],
@@ -224,11 +321,7 @@ def directory_rows_page(filters: DirectoryFilters, page: Any, *, user=None, term
 
 def terms_for_filters() -> dict[str, list[Term]]:
     """Reference terms offered in the filter lists, per vocabulary."""
-    grouped: dict[str, list[Term]] = {
-        Vocabulary.SECTORAL: [],
-        Vocabulary.EMERGING: [],
-        Vocabulary.KET: [],
-    }
+    grouped: dict[str, list[Term]] = {vocabulary: [] for vocabulary in TERM_FILTERS.values()}
     for term in Term.objects.filter(vocabulary__in=list(grouped), is_reference=True).order_by(
         "name"
     ):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,18 +27,42 @@ def organisation_list(request):
     """The directory: search and filters; htmx requests get only the results."""
     form = SearchForm(request.GET or None)
     filters = selectors.DirectoryFilters.from_mapping(request.GET)
-    page = selectors.directory_rows_page(filters, request.GET.get("page"), user=request.user)
+    language = get_language()
+    found = selectors.directory_search(
+        filters, request.GET.get("page"), user=request.user, language=language
+    )
+    page = found.page
+    page.object_list = selectors.directory_rows(page.object_list, language=language)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
+        "facets": facet_links(found.facets, query),
+        "text": found.text,
         "query": query.urlencode(),
         "may_add": request.user.has_perm("directory.add_organisation"),
     }
     if request.headers.get("HX-Request"):
         return render(request, "directory/_results.html", context)
     return render(request, "directory/organisation_list.html", context)
+
+
+def facet_links(facets, query) -> list:
+    """Each facet value with the link that applies it (or removes it when applied)."""
+    result = []
+    for facet in facets:
+        links = []
+        for value in facet.values:
+            target = query.copy()
+            if value.selected:
+                target.pop(facet.name, None)
+            else:
+                target[facet.name] = value.value
+            links.append((value, target.urlencode()))
+        if links:
+            result.append((facet, links))
+    return result
 
 
 def _organisation(slug: str) -> Organisation:

@@ -1,7 +1,10 @@
 """Countries (EU, COSME), NUTS regions with their cohesion-policy category, cities."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .labels import country_label
 
 
 class Country(models.Model):
@@ -21,6 +24,15 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def label_in(self, language: str | None) -> str:
+        """The country's name in that language (pycountry's ISO 3166 catalogues)."""
+        return country_label(self.code, self.name, language)
+
+    @property
+    def label(self) -> str:
+        """The country's name in the active language: what the interface shows."""
+        return country_label(self.code, self.name, get_language())
 
 
 class RegionCategory(models.TextChoices):

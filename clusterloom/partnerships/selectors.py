@@ -135,9 +135,9 @@ def _partner_row(member: PartnershipMember) -> PartnerRow:
     org = member.organisation
     terms = _terms_by_vocabulary(org.terms.all())
     cluster = getattr(org, "cluster", None)
-    value_chain = [(t.category, t.name) for t in terms.get(Vocabulary.VALUE_CHAIN, [])]
+    value_chain = [(t.category, t.label) for t in terms.get(Vocabulary.VALUE_CHAIN, [])]
     # Key enabling technologies appear under the "KETS" value-chain category on the ECCP.
-    value_chain += [(t.category or "KETS", t.name) for t in terms.get(Vocabulary.KET, [])]
+    value_chain += [(t.category or "KETS", t.label) for t in terms.get(Vocabulary.KET, [])]
     return PartnerRow(
         member=member,
         organisation=org,
@@ -145,16 +145,17 @@ def _partner_row(member: PartnershipMember) -> PartnerRow:
         role=member.role,
         role_label=member.get_role_display(),
         country_code=org.country_id,
-        country_name=org.country.name,
+        country_name=org.country.label,
         region_code=org.region_id or "",
         region_name=org.region.name if org.region else "",
         members=cluster.member_count if cluster else None,
         smes=cluster.sme_count if cluster else None,
-        sectors=[t.name for t in terms.get(Vocabulary.SECTORAL, [])]
-        + [t.name for t in terms.get(Vocabulary.ECOSYSTEM, [])],
-        technology_fields=[t.name for t in terms.get(Vocabulary.TECHNOLOGY, [])],
+        # Names in the reader's language (taxonomy translations, pycountry's country names).
+        sectors=[t.label for t in terms.get(Vocabulary.SECTORAL, [])]
+        + [t.label for t in terms.get(Vocabulary.ECOSYSTEM, [])],
+        technology_fields=[t.label for t in terms.get(Vocabulary.TECHNOLOGY, [])],
         value_chain=value_chain,
-        emerging_industries=[t.name for t in terms.get(Vocabulary.EMERGING, [])],
+        emerging_industries=[t.label for t in terms.get(Vocabulary.EMERGING, [])],
     )
 
 
@@ -181,9 +182,13 @@ def partnership_profile(partnership: Partnership) -> Profile:
         actions=[a.text for a in partnership.actions.all()],
         results_expected=[r.text for r in partnership.expected_results.all()],
         targets=targets,
-        emerging_industries=[t.name for t in terms.pop(Vocabulary.EMERGING, [])],
-        sectoral_industries=[t.name for t in terms.pop(Vocabulary.SECTORAL, [])],
-        other_terms=[str(t) for group in terms.values() for t in group],
+        emerging_industries=[t.label for t in terms.pop(Vocabulary.EMERGING, [])],
+        sectoral_industries=[t.label for t in terms.pop(Vocabulary.SECTORAL, [])],
+        other_terms=[
+            f"{t.category}: {t.label}" if t.category else t.label
+            for group in terms.values()
+            for t in group
+        ],
     )
 
 

@@ -2,7 +2,12 @@
 technology fields and value-chain terms that grow as profiles bring new ones."""
 
 from django.db import models
+from django.dispatch import Signal
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+#: Sent with `term_ids` when terms' names or translations changed in bulk (no post_save).
+terms_relabelled = Signal()
 
 
 class Vocabulary(models.TextChoices):
@@ -26,6 +31,9 @@ class Term(models.Model):
     category = models.CharField(_("category"), max_length=100, blank=True)
     #: True for the reference lists of DOMAIN.md; False for terms profiles brought in.
     is_reference = models.BooleanField(_("reference term"), default=False)
+    #: The name in the platform's other languages ({"it": "Tessile", ...}); English is `name`.
+    #: Data, not code: the reference loader fills it from taxonomy/data/translations.json.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
 
     class Meta:
         ordering = ["vocabulary", "name"]
@@ -39,3 +47,20 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.name}" if self.category else self.name
+
+    def label_in(self, language: str | None) -> str:
+        """The term's name in that language ("it", "pt-br"), its English name when untranslated."""
+        return term_label(self.name, self.translations, language)
+
+    @property
+    def label(self) -> str:
+        """The term's name in the active language: what the interface shows."""
+        return self.label_in(get_language())
+
+
+def term_label(name: str, translations: dict | None, language: str | None) -> str:
+    """A term's name in a language from its English name and its translations."""
+    if language and translations:
+        code = language.lower()
+        return translations.get(code) or translations.get(code.split("-")[0]) or name
+    return name

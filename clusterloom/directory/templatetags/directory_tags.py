@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -42,5 +43,36 @@ def directory_rows(rows) -> str:
                 ),
             )
             for row in rows
+        ),
+    )
+
+
+@register.simple_tag
+def directory_facets(facets) -> str:
+    """The facet lists: per filter, its most frequent values with their counts, each a link
+    that applies the value (or removes it when applied). Written in Python like the rows."""
+    return format_html_join(
+        "\n",
+        '<h2 class="h6 mt-3">{}</h2><ul class="list-unstyled small mb-2">{}</ul>',
+        (
+            (
+                facet.title,
+                format_html_join(
+                    "",
+                    '<li><a href="?{}"{}>{}</a> <span class="text-muted">{}</span></li>',
+                    (
+                        (
+                            query,
+                            mark_safe(' class="fw-bold" aria-current="true"')  # noqa: S308
+                            if value.selected
+                            else "",
+                            value.label,
+                            value.count,
+                        )
+                        for value, query in links
+                    ),
+                ),
+            )
+            for facet, links in facets
         ),
     )

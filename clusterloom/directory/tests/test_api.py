@@ -42,7 +42,14 @@ def test_list_filters_and_shape(client, organisation):
         "ES30",
         "cluster",
     )
-    assert item["terms"] == [{"vocabulary": "sectoral", "name": "Automotive", "slug": "automotive"}]
+    assert item["terms"] == [
+        {
+            "vocabulary": "sectoral",
+            "name": "Automotive",
+            "label": "Automotive",
+            "slug": "automotive",
+        }
+    ]
     assert client.get("/api/organisations", {"region": "ES3"}).json()["count"] == 1
     assert client.get("/api/organisations", {"sector": "automotive"}).json()["count"] == 1
     assert client.get("/api/organisations", {"q": "klastr"}).json()["items"][0]["slug"] == "clutex"

@@ -5,9 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clusterloom.directory.models import Organisation
+from clusterloom.directory.search_index import search_index_refresh
 from clusterloom.directory.selectors import (
     DirectoryFilters,
-    organisations_page,
+    directory_rows,
+    directory_search,
     organisations_search,
 )
 from clusterloom.geo.models import Region
@@ -54,6 +56,10 @@ def names(**filters):
     return sorted(o.name for o in organisations_search(DirectoryFilters(**filters)))
 
 
+def ranked(**filters):
+    return [o.name for o in organisations_search(DirectoryFilters(**filters))]
+
+
 def test_text_search_covers_name_description_and_city(orgs):
     assert names(q="aecim") == ["AECIM"]
     assert names(q="textiles") == ["CLUTEX"]
@@ -82,13 +88,15 @@ def test_pagination_and_constant_queries(db, settings):
     for n in range(35):
         OrganisationFactory(name=f"Org {n:02d}", terms=[term])
     with CaptureQueriesContext(connection) as queries:
-        page = organisations_page(DirectoryFilters(), 4)
-        rows = [(o.name, o.country.name, [t.name for t in o.terms.all()]) for o in page]
+        page = directory_search(DirectoryFilters(), 4).page
+        rows = directory_rows(page.object_list, language="en")
     assert page.paginator.count == Organisation.objects.count() == 35
-    assert len(rows) == 5 and rows[0][0] == "Org 30"
-    assert len(queries) <= 3  # count, page, terms — not one per row
-    assert organisations_page(DirectoryFilters(), "junk").number == 1
-    assert organisations_page(DirectoryFilters(), 99).number == 4
+    assert len(rows) == 5 and rows[0].name == "Org 30"
+    # facets (kind, country, terms), labels of the countries and terms, the page, its rows
+    # and their terms: not one per row, no COUNT(*) beside the facets
+    assert len(queries) <= 8
+    assert directory_search(DirectoryFilters(), "junk").page.number == 1
+    assert directory_search(DirectoryFilters(), 99).page.number == 4
 
 
 @pytest.mark.django_db
@@ -118,12 +126,13 @@ def test_text_index_follows_renames_and_deletions():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("word", ["tex", "Textil", "ile", "prato", "technology", "xyz"])
+@pytest.mark.parametrize("word", ["tex", "Textil", "ile", "prato", "technology", "xyz", "ß"])
 def test_indexed_search_finds_exactly_what_a_substring_match_finds(word):
-    from django.db.models import Q
-
+    """Through the index (FTS5 on SQLite, trigram on PostgreSQL) a word finds exactly the
+    organisations whose folded texts contain its stem."""
     from clusterloom.directory.models import Organisation
     from clusterloom.directory.selectors import DirectoryFilters, organisations_search
+    from clusterloom.directory.textsearch import fold, stem
 
     for i, (name, description, city) in enumerate(
         [
@@ -131,19 +140,18 @@ def test_indexed_search_finds_exactly_what_a_substring_match_finds(word):
             ("Tecnotessile", "Textile technology", "Prato"),
             ("Lanificio", "Wool", "PRATO"),
             ("Automotive Cluster", "Mobility", "Madrid"),
+            ("Straße GmbH", "Technologies", "Köln"),
         ]
     ):
         Organisation.objects.create(
             name=name, slug=f"o{i}", country_id="IT", description=description, city_name=city
         )
-    expected = set(
-        Organisation.objects.filter(
-            Q(name__icontains=word)
-            | Q(short_name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(city_name__icontains=word)
-        ).values_list("pk", flat=True)
-    )
+    wanted = stem(fold(word).strip())
+    expected = {
+        o.pk
+        for o in Organisation.objects.all()
+        if wanted in o.search_names + o.search_labels + o.search_body
+    }
     found = set(organisations_search(DirectoryFilters(q=word)).values_list("pk", flat=True))
     assert found == expected
 
@@ -165,4 +173,151 @@ def test_text_index_is_restored_when_a_table_rebuild_dropped_its_triggers():
     assert fts.ensure_text_index(connection)  # what post_migrate runs after every migrate
     assert organisations_search(DirectoryFilters(q="lanificio")).count() == 1
     Organisation.objects.filter(slug="lp").update(name="Tessitura Prato")
+    # A queryset update sends no signal: whoever writes so refreshes the search columns,
+    # and the triggers carry them into the index.
+    search_index_refresh(Organisation.objects.filter(slug="lp").values_list("pk", flat=True))
     assert organisations_search(DirectoryFilters(q="tessitura")).count() == 1
+    assert organisations_search(DirectoryFilters(q="lanificio")).count() == 0
+
+
+# --- what people type: word forms, languages, typos, ranking, facets, bad input ------------
+
+
+@pytest.fixture
+def seeded(db):
+    """The organisations of the two seed partnerships (EXTRATEX, Hi-Tech-TEX), as on a fresh
+    install: CLUTEX, Tecnotessile, ATEVAL, AEI Tèxtils, AECIM (automotive), ..."""
+    from clusterloom.partnerships.demo import seed_partnerships_import
+
+    seed_partnerships_import()
+
+
+#: What cluster managers type, in the platform's languages, for CLUTEX's trade.
+TEXTILE_QUERIES = [
+    "textile",
+    "textiles",
+    "textil",
+    "Textile Manufacturing",
+    "technical textiles",
+    "tessile",  # Italian (a manager in Prato)
+    "textilie",  # Czech (a manager in Liberec)
+    "Textilien",  # German
+    "têxteis",  # Portuguese
+    "tekstil",  # Turkish
+    "textilné materiály",  # Slovak
+    "TEXTILES",
+]
+
+
+def test_what_cluster_managers_type_finds_clutex_at_the_top(seeded):
+    missed = {}
+    for query in TEXTILE_QUERIES:
+        found = ranked(q=query)
+        if not any(name.startswith("CLUTEX") for name in found[:2]):
+            missed[query] = found[:5]
+    assert not missed
+
+
+def test_textile_finds_the_textile_clusters_and_no_others(seeded):
+    found = ranked(q="textile")
+    assert found[0].startswith("CLUTEX")
+    assert not [name for name in found if "AECIM" in name or "Automotive" in name]
+
+
+def test_typos_find_the_word_meant(seeded):
+    found = directory_search(DirectoryFilters(q="textle"), 1)
+    assert found.text.corrections == {"textle": ["textile"]}
+    assert found.page.paginator.count == len(ranked(q="textile"))
+    assert ranked(q="clutx")[0].startswith("CLUTEX")
+    assert ranked(q="Textil Manufacturng")[0].startswith("CLUTEX")
+
+
+def test_country_names_in_every_language_find_its_organisations(seeded):
+    czech = set(names(country="CZ"))
+    assert czech
+    for name in ("Czechia", "Česko", "Tschechien", "Cechia", "República Checa", "Çekya"):
+        assert set(names(q=name)) >= czech or set(names(q=name)) == czech, name
+
+
+def test_no_organisation_matches_every_word_shows_those_matching_most(seeded):
+    found = directory_search(DirectoryFilters(q="textile zeppelin"), 1)
+    assert found.text.partial
+    assert found.page.paginator.count == len(ranked(q="textile"))
+
+
+def test_facets_count_the_results_per_filter_value(seeded):
+    found = directory_search(DirectoryFilters(q="textile"), 1, language="it")
+    facets = {facet.name: facet for facet in found.facets}
+    total = found.page.paginator.count
+    assert sum(v.count for v in facets["kind"].values) == total
+    assert sum(v.count for v in facets["country"].values) == total
+    by_country = {v.value: v for v in facets["country"].values}
+    assert by_country["CZ"].label == "Cechia" and by_country["CZ"].count == len(
+        names(q="textile", country="CZ")
+    )
+    sectors = {v.value: v for v in facets["sector"].values}
+    assert sectors["textile-manufacturing"].label == "Manifattura tessile"
+    assert sectors["textile-manufacturing"].count == len(
+        names(q="textile", sector="textile-manufacturing")
+    )
+    narrowed = directory_search(DirectoryFilters(q="textile", country="CZ"), 1, language="it")
+    country = next(f for f in narrowed.facets if f.name == "country")
+    assert [(v.value, v.selected) for v in country.values] == [("CZ", True)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x" * 5000,
+        "textile " * 300,
+        "%_%",
+        "\\",
+        "'; DROP TABLE directory_organisation; --",
+        '"',
+        "NEAR(a b) OR c*",
+        "\x00",
+        "🧵 textile",
+        "ı İ ß",
+    ],
+)
+def test_odd_queries_get_an_answer(orgs, client, query):
+    page = client.get("/organisations/", {"q": query})
+    assert page.status_code == 200
+    api = client.get("/api/organisations", {"q": query})
+    assert api.status_code == 200
+    assert api.json()["count"] >= 0
+    assert Organisation.objects.filter(name="CLUTEX").exists()
+
+
+def test_too_many_words_are_cut_and_the_user_told(seeded, client):
+    query = "textile " + " ".join(word * 3 for word in "abcdefghij")
+    body = client.get("/api/organisations", {"q": query}).json()
+    assert body["words_dropped"] is True
+    page = client.get("/organisations/", {"q": query})
+    assert "Only the first 8 words were searched." in page.content.decode()
+
+
+def test_directory_page_shows_labels_and_facets_in_the_visitors_language(seeded, client):
+    page = client.get("/organisations/", {"q": "tessile"}, HTTP_ACCEPT_LANGUAGE="it")
+    html = page.content.decode()
+    assert "Manifattura tessile" in html  # CLUTEX's sector, in Italian, in its row and facet
+    assert "Cechia" in html
+    api = client.get("/api/organisations", {"q": "textilie"}, HTTP_ACCEPT_LANGUAGE="cs").json()
+    clutex = next(item for item in api["items"] if item["short_name"] == "CLUTEX")
+    assert clutex["country_name"] == "Česko"
+    assert "Výroba textilií" in [term["label"] for term in clutex["terms"]]
+
+
+def test_index_follows_term_changes(db):
+    textiles = Term.objects.get(vocabulary="sectoral", name="Textiles")
+    org = OrganisationFactory(name="Lanificio Prato", country_id="IT")
+    assert names(q="tessile") == []
+    org.terms.add(textiles)
+    assert names(q="tessile") == ["Lanificio Prato"]
+    textiles.translations = {**textiles.translations, "it": "Tessuti"}
+    textiles.save()
+    assert names(q="tessuti") == ["Lanificio Prato"]
+    org.terms.remove(textiles)
+    assert names(q="tessuti") == []
+    textiles.organisations.add(org)
+    assert names(q="tessuti") == ["Lanificio Prato"]
