@@ -58,6 +58,15 @@ def _no_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_directory_snapshot():
+    """Each test sees its own directory: the search's in-memory snapshot is rebuilt (a test's
+    writes are rolled back without the commit that would change the content version)."""
+    from clusterloom.directory import snapshot
+
+    snapshot.touch()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in English: a request in another language must not leave its locale
     active in the thread for the next test (commands and services translate their messages)."""

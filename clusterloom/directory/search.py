@@ -10,14 +10,14 @@ Results are ordered by where the words were found (name, then labels, then descr
 whole words and word starts before other substrings), then by name.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from .fts import FTS
 from .models import Organisation, SearchWord
+from .snapshot import Snapshot
 from .textsearch import edit_distance, query_words, stem, typo_budget
 
 #: Corrections offered for one mistyped word, nearest first.
@@ -62,23 +62,6 @@ def _fts_available() -> bool:
     return connection._clusterloom_fts
 
 
-def _stem_filter(text: str) -> Q:
-    """Organisations whose folded search text contains `text`, through the trigram index."""
-    if len(text) >= 3 and _fts_available():
-        # The table name is a constant and the text travels as a bound parameter.
-        sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"  # noqa: S608
-        return Q(pk__in=RawSQL(sql, ['"' + text.replace('"', '""') + '"']))  # noqa: S611
-    return Q(search_text__contains=text)
-
-
-def word_filter(word: Word) -> Q:
-    """Organisations matching one word (any of its stems)."""
-    q = Q()
-    for text in word.stems:
-        q |= _stem_filter(text)
-    return q
-
-
 def _corrections(typed: str) -> list[str]:
     """Known words (names and labels) at most typo_budget(typed) edits from a typed word,
     nearest first. Candidates share the first letter: the word list is read by its key."""
@@ -108,43 +91,43 @@ def parse(query: str) -> TextQuery:
     )
 
 
-def _score_sql(words: list[Word]) -> tuple[str, list[str]]:
-    """SQL for a relevance score of a row, and its parameters: per stem, where it was found."""
-    parts, params = [], []
-    for word in words:
-        for text, whole in zip(word.stems, word.wholes, strict=True):
-            parts.append(
-                "(CASE WHEN search_names LIKE %s THEN 8 WHEN search_names LIKE %s THEN 5 "
-                "WHEN search_names LIKE %s THEN 3 ELSE 0 END"
-                " + CASE WHEN search_labels LIKE %s THEN 4 WHEN search_labels LIKE %s THEN 3 "
-                "WHEN search_labels LIKE %s THEN 1 ELSE 0 END"
-                " + CASE WHEN search_body LIKE %s THEN 1 ELSE 0 END)"
+def _stem_ids(text: str, snapshot: Snapshot) -> set[int]:
+    """Organisations whose folded search text contains `text`: through the database's trigram
+    index (3 characters or more), else by reading the snapshot."""
+    if len(text) >= 3:
+        if _fts_available():
+            with connection.cursor() as cursor:
+                # The table name is a constant and the text travels as a bound parameter.
+                cursor.execute(
+                    f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s",  # noqa: S608
+                    ['"' + text.replace('"', '""') + '"'],
+                )
+                return {row[0] for row in cursor.fetchall()}
+        if connection.vendor == "postgresql":
+            return set(
+                Organisation.objects.filter(search_text__contains=text).values_list("pk", flat=True)
             )
-            whole_word, word_start, anywhere = f"% {whole} %", f"% {text}%", f"%{text}%"
-            params += [whole_word, word_start, anywhere] * 2 + [word_start]
-    return " + ".join(parts) or "0", params
+    return {
+        pk
+        for pk in snapshot.by_name
+        if text in snapshot.names[pk] or text in snapshot.labels[pk] or text in snapshot.body[pk]
+    }
 
 
-def _coverage_sql(words: list[Word]) -> tuple[str, list[str]]:
-    """SQL counting how many of the words a row matches (for partial results)."""
-    parts, params = [], []
-    for word in words:
-        parts.append(
-            "(CASE WHEN "
-            + " OR ".join("search_text LIKE %s" for _ in word.stems)
-            + " THEN 1 ELSE 0 END)"
-        )
-        params += [f"%{text}%" for text in word.stems]
-    return " + ".join(parts), params
+def word_ids(word: Word, snapshot: Snapshot) -> set[int]:
+    """Organisations matching one word (any of its stems)."""
+    found: set[int] = set()
+    for text in word.stems:
+        found |= _stem_ids(text, snapshot)
+    return found
 
 
-def correct_typos(text: TextQuery) -> bool:
+def correct_typos(text: TextQuery, snapshot: Snapshot) -> bool:
     """Replace each word that matches nothing in the whole directory by its nearest known
     words (typos); returns whether any word was corrected."""
     corrected = False
-    everywhere = Organisation.objects.all()
     for word in text.words:
-        if word.corrected_to or everywhere.filter(word_filter(word)).exists():
+        if word.corrected_to or word_ids(word, snapshot):
             continue
         corrections = _corrections(word.typed)
         if corrections:
@@ -155,29 +138,59 @@ def correct_typos(text: TextQuery) -> bool:
     return corrected
 
 
-def matching(qs: QuerySet[Organisation], text: TextQuery) -> QuerySet[Organisation]:
-    """Organisations of `qs` that match every word (all of `qs` for no words)."""
+def matching(text: TextQuery, snapshot: Snapshot, within: set[int] | None) -> set[int]:
+    """Organisations (of `within`, all when None) that match every word."""
+    found = within
     for word in text.words:
-        qs = qs.filter(word_filter(word))
-    return qs
+        ids = word_ids(word, snapshot)
+        found = ids if found is None else found & ids
+    return set(snapshot.by_name) if found is None else found
 
 
-def matching_some(qs: QuerySet[Organisation], text: TextQuery) -> QuerySet[Organisation]:
-    """Organisations of `qs` that match at least one of the words."""
-    any_word = Q()
+def matching_some(text: TextQuery, snapshot: Snapshot, within: set[int] | None) -> set[int]:
+    """Organisations (of `within`) that match at least one of the words."""
+    found: set[int] = set()
     for word in text.words:
-        any_word |= word_filter(word)
-    return qs.filter(any_word)
+        found |= word_ids(word, snapshot)
+    return found if within is None else found & within
 
 
-def relevance(text: TextQuery) -> RawSQL:
-    """The relevance of a row for the words (higher first); partial results rank rows that
-    match more of the words first."""
-    sql, params = _score_sql(text.words)
-    if text.partial:
-        coverage_sql, coverage_params = _coverage_sql(text.words)
-        sql, params = f"100 * ({coverage_sql}) + {sql}", [*coverage_params, *params]
-    return RawSQL(sql, params)  # noqa: S611 (SQL assembled from constants, values as parameters)
+def _field_score(haystack: str, text: str, whole: str, points: tuple[int, int, int]) -> int:
+    if f" {whole} " in haystack:
+        return points[0]
+    if f" {text}" in haystack:
+        return points[1]
+    return points[2] if text in haystack else 0
+
+
+def ranked(ids: set[int], text: TextQuery, snapshot: Snapshot) -> list[int]:
+    """The ids best first: per word, where it was found (name 8/5/3 for a whole word, a word
+    start, elsewhere in a word; labels 4/3/1; description 1 for a word start); partial
+    results by how many words they match first; then by name. By name without words."""
+    position = snapshot.position
+    if not text.words:
+        return sorted(ids, key=position.__getitem__)
+    pairs = [
+        (i, stem_text, whole)
+        for i, word in enumerate(text.words)
+        for stem_text, whole in zip(word.stems, word.wholes, strict=True)
+    ]
+
+    def key(pk: int) -> tuple[int, int]:
+        names, labels, body = snapshot.names[pk], snapshot.labels[pk], snapshot.body[pk]
+        score, words = 0, set()
+        for i, stem_text, whole in pairs:
+            found = (
+                _field_score(names, stem_text, whole, (8, 5, 3))
+                + _field_score(labels, stem_text, whole, (4, 3, 1))
+                + (1 if f" {stem_text}" in body else 0)
+            )
+            if found or stem_text in body:
+                words.add(i)
+            score += found
+        return (-(100 * len(words) if text.partial else 0) - score, position[pk])
+
+    return sorted(ids, key=key)
 
 
 @dataclass
@@ -185,25 +198,22 @@ class FacetCounts:
     """How many results carry each value of each filter."""
 
     total: int
-    kind: dict[str, int]
-    country: dict[str, int]
+    kind: Counter
+    country: Counter
     #: term id -> count, for the vocabularies that have a filter.
-    terms: dict[int, int]
+    terms: Counter
 
 
-def facet_counts(matched: QuerySet[Organisation], vocabularies: list[str]) -> FacetCounts:
-    """Counts per kind, country and term over the matched organisations (three queries)."""
-    base = matched.order_by()
-    kinds = dict(base.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
-    countries = dict(
-        base.values_list("country_id").annotate(n=Count("pk")).values_list("country_id", "n")
-    )
-    through = Organisation.terms.through.objects.filter(
-        organisation_id__in=base.values("pk"), term__vocabulary__in=vocabularies
-    )
-    terms = dict(
-        through.values_list("term_id")
-        .annotate(n=Count("organisation_id"))
-        .values_list("term_id", "n")
-    )
-    return FacetCounts(total=sum(kinds.values()), kind=kinds, country=countries, terms=terms)
+def facet_counts(ids: set[int], snapshot: Snapshot, vocabularies: list[str]) -> FacetCounts:
+    """Counts per kind, country and term (of those vocabularies) over the ids."""
+    kinds, countries, terms = Counter(), Counter(), Counter()
+    wanted = {
+        pk for pk, vocabulary in snapshot.term_vocabulary.items() if vocabulary in vocabularies
+    }
+    for pk in ids:
+        kinds[snapshot.kind[pk]] += 1
+        countries[snapshot.country[pk]] += 1
+        for term in snapshot.terms.get(pk, ()):
+            if term in wanted:
+                terms[term] += 1
+    return FacetCounts(total=len(ids), kind=kinds, country=countries, terms=terms)

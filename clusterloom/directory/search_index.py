@@ -13,12 +13,13 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from clusterloom.geo.labels import country_label
 from clusterloom.geo.models import Country, Region
 from clusterloom.taxonomy.models import Term, terms_relabelled
 
+from . import snapshot
 from .models import Organisation, SearchWord
 from .textsearch import MAX_WORD_LENGTH, fold
 
@@ -134,6 +135,7 @@ def search_index_refresh(organisation_ids: Iterable[int]) -> int:
         _words_remember(computed)
         Organisation.objects.bulk_update(updates, list(FIELDS), batch_size=BATCH)
         changed += len(updates)
+    snapshot.touch()
     return changed
 
 
@@ -164,6 +166,7 @@ def _on_save(sender, instance: Organisation, raw=False, update_fields=None, **kw
     """Before an organisation is saved: set its search columns from what it holds now."""
     if raw:
         return
+    snapshot.touch()
     terms = (
         list(instance.terms.values_list("name", "translations")) if instance.pk is not None else []
     )
@@ -199,6 +202,7 @@ def _on_save(sender, instance: Organisation, raw=False, update_fields=None, **kw
 def _on_terms_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     if action not in ("post_add", "post_remove", "post_clear"):
         return
+    snapshot.touch()
     if reverse:  # term.organisations.add(...): pk_set holds organisations (none on clear)
         ids = list(pk_set or []) or list(
             Organisation.objects.filter(terms=instance).values_list("pk", flat=True)
@@ -224,8 +228,13 @@ def _on_terms_relabelled(sender, term_ids, **kwargs) -> None:
     )
 
 
+def _on_delete(sender, **kwargs) -> None:
+    snapshot.touch()
+
+
 def connect_signals() -> None:
     """Keep the search columns current (called from DirectoryConfig.ready)."""
+    post_delete.connect(_on_delete, sender=Organisation, dispatch_uid="directory_search_delete")
     pre_save.connect(_on_save, sender=Organisation, dispatch_uid="directory_search_save")
     m2m_changed.connect(
         _on_terms_changed, sender=Organisation.terms.through, dispatch_uid="directory_search_terms"

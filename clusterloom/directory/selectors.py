@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from clusterloom.core.errors import DomainError
@@ -14,7 +14,7 @@ from clusterloom.geo.labels import country_label
 from clusterloom.geo.models import Country
 from clusterloom.taxonomy.models import Term, Vocabulary, term_label
 
-from . import search
+from . import search, snapshot
 from .models import ClusterMembership, Organisation, OrganisationKind, Person
 
 
@@ -69,30 +69,36 @@ TERM_FILTERS = {
 FACET_VALUES = 12
 
 
-def _term_filter(vocabulary: str, value: str) -> Q:
-    """Organisations carrying the term of that vocabulary (by slug or name)."""
-    terms = Term.objects.filter(vocabulary=vocabulary).filter(
-        Q(slug=value.lower()) | Q(name__iexact=value)
-    )
-    return Q(
-        pk__in=Organisation.terms.through.objects.filter(term__in=terms).values("organisation")
+def _term_ids(vocabulary: str, value: str) -> set[int]:
+    """Ids of the terms of that vocabulary a filter value names (by slug or name)."""
+    return set(
+        Term.objects.filter(vocabulary=vocabulary)
+        .filter(Q(slug=value.lower()) | Q(name__iexact=value))
+        .values_list("pk", flat=True)
     )
 
 
-def _filtered(filters: DirectoryFilters, user) -> QuerySet[Organisation]:
-    """Organisations passing every filter but the words."""
-    qs = organisations_visible_to(user)
+def _filtered(filters: DirectoryFilters, snapshot) -> set[int] | None:
+    """Organisations passing every filter but the words (None: no filter set)."""
+    checks = []
     if filters.country:
-        qs = qs.filter(country_id=filters.country.upper()[:2])
+        code = filters.country.upper()[:2]
+        checks.append(lambda pk: snapshot.country[pk] == code)
     if filters.region:
-        qs = qs.filter(region__code__startswith=filters.region.upper())
+        prefix = filters.region.upper()
+        checks.append(lambda pk: snapshot.region[pk].startswith(prefix))
     if filters.kind:
-        qs = qs.filter(kind=filters.kind)
+        checks.append(lambda pk: snapshot.kind[pk] == filters.kind)
     for name, vocabulary in TERM_FILTERS.items():
         value = getattr(filters, name)
         if value:
-            qs = qs.filter(_term_filter(vocabulary, value))
-    return qs
+            wanted = _term_ids(vocabulary, value)
+            checks.append(
+                lambda pk, wanted=wanted: not wanted.isdisjoint(snapshot.terms.get(pk, ()))
+            )
+    if not checks:
+        return None
+    return {pk for pk in snapshot.by_name if all(check(pk) for check in checks)}
 
 
 @dataclass
@@ -124,21 +130,22 @@ class DirectorySearch:
     text: search.TextQuery
 
 
-def _search(filters: DirectoryFilters, user) -> tuple[QuerySet, search.TextQuery, Any]:
-    """The matching organisations, the parsed words and the facet counts (typos corrected,
-    partial results when nothing matches every word)."""
-    base = _filtered(filters, user)
+def _search(filters: DirectoryFilters, user) -> tuple[list[int], search.TextQuery, Any]:
+    """The matching organisations' ids best first, the parsed words and the facet counts
+    (typos corrected, partial results when nothing matches every word). Every organisation
+    is public (organisations_visible_to), so the snapshot holds them all."""
+    current = snapshot.current()
+    within = _filtered(filters, current)
     text = search.parse(filters.q)
-    matched = search.matching(base, text)
-    counts = search.facet_counts(matched, list(TERM_FILTERS.values()))
-    if not counts.total and text.words and search.correct_typos(text):
-        matched = search.matching(base, text)
-        counts = search.facet_counts(matched, list(TERM_FILTERS.values()))
-    if not counts.total and len(text.words) > 1:
+    vocabularies = list(TERM_FILTERS.values())
+    ids = search.matching(text, current, within)
+    if not ids and text.words and search.correct_typos(text, current):
+        ids = search.matching(text, current, within)
+    if not ids and len(text.words) > 1:
         text.partial = True
-        matched = search.matching_some(base, text)
-        counts = search.facet_counts(matched, list(TERM_FILTERS.values()))
-    return matched, text, counts
+        ids = search.matching_some(text, current, within)
+    counts = search.facet_counts(ids, current, vocabularies)
+    return search.ranked(ids, text, current), text, counts
 
 
 def _facets(filters: DirectoryFilters, counts, language: str | None) -> list[Facet]:
@@ -198,14 +205,8 @@ def directory_search(
 ) -> DirectorySearch:
     """One page of results (settings.DIRECTORY_PAGE_SIZE), best match first (by name when no
     words were typed), with facets; the page's object_list holds organisation ids."""
-    matched, text, counts = _search(filters, user)
-    ordered = matched.order_by("name", "pk")
-    if text.words:
-        ordered = matched.annotate(relevance=search.relevance(text)).order_by(
-            "-relevance", "name", "pk"
-        )
-    paginator = Paginator(ordered.values_list("pk", flat=True), settings.DIRECTORY_PAGE_SIZE)
-    paginator.count = counts.total  # known from the facets: no COUNT query
+    ids, text, counts = _search(filters, user)
+    paginator = Paginator(ids, settings.DIRECTORY_PAGE_SIZE)
     try:
         result = paginator.page(page or 1)
     except PageNotAnInteger:
@@ -219,13 +220,13 @@ def directory_search(
 def organisations_search(filters: DirectoryFilters, *, user=None) -> QuerySet[Organisation]:
     """Organisations matching the filters, best match first, with country, region and city
     loaded and terms prefetched (one query each, however many rows)."""
-    matched, text, _counts = _search(filters, user)
-    if text.words:
-        matched = matched.annotate(relevance=search.relevance(text)).order_by(
-            "-relevance", "name", "pk"
-        )
-    return matched.select_related("country", "region", "city").prefetch_related(
-        Prefetch("terms", queryset=Term.objects.order_by("vocabulary", "name"))
+    ids, _text, _counts = _search(filters, user)
+    order = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)), default=Value(0))
+    return (
+        Organisation.objects.filter(pk__in=ids)
+        .order_by(order if ids else "pk")
+        .select_related("country", "region", "city")
+        .prefetch_related(Prefetch("terms", queryset=Term.objects.order_by("vocabulary", "name")))
     )
 
 
