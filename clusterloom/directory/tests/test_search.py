@@ -1,5 +1,7 @@
 """Directory search and filters."""
 
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -321,3 +323,17 @@ def test_index_follows_term_changes(db):
     assert names(q="tessuti") == []
     textiles.organisations.add(org)
     assert names(q="tessuti") == ["Lanificio Prato"]
+
+
+def test_bulk_created_organisations_are_found_after_the_rebuild_command(db):
+    from django.core.management import call_command
+
+    Organisation.objects.bulk_create(
+        [Organisation(name="Lanificio Bulk", slug="bulk", country_id="IT")]
+    )
+    assert names(q="lanificio") == []  # bulk_create sent no signal: not indexed yet
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert out.getvalue().startswith("search index: 1 organisations updated")
+    assert names(q="lanificio") == ["Lanificio Bulk"]
+    assert names(q="Italia") == ["Lanificio Bulk"]
