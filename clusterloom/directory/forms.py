@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterloom.core.page_cache import versioned
 from clusterloom.geo.models import Country
-from clusterloom.taxonomy.models import Term
+from clusterloom.taxonomy.models import Term, Vocabulary
 
 from .models import Organisation, OrganisationKind, OrganisationSize
 from .selectors import TERM_FILTERS, terms_for_filters
@@ -103,11 +103,13 @@ class OrganisationForm(BootstrapForm):
         # sectoral and an emerging industry) reads as two choices under two headings.
         grouped: dict[str, list[tuple[int, str]]] = {}
         for term in self.fields["terms"].queryset:
-            label = f"{term.category} › {term.name}" if term.category else term.name
+            # The name in the user's language (taxonomy translations).
+            label = f"{term.category} › {term.label}" if term.category else term.label
             grouped.setdefault(term.vocabulary, []).append((term.pk, label))
         self.fields["terms"].choices = [
             (Vocabulary(v).label, grouped[v]) for v in Vocabulary.values if v in grouped
         ]
+        self.fields["country"].label_from_instance = lambda country: country.label
 
     @staticmethod
     def initial_for(organisation) -> dict:
@@ -126,17 +128,6 @@ class OrganisationForm(BootstrapForm):
             "requests": organisation.requests,
             "terms": list(organisation.terms.all()),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["terms"].label_from_instance = _term_choice_label
-        self.fields["country"].label_from_instance = lambda country: country.label
-
-
-def _term_choice_label(term: Term) -> str:
-    """A term in the edit form: its vocabulary, its category, its name in the user's language."""
-    name = f"{term.category}: {term.label}" if term.category else term.label
-    return f"{term.get_vocabulary_display()} – {name}"
 
 
 class ClusterForm(BootstrapForm):
