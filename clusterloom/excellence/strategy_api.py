@@ -20,7 +20,6 @@ from clusterloom.partnerships.selectors import partnership_get_visible
 from . import strategy_selectors as selectors
 from . import strategy_services as services
 from .gantt import GanttAction, GanttMilestone, is_late
-from .markdown import render_markdown
 from .models import Milestone, RoadmapAction, Strategy, StrategyScope, StrategyStatus
 from .strategy_schemas import (
     ERRORS,
@@ -133,7 +132,7 @@ def _detail(strategy: Strategy) -> dict:
     return {
         **_summary(strategy, current),
         "text": current.text if current else "",
-        "html": render_markdown(current.text) if current else "",
+        "html": current.html if current else "",
         "versions": [_version(v) for v in versions],
         "actions": [_action(a, today) for a in selectors.roadmap(strategy)],
     }
@@ -239,7 +238,17 @@ def strategy_version(request: HttpRequest, strategy_id: int, number: int):
     version = strategy.versions.filter(number=number).first()
     if version is None:
         raise NotFound(_("No such version."))
-    return {**_version(version), "text": version.text, "html": render_markdown(version.text)}
+    return {**_version(version), "text": version.text, "html": version.html}
+
+
+@router.delete(
+    "/{int:strategy_id}/versions/{int:number}", response={204: None, **ERRORS}, auth=WRITE_AUTH
+)
+def strategy_version_delete(request: HttpRequest, strategy_id: int, number: int):
+    """Delete one saved version (platform admins only; not the adopted version)."""
+    strategy = selectors.strategy_get_visible(request.user, strategy_id)
+    services.strategy_version_delete(actor=request.user, strategy=strategy, number=number)
+    return Status(204, None)
 
 
 @router.post("/{int:strategy_id}/adopt", response={200: StrategyOut, **ERRORS}, auth=WRITE_AUTH)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
-from clusterloom.core.errors import DomainError
+from clusterloom.core.errors import DomainError, NotFound, PermissionDenied
 from clusterloom.core.inputs import (
     date_in_range,
     dates_in_order,
@@ -19,11 +19,11 @@ from clusterloom.core.inputs import (
     required_date,
     text_value,
 )
-from clusterloom.core.permissions import require
+from clusterloom.core.permissions import is_admin, require
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership, PartnershipMember, TargetCode
 
-from .markdown import MAX_CHARS
+from .markdown import MAX_CHARS, render_markdown
 from .models import (
     ActionStatus,
     Milestone,
@@ -88,12 +88,13 @@ def _check_partner(organisation: Organisation, partnership: Partnership | None) 
         )
 
 
-def _version_add(strategy: Strategy, actor, text: str, note: str) -> StrategyVersion:
+def _version_add(strategy: Strategy, actor, text: str, html: str, note: str) -> StrategyVersion:
     number = (strategy.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     return StrategyVersion.objects.create(
         strategy=strategy,
         number=number,
         text=text,
+        html=html,
         note=note,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -103,7 +104,13 @@ def _text(data) -> str:
     return text_value(data, "text", limit=MAX_CHARS)
 
 
-@transaction.atomic
+def _text_rendered(data) -> tuple[str, str]:
+    """The text given and its HTML. Called before the write transaction opens: the longest text
+    takes up to a second or two to render, and no lock is held meanwhile."""
+    text = _text(data) if "text" in data else ""
+    return text, render_markdown(text) if text else ""
+
+
 def strategy_create(
     *,
     actor,
@@ -114,6 +121,12 @@ def strategy_create(
 ) -> Strategy:
     """A cluster's strategy (by its managers) or a partnership's joint strategy (by its
     coordinators), with its first version when a text is given."""
+    rendered = _text_rendered(data)
+    with transaction.atomic():
+        return _strategy_create(actor, scope, organisation, partnership, data, rendered)
+
+
+def _strategy_create(actor, scope, organisation, partnership, data, rendered) -> Strategy:
     if scope == StrategyScope.JOINT:
         if partnership is None:
             raise DomainError(_("Choose the partnership."), field="partnership")
@@ -131,7 +144,7 @@ def strategy_create(
     if taken:
         raise DomainError(_duplicate_message(scope), field="scope")
     values = _strategy_values(data, None)
-    text = _text(data)
+    text, html = rendered
     try:
         with transaction.atomic():
             strategy = Strategy.objects.create(
@@ -146,7 +159,7 @@ def strategy_create(
         raise DomainError(_duplicate_message(scope), field="scope") from None
     if text:
         note = text_value(data, "note", limit=300) or _("First version")
-        _version_add(strategy, actor, text, note)
+        _version_add(strategy, actor, text, html, note)
     audit(actor, "excellence.strategy_created", strategy, to_state=strategy.status)
     return strategy
 
@@ -156,10 +169,15 @@ def strategy_lock(strategy: Strategy) -> Strategy:
     return Strategy.objects.select_for_update().get(pk=strategy.pk)
 
 
-@transaction.atomic
 def strategy_update(*, actor, strategy: Strategy, data: dict[str, Any]) -> Strategy:
     """Change title and period; a changed text is saved as a new version with its note."""
     require(actor, "excellence.change_strategy", strategy)
+    rendered = _text_rendered(data)
+    with transaction.atomic():
+        return _strategy_update(actor, strategy, data, rendered)
+
+
+def _strategy_update(actor, strategy: Strategy, data: dict[str, Any], rendered) -> Strategy:
     locked = strategy_lock(strategy)
     values = _strategy_values(data, locked)
     changes = {k: str(v) for k, v in values.items() if getattr(locked, k) != v}
@@ -169,13 +187,13 @@ def strategy_update(*, actor, strategy: Strategy, data: dict[str, Any]) -> Strat
         locked.is_published = _flag(data["is_published"])
     locked.save()
     if "text" in data:
-        text = _text(data)
+        text, html = rendered
         latest = locked.versions.order_by("-number").first()
         if text and (latest is None or latest.text != text):
             note = text_value(data, "note", limit=300)
             if not note and latest is not None:
                 raise DomainError(_("Say in a few words what changed."), field="note")
-            version = _version_add(locked, actor, text, note or _("First version"))
+            version = _version_add(locked, actor, text, html, note or _("First version"))
             changes["version"] = version.number
     audit(actor, "excellence.strategy_updated", locked, changes=changes)
     strategy.refresh_from_db()
@@ -215,6 +233,26 @@ def strategy_adopt(
     )
     strategy.refresh_from_db()
     return strategy
+
+
+@transaction.atomic
+def strategy_version_delete(*, actor, strategy: Strategy, number: int) -> None:
+    """Delete one saved version (platform admins only: versions are the strategy's history, so
+    this is for text that must go, such as someone's personal data or an abusive text). The
+    adopted version stays until another one is adopted."""
+    if not is_admin(actor):
+        raise PermissionDenied(_("Only a platform admin may delete a version."))
+    locked = strategy_lock(strategy)
+    version = locked.versions.filter(number=number).first()
+    if version is None:
+        raise NotFound(_("No such version."))
+    if locked.adopted_version_id == version.pk:
+        raise DomainError(
+            _("This is the adopted version: adopt another version before deleting it."),
+            field="version",
+        )
+    version.delete()
+    audit(actor, "excellence.strategy_version_deleted", locked, changes={"version": number})
 
 
 @transaction.atomic

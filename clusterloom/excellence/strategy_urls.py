@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/publish/", views.strategy_publish, name="strategy_publish"),
     path("<int:pk>/versions/", views.strategy_versions, name="strategy_versions"),
     path("<int:pk>/versions/<int:number>/", views.strategy_version, name="strategy_version"),
+    path(
+        "<int:pk>/versions/<int:number>/delete/",
+        views.strategy_version_delete,
+        name="strategy_version_delete",
+    ),
     path("<int:pk>/diff/", views.strategy_diff, name="strategy_diff"),
     path("<int:pk>/gantt.svg", views.strategy_gantt_svg, name="strategy_gantt_svg"),
     path("<int:pk>/actions/new/", views.action_create, name="roadmap_action_create"),

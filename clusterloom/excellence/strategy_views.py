@@ -3,23 +3,23 @@ forms (create, edit, adopt, publish), its versions and their diff, roadmap actio
 milestones. Thin: the services check the rules, the selectors decide who sees what."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterloom.core.errors import DomainError
+from clusterloom.core.errors import DomainError, NotFound, PermissionDenied
 from clusterloom.core.forms import form_error
 from clusterloom.core.inputs import id_value
-from clusterloom.core.permissions import has_rule_perm, page_permission
+from clusterloom.core.permissions import has_rule_perm, is_admin, page_permission
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import TargetCode
 from clusterloom.partnerships.selectors import visible_to as partnerships_visible_to
 
 from . import strategy_selectors as selectors
 from . import strategy_services as services
-from .markdown import render_markdown
 from .models import Milestone, RoadmapAction, StrategyScope
 from .strategy_forms import ActionForm, AdoptForm, MilestoneForm, StrategyForm
 
@@ -125,7 +125,7 @@ def strategy_detail(request, pk):
     context = {
         "strategy": strategy,
         "current": current,
-        "html": render_markdown(current.text) if current else "",
+        "html": current.html if current else "",
         "versions": versions,
         "actions": actions,
         "late_count": len(late_ids),
@@ -210,8 +210,29 @@ def strategy_version(request, pk, number):
     """One version's text, rendered."""
     strategy = _strategy(request, pk)
     version = get_object_or_404(strategy.versions, number=number)
-    context = {"strategy": strategy, "version": version, "html": render_markdown(version.text)}
+    context = {
+        "strategy": strategy,
+        "version": version,
+        "html": version.html,
+        "may_delete": is_admin(request.user),
+    }
     return render(request, "excellence/strategy_version.html", context)
+
+
+@require_POST
+def strategy_version_delete(request, pk, number):
+    """Delete one version (platform admins only)."""
+    strategy = _strategy(request, pk)
+    try:
+        services.strategy_version_delete(actor=request.user, strategy=strategy, number=number)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        if isinstance(error, PermissionDenied):
+            raise DjangoPermissionDenied(error.message) from None
+        messages.error(request, error.message)
+        return redirect("strategy_version", strategy.pk, number)
+    return _done(request, strategy, _("Version %(n)d is deleted.") % {"n": number})
 
 
 def strategy_diff(request, pk):

@@ -107,6 +107,8 @@ class StrategyVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("text (Markdown)"))
+    #: The text rendered and sanitised when the version was saved (pages never render again).
+    html = models.TextField(_("text (HTML)"), blank=True, editable=False)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
     created_by = models.ForeignKey(

@@ -1,5 +1,7 @@
 """Strategy texts render as HTML without anything that could run in the reader's browser."""
 
+import re
+
 import pytest
 
 from clusterloom.excellence.markdown import render_markdown
@@ -26,8 +28,11 @@ HOSTILE = [
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_input_is_neutralised(text):
     html = render_markdown(f"Before\n\n{text}\n\nAfter").lower()
+    # A link the parser refuses stays as the text the author typed: harmless, so only the
+    # tags are searched for what could run.
+    tags = " ".join(re.findall(r"<[^>]*>", html))
     for bad in ("<script", "javascript:", "onerror", "onclick", "onload", "onmouseover", "data:"):
-        assert bad not in html
+        assert bad not in tags
     for tag in ("<iframe", "<svg", "<style", "<form", "<input", "<img", "style="):
         assert tag not in html
     assert "before" in html and "after" in html
