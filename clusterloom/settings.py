@@ -162,6 +162,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 #: Largest upload accepted (member lists, profile texts, evidence), in bytes.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+#: Most bytes an uploaded XLSX workbook may unpack to (a 20,000-row member list is ~6 MB).
+UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", 25 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -171,6 +173,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 30))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clusterloom <noreply@localhost>")
+
+#: Failed logins allowed per account name and per client address, and failed API tokens per
+#: address, within THROTTLE_WINDOW_SECONDS; past them attempts get a 429 until the window ends.
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 5))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", 30))
+TOKEN_FAILURES_PER_ADDRESS = int(os.environ.get("TOKEN_FAILURES_PER_ADDRESS", 30))
+THROTTLE_WINDOW_SECONDS = int(os.environ.get("THROTTLE_WINDOW_SECONDS", 15 * 60))
+#: An API token's "last used" is written at most this often (reads then write nothing).
+TOKEN_LAST_USED_SECONDS = int(os.environ.get("TOKEN_LAST_USED_SECONDS", 300))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -17,7 +17,7 @@ from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.inputs import dates_in_order, parse_date
 from clusterloom.core.permissions import require
-from clusterloom.directory.imports import upload_check_size
+from clusterloom.core.uploads import upload_check_size
 from clusterloom.partnerships.selectors import partnership_get_visible
 
 from . import selectors, services

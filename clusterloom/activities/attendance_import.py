@@ -15,7 +15,7 @@ from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, ImportFailed
 from clusterloom.core.permissions import require
 from clusterloom.core.text import squash
-from clusterloom.directory.imports import upload_read_rows
+from clusterloom.core.uploads import upload_read_rows
 from clusterloom.directory.models import Organisation, Person
 
 from .models import Activity, Attendance, AttendeeRole
@@ -77,15 +77,21 @@ def _header(rows: list[list[str]]) -> dict[str, int]:
     return {c: header.index(c) for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c in header}
 
 
-@transaction.atomic
 def attendance_import(
     *, actor, activity: Activity, file_name: str, content: bytes
 ) -> AttendanceImportResult:
     """Add the attendees of a CSV/XLSX file to an activity; nothing is added if a row is wrong."""
     require(actor, "activities.change_activity", activity)
     check_attendance_open(activity)
-    rows = upload_read_rows(file_name, content)
+    # Read and checked before the transaction: nothing is locked while the file is parsed.
+    rows = upload_read_rows(file_name, content, max_rows=MAX_ROWS + 1)
     index = _header(rows)
+    with transaction.atomic():
+        return _attendance_import(actor, activity, file_name, rows, index)
+
+
+def _attendance_import(actor, activity: Activity, file_name: str, rows, index):
+    check_attendance_open(activity)
     cells = [
         (number, {k: (row[i].strip() if i < len(row) else "") for k, i in index.items()})
         for number, row in enumerate(rows[1:], start=2)

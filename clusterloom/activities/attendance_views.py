@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from clusterloom.core.errors import DomainError
 from clusterloom.core.forms import form_error
 from clusterloom.core.permissions import page_permission
-from clusterloom.directory.imports import upload_check_size
+from clusterloom.core.uploads import upload_check_size
 
 from . import selectors, services
 from .attendance_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, attendance_import

@@ -101,6 +101,13 @@ def date_in_range(day: datetime.date | None, field: str) -> datetime.date | None
     return day
 
 
+def date_value(value, field: str, *, required: bool = False) -> datetime.date | None:
+    """A date a user typed, between EARLIEST and LATEST (work such as counting working days
+    grows with a period's length, and year 9999 overflows at its end)."""
+    day = required_date({field: value}, field) if required else parse_date(value, field)
+    return date_in_range(day, field)
+
+
 def id_value(value) -> int | None:
     """An object's id from user input (the object, an int, or ASCII digits), or None when it
     is not one a database could hold: "²", "1e3", "-1" and 20-digit numbers are not."""

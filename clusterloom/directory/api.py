@@ -11,11 +11,12 @@ from clusterloom.core.api_auth import WRITE_AUTH
 from clusterloom.core.api_schemas import ErrorOut
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.permissions import require
+from clusterloom.core.uploads import upload_check_size
 from clusterloom.taxonomy.models import Vocabulary
 from clusterloom.taxonomy.services import term_get_or_create
 
 from . import selectors, services
-from .imports import MemberImportFailed, upload_check_size
+from .imports import MemberImportFailed
 from .models import Cluster, Organisation
 
 router = Router(tags=["organisations"])

@@ -17,22 +17,18 @@ A missing kind is "sme" when the sme column says yes, else "other". Row numbers 
 row numbers: the header is row 1, the first member row 2.
 """
 
-import csv
-import io
 import json
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, ImportFailed
 from clusterloom.core.text import squash
+from clusterloom.core.uploads import upload_read_rows
 from clusterloom.geo.models import Country
 from clusterloom.geo.selectors import city_lookup, country_lookup
 
@@ -124,92 +120,6 @@ class MemberImportResult:
 
 def _kind_key(text: str) -> str:
     return " ".join(fold(text).replace("_", " ").replace("-", " ").split())
-
-
-def upload_check_size(size: int) -> None:
-    """Refuse uploads larger than settings.UPLOAD_MAX_BYTES."""
-    if size > settings.UPLOAD_MAX_BYTES:
-        raise ImportFailed(
-            _("The file is too large (%(size)d bytes; at most %(max)d).")
-            % {"size": size, "max": settings.UPLOAD_MAX_BYTES}
-        )
-
-
-def upload_read_rows(file_name: str, content: bytes) -> list[list[str]]:
-    """The rows of an uploaded CSV or XLSX file (header first), after checking type and size."""
-    upload_check_size(len(content))
-    if not content:
-        raise ImportFailed(_("The file is empty."))
-    suffix = Path(file_name or "").suffix.lower()
-    is_zip = content[:4] == b"PK\x03\x04"
-    if suffix == ".xlsx":
-        if not is_zip:
-            raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook."))
-        return _xlsx_rows(content)
-    if suffix in (".csv", ".txt"):
-        if is_zip or b"\x00" in content[:8192]:
-            raise ImportFailed(_("The file is named .csv but is not a text file."))
-        return _csv_rows(content)
-    raise ImportFailed(_("Upload a .csv or .xlsx file."))
-
-
-def _csv_rows(content: bytes) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(
-            _("The CSV file is not UTF-8 text (byte %(position)d). Save it as “CSV UTF-8”.")
-            % {"position": exc.start + 1}
-        ) from None
-    if "\x00" in text:
-        raise ImportFailed(_("The file is named .csv but is not a text file."))
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        raise ImportFailed(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook.")) from None
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook."))
-    if unpacked > 40 * settings.UPLOAD_MAX_BYTES:
-        raise ImportFailed(_("The workbook unpacks to too much data."))
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about workbook features it ignores (styles, validation lists).
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            rows = []
-            for row in sheet.iter_rows(values_only=True):
-                rows.append(["" if cell is None else _cell_text(cell) for cell in row])
-                if len(rows) > MAX_MEMBER_ROWS + 1:
-                    break
-            workbook.close()
-    except Exception as exc:  # noqa: BLE001 - any broken workbook is the uploader's problem
-        raise ImportFailed(
-            _("The Excel workbook cannot be read: %(error)s") % {"error": type(exc).__name__}
-        ) from None
-    return rows
-
-
-def _cell_text(cell: Any) -> str:
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell)
 
 
 def _header_map(header: list[str]) -> dict[str, int]:
@@ -346,7 +256,8 @@ def cluster_members_import(
     Members are matched to existing organisations by name within their country (see
     `organisation_get_or_create_by_name`), so a re-run adds no duplicates.
     """
-    parsed = _parse_member_rows(upload_read_rows(file_name, content))
+    # Read and checked before the transaction: nothing is locked while the file is parsed.
+    parsed = _parse_member_rows(upload_read_rows(file_name, content, max_rows=MAX_MEMBER_ROWS + 1))
     result = MemberImportResult(rows=len(parsed))
     with transaction.atomic():
         existing = set(cluster.memberships.values_list("organisation_id", flat=True))

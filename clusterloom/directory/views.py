@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 from clusterloom.core.errors import DomainError
 from clusterloom.core.page_cache import public_page
 from clusterloom.core.permissions import page_permission
+from clusterloom.core.uploads import upload_check_size
 from clusterloom.taxonomy.selectors import terms_by_vocabulary
 
 from . import selectors, services
 from .forms import ClusterForm, MembersImportForm, OrganisationForm, SearchForm
-from .imports import MemberImportFailed, upload_check_size
+from .imports import MemberImportFailed
 from .models import Cluster, Organisation, Person
 from .validity import cluster_validity
 

@@ -18,7 +18,7 @@ from ninja.responses import Status
 from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
 from clusterloom.core.errors import DomainError, NotFound, PermissionDenied
 from clusterloom.core.permissions import require
-from clusterloom.directory.imports import upload_check_size
+from clusterloom.core.uploads import upload_check_size
 from clusterloom.matching.selectors import term_keys_resolve
 from clusterloom.partnerships.selectors import partnership_get_visible
 

@@ -18,7 +18,7 @@ from clusterloom.core.errors import DomainError
 from clusterloom.core.forms import form_error
 from clusterloom.core.inputs import id_value
 from clusterloom.core.permissions import page_permission
-from clusterloom.directory.imports import upload_check_size
+from clusterloom.core.uploads import upload_check_size
 
 from . import charts, selectors, services
 from .forms import (

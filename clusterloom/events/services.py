@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, ImportFailed
-from clusterloom.core.inputs import dates_in_order, id_value, parse_date
+from clusterloom.core.inputs import date_in_range, dates_in_order, id_value, parse_date
 from clusterloom.core.inputs import text_value as _text
 from clusterloom.core.names import display_name
 from clusterloom.core.permissions import require
@@ -38,6 +38,8 @@ from .models import (
 )
 
 MAX_TEXT = 5000
+#: Most participants one registration file may hold.
+MAX_IMPORT_ROWS = 2000
 MAX_SLOTS_PER_SESSION = 60
 MAX_TABLES = 3000
 
@@ -195,10 +197,22 @@ def session_add(*, actor, event: MatchmakingEvent, data: dict[str, Any]) -> Even
         )
     starts = _aware(data.get("starts_at"), event.time_zone, "starts_at")
     ends = _aware(data.get("ends_at"), event.time_zone, "ends_at")
+    date_in_range(starts.date(), "starts_at")
+    date_in_range(ends.date(), "ends_at")
     if ends <= starts:
         raise DomainError(_("The session ends before it starts."), field="ends_at")
     length = _int(data.get("slot_minutes", 20), "slot_minutes", low=5, high=240)
     pause = _int(data.get("break_minutes", 5), "break_minutes", low=0, high=120)
+    # Counted before any slot is built: a session from year 1 to 2027 would otherwise build
+    # millions of slots (2.5 GB) before the limit below refused them.
+    step, gap = datetime.timedelta(minutes=length), datetime.timedelta(minutes=pause)
+    count = (ends - starts + gap) // (step + gap)
+    if count > MAX_SLOTS_PER_SESSION:
+        raise DomainError(
+            _("%(n)s slots: at most %(max)s per session.")
+            % {"n": count, "max": MAX_SLOTS_PER_SESSION},
+            field="slot_minutes",
+        )
     clash = event.sessions.filter(starts_at__lt=ends, ends_at__gt=starts).first()
     if clash is not None:
         raise DomainError(
@@ -214,7 +228,6 @@ def session_add(*, actor, event: MatchmakingEvent, data: dict[str, Any]) -> Even
         break_minutes=pause,
     )
     slots, moment = [], starts
-    step, gap = datetime.timedelta(minutes=length), datetime.timedelta(minutes=pause)
     while moment + step <= ends:
         slots.append(
             TimeSlot(event=event, session=session, starts_at=moment, ends_at=moment + step)
@@ -222,12 +235,6 @@ def session_add(*, actor, event: MatchmakingEvent, data: dict[str, Any]) -> Even
         moment += step + gap
     if not slots:
         raise DomainError(_("The session is shorter than one meeting."), field="ends_at")
-    if len(slots) > MAX_SLOTS_PER_SESSION:
-        raise DomainError(
-            _("%(n)s slots: at most %(max)s per session.")
-            % {"n": len(slots), "max": MAX_SLOTS_PER_SESSION},
-            field="slot_minutes",
-        )
     TimeSlot.objects.bulk_create(slots)
     # Everyone registered so far is taken to be available in the new slots; they can untick.
     created = list(session.slots.all())
@@ -540,17 +547,23 @@ def check_in(*, actor, participant: Participant) -> Participant:
 REGISTRATION_COLUMNS = ("name", "email", "organisation", "country")
 
 
-@transaction.atomic
 def registrations_import(
     *, actor, event: MatchmakingEvent, file_name: str, content: bytes, approve: bool = False
 ) -> int:
     """Register participants from a CSV/XLSX file (columns name, email, organisation, country;
     optional group, profile, offers, requests). All or nothing; problems name row and column."""
     require(actor, "events.change_event", event)
-    from clusterloom.directory.imports import upload_read_rows
+    from clusterloom.core.uploads import upload_read_rows
+
+    # Read and checked before the transaction: nothing is locked while the file is parsed.
+    rows = upload_read_rows(file_name, content, max_rows=MAX_IMPORT_ROWS + 1)
+    with transaction.atomic():
+        return _registrations_import(actor, event, rows, approve)
+
+
+def _registrations_import(actor, event: MatchmakingEvent, rows, approve: bool) -> int:
     from clusterloom.directory.services import organisation_get_or_create_by_name
 
-    rows = upload_read_rows(file_name, content)
     if not rows:
         raise ImportFailed(_("The file is empty."))
     header = [h.strip().lower() for h in rows[0]]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
 from clusterloom.core.evidence import EvidenceRejected, evidence_kind
-from clusterloom.core.inputs import dates_in_order, parse_date
+from clusterloom.core.inputs import date_value, dates_in_order
 from clusterloom.core.inputs import text_value as _text
 from clusterloom.core.names import display_name
 from clusterloom.core.permissions import has_rule_perm, is_admin, require
@@ -173,8 +173,8 @@ def exchange_propose(
             _("%(host)s has no place left for visitors.") % {"host": offer.organisation.name},
             field="offer",
         )
-    start = parse_date(start, "start") or application.preferred_start
-    end = parse_date(end, "end") or application.preferred_end
+    start = date_value(start, "start") or application.preferred_start
+    end = date_value(end, "end") or application.preferred_end
     dates_in_order(start, end, "start", "end")
     exchange = Exchange(
         application=application, offer=offer, origin=origin, fit=fit, start=start, end=end
@@ -283,7 +283,7 @@ def commitment_update(*, actor, exchange: Exchange, data: dict[str, Any]) -> Exc
         if field not in data:
             continue
         if field in ("start", "end"):
-            value = parse_date(data[field], field)
+            value = date_value(data[field], field)
         else:
             value = _text(data, field, limit=20000)
         if getattr(exchange, field) != value:
@@ -461,7 +461,7 @@ def exchange_mark_paid(*, actor, exchange: Exchange, paid_on=None, reference: st
     exchange = Exchange.objects.select_for_update().get(pk=exchange.pk)
     require(actor, "exchanges.validate_exchange", exchange)
     _expect(exchange, ExchangeStatus.VALIDATED)
-    exchange.paid_at = parse_date(paid_on, "paid_on") or timezone.localdate()
+    exchange.paid_at = date_value(paid_on, "paid_on") or timezone.localdate()
     exchange.payment_reference = _text({"reference": reference}, "reference", limit=100)
     _set_status(
         actor,

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
 from clusterloom.core.inputs import count_value as _count
-from clusterloom.core.inputs import dates_in_order, parse_date
+from clusterloom.core.inputs import date_value, dates_in_order, parse_date
 from clusterloom.core.inputs import money_value as _money
 from clusterloom.core.inputs import required_date as _required_date
 from clusterloom.core.inputs import text_value as _text
@@ -240,8 +240,8 @@ def _application_values(data, call: ExchangeCall) -> dict[str, Any]:
         "offers": _text(data, "offers"),
         "seeks": _text(data, "seeks"),
         "languages": _languages(data.get("languages")),
-        "preferred_start": parse_date(data.get("preferred_start"), "preferred_start"),
-        "preferred_end": parse_date(data.get("preferred_end"), "preferred_end"),
+        "preferred_start": date_value(data.get("preferred_start"), "preferred_start"),
+        "preferred_end": date_value(data.get("preferred_end"), "preferred_end"),
         "member_of": _cluster(data.get("member_of")),
     }
     start, end = values["preferred_start"], values["preferred_end"]
@@ -427,8 +427,10 @@ def _offer_values(data) -> dict[str, Any]:
         "seeks": _text(data, "seeks"),
         "languages": _languages(data.get("languages")),
         "capacity": _count(data.get("capacity"), "capacity", maximum=50),
-        "available_from": _required_date(data, "available_from"),
-        "available_until": _required_date(data, "available_until"),
+        "available_from": date_value(data.get("available_from"), "available_from", required=True),
+        "available_until": date_value(
+            data.get("available_until"), "available_until", required=True
+        ),
     }
     if values["capacity"] < 1:
         raise DomainError(_("A host receives at least one visitor."), field="capacity")

@@ -150,3 +150,24 @@ def test_member_upload_problems(as_role, cluster):
     response = as_role("manager").post("/api/organisations/clutex/members", {"file": disguised})
     assert response.status_code == 400 and "not an Excel workbook" in response.json()["detail"]
     assert cluster.memberships.count() == 0
+
+
+def test_an_xlsx_bomb_is_refused_at_once_and_nothing_is_imported(as_role, cluster):
+    import io
+    import time
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr(
+            "xl/sharedStrings.xml", "<sst><si><t>" + "A" * 60_000_000 + "</t></si></sst>"
+        )
+    upload = SimpleUploadedFile("members.xlsx", out.getvalue())
+    started = time.perf_counter()
+    response = as_role("manager").post("/api/organisations/clutex/members", {"file": upload})
+    assert time.perf_counter() - started < 1
+    assert response.status_code == 400
+    assert "unpacks to more than" in response.json()["detail"]
+    assert cluster.memberships.count() == 0
