@@ -107,3 +107,13 @@ def smtp_sink(settings):
     sink.port = port
     yield sink
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: throttle counts and cached values of one test must
+    not reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

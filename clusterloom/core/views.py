@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import home, services
+from . import home, services, throttle
 from .names import display_name
 from .permissions import roles_of
 
@@ -30,6 +31,30 @@ def my_home(request):
             "sections": home.sections_for(request.user),
         },
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, refusing an account or address after too many failed attempts (429,
+    with the reason on the form) without checking the password."""
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")[:150]
+        try:
+            throttle.login_check(request, username)
+        except throttle.Throttled as refused:
+            # Bound to the name only: with no password the form never authenticates.
+            form = self.form_class(request, data={"username": username})
+            context = self.get_context_data(form=form, refused=refused.message)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.login_failed(self.request, self.request.POST.get("username", "")[:150])
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        throttle.failures_clear("login-user", self.request.POST.get("username", "")[:150])
+        return super().form_valid(form)
 
 
 @login_required
