@@ -20,4 +20,9 @@ class ActivitiesConfig(AppConfig):
 
         register(partnership_section)
         feed.register("activities", activity_entries)
-        personal_data.register("activities", export=personal_data_export, erase=personal_data_erase)
+        personal_data.register(
+            "activities",
+            export=personal_data_export,
+            erase=personal_data_erase,
+            covers=("activities.Attendance.person", "activities.Activity.created_by"),
+        )

@@ -4,7 +4,7 @@ Erasure unlinks the directory person and blanks the name; the attendance record 
 its organisation, role and hours) so the partnership's counts of participants do not change.
 """
 
-from .models import Attendance
+from .models import Activity, Attendance
 
 
 def _rows(user):
@@ -15,11 +15,15 @@ def _rows(user):
 
 
 def personal_data_export(user) -> dict | None:
-    """The activities the user attended, with role and hours."""
+    """The activities the user attended, with role and hours, and those they recorded."""
     rows = list(_rows(user).order_by("activity__starts_on", "pk"))
-    if not rows:
+    created = list(
+        Activity.objects.filter(created_by=user).values_list("title", "starts_on").order_by("pk")
+    )
+    if not rows and not created:
         return None
     return {
+        "recorded": [{"activity": title, "starts_on": day.isoformat()} for title, day in created],
         "attended": [
             {
                 "activity": row.activity.title,
@@ -33,10 +37,11 @@ def personal_data_export(user) -> dict | None:
                 or (row.organisation.name if row.organisation_id else ""),
             }
             for row in rows
-        ]
+        ],
     }
 
 
 def personal_data_erase(user) -> None:
     """Unlink the user's person from their attendance and blank the name; keep the count."""
     _rows(user).update(person=None, name="")
+    Activity.objects.filter(created_by=user).update(created_by=None)

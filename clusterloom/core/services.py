@@ -47,7 +47,9 @@ def account_erase(*, user) -> None:
 
     Audit entries stay (they record what happened) but lose their link to the person.
     """
-    for handler in personal_data.handlers():
+    # Later apps first: they depend on the earlier ones (events' registrations on directory's
+    # person), so each still finds what links the user to its rows.
+    for handler in reversed(personal_data.handlers()):
         handler.erase(user)
     get_user_model().objects.filter(pk=user.pk).delete()
 

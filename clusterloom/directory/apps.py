@@ -40,7 +40,9 @@ class DirectoryConfig(AppConfig):
             if person is not None:
                 person_erase(actor=user, person=person)
 
-        personal_data.register("person", export=export, erase=erase)
+        personal_data.register(
+            "person", export=export, erase=erase, covers=("directory.Person.user",)
+        )
 
         from clusterloom.core import home as core_home
 

@@ -19,6 +19,17 @@ class EventsConfig(AppConfig):
         register(partnership_section)
         feed.register("events", feed_entries)
 
+        from clusterloom.core import personal_data
+
+        from . import personal_data as events_personal_data
+
+        personal_data.register(
+            "events",
+            export=events_personal_data.personal_data_export,
+            erase=events_personal_data.personal_data_erase,
+            covers=events_personal_data.COVERS,
+        )
+
         from clusterloom.core import home as core_home
 
         from . import home

@@ -25,11 +25,13 @@ class ExcellenceConfig(AppConfig):
             "labels",
             export=label_personal_data.personal_data_export,
             erase=label_personal_data.personal_data_erase,
+            covers=("excellence.ClusterLabel.recorded_by", "excellence.Benchmarking.recorded_by"),
         )
         personal_data.register(
             "strategies",
             export=strategy_services.personal_data_export,
             erase=strategy_services.personal_data_erase,
+            covers=("excellence.StrategyVersion.created_by",),
         )
 
         from clusterloom.core import home as core_home

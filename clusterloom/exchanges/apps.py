@@ -21,7 +21,22 @@ class ExchangesConfig(AppConfig):
         from .personal_data import personal_data_erase, personal_data_export
 
         personal_data.register(
-            "clusterxchange", export=personal_data_export, erase=personal_data_erase
+            "clusterxchange",
+            export=personal_data_export,
+            erase=personal_data_erase,
+            covers=tuple(
+                f"exchanges.{field}"
+                for field in (
+                    "HostingOffer.person",
+                    "HostingOffer.submitted_by",
+                    "HostingOffer.reviewed_by",
+                    "ExchangeApplication.person",
+                    "ExchangeApplication.submitted_by",
+                    "ExchangeApplication.reviewed_by",
+                    "Exchange.validated_by",
+                    "ExchangeEvidence.uploaded_by",
+                )
+            ),
         )
 
         from clusterloom.core import home as core_home

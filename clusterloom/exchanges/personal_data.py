@@ -31,9 +31,21 @@ def personal_data_export(user) -> dict | None:
         if s.get("user") == user.pk
     ]
     uploads = ExchangeEvidence.objects.filter(uploaded_by=user)
-    if not (applications or offers or signed or uploads):
+    reviewed = {
+        "registrations_reviewed": list(
+            ExchangeApplication.objects.filter(reviewed_by=user).values_list("pk", flat=True)
+        ),
+        "offers_reviewed": list(
+            HostingOffer.objects.filter(reviewed_by=user).values_list("pk", flat=True)
+        ),
+        "exchanges_validated": list(
+            Exchange.objects.filter(validated_by=user).values_list("pk", flat=True)
+        ),
+    }
+    if not (applications or offers or signed or uploads or any(reviewed.values())):
         return None
     return {
+        **reviewed,
         "visitor_registrations": [
             {
                 "call": a.call.title,
@@ -73,7 +85,11 @@ def personal_data_export(user) -> dict | None:
 
 
 def personal_data_erase(user) -> None:
-    """Anonymise the user's signatures; delete their evidence of exchanges not yet validated."""
+    """Anonymise the user's signatures; delete their evidence of exchanges not yet validated;
+    forget them as reviewer and validator (the decisions stay)."""
+    ExchangeApplication.objects.filter(reviewed_by=user).update(reviewed_by=None)
+    HostingOffer.objects.filter(reviewed_by=user).update(reviewed_by=None)
+    Exchange.objects.filter(validated_by=user).update(validated_by=None)
     for exchange in Exchange.objects.exclude(signatures={}):
         changed = False
         for signature in exchange.signatures.values():
