@@ -84,16 +84,19 @@ class ApiToken(TimeStampedModel):
 
 
 class ContentVersion(models.Model):
-    """One counter, raised after every committed change to platform data.
+    """A counter per table, raised after every committed change to that table.
 
-    Cached public pages are keyed by it, so no page outlives the data it shows; the counter
-    lives in the database so every worker process sees the same value.
+    A cached public page remembers the tables it read and their counters, and is served only
+    while none of them moved; the counters live in the database so every worker process sees
+    the same values. The scope "*" (raised by bulk changes that name no table) invalidates all.
     """
 
+    #: A database table name, or "*".
+    scope = models.CharField(max_length=100, unique=True, default="*")
     version = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("content version")
 
     def __str__(self) -> str:
-        return str(self.version)
+        return f"{self.scope}: {self.version}"

@@ -1,16 +1,26 @@
-"""Cached public pages: what anonymous visitors see is rendered once per content version.
+"""Cached public pages: what anonymous visitors see is rendered once and served again until a
+table it read changes.
 
-Pages for logged-in users are never cached (they carry edit controls and CSRF tokens). Any
-save, delete or many-to-many change of a clusterloom model raises the content version once
-its transaction commits, so a cached page never shows data older than the last commit.
-Bulk writes that bypass signals call `content_changed()` themselves.
+While a page (or a `versioned` value) is built, the SQL it runs is watched and the tables it
+reads are kept beside it with their change counters (ContentVersion, one row per table). A
+later visit compares those counters with the current ones in one indexed query and serves the
+cached page only if none moved. Every save, delete or many-to-many change of a clusterloom model
+raises its table's counter once its transaction commits, so a cached page never shows data
+older than the last commit, and a write invalidates only the pages that read what it touched:
+following a partner request no longer throws away every cached profile. Bulk writes that bypass
+signals call `content_changed(Model, ...)` themselves (with no model: everything).
+
+Pages for logged-in users are never cached (they carry edit controls and CSRF tokens).
 """
 
 import functools
+import re
+import threading
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -21,32 +31,63 @@ from .models import ApiToken, AuditEntry, ContentVersion
 
 #: Writes to these models do not change what public pages show.
 _IGNORED = {AuditEntry, ApiToken, ContentVersion}
+#: The scope every cached value depends on, raised by changes that name no table.
+EVERYTHING = "*"
+_QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
+#: The builds under way in this thread, innermost last: a cached value used inside a page's
+#: build hands its tables to the page, whether it was built now or served from the cache.
+_building = threading.local()
 
 
-def _bump() -> None:
-    if not ContentVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+@functools.cache
+def _tables() -> frozenset[str]:
+    """The tables of clusterloom's models (and their many-to-many tables) pages may read."""
+    names = set()
+    for model in apps.get_models(include_auto_created=True):
+        if model in _IGNORED:
+            continue
+        names.add(model._meta.db_table)
+    return frozenset(names)
 
 
-def content_changed() -> None:
-    """Raise the content version when the current transaction commits (now, outside one)."""
-    transaction.on_commit(_bump)
+def _bump(scopes) -> None:
+    scopes = sorted(set(scopes))
+    found = set(ContentVersion.objects.filter(scope__in=scopes).values_list("scope", flat=True))
+    ContentVersion.objects.filter(scope__in=found).update(version=F("version") + 1)
+    for scope in set(scopes) - found:
+        row, created = ContentVersion.objects.get_or_create(scope=scope, defaults={"version": 1})
+        if not created:
+            ContentVersion.objects.filter(pk=row.pk).update(version=F("version") + 1)
 
 
-def content_version() -> int:
-    """The current content version (one indexed read)."""
-    return ContentVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+def content_changed(*models) -> None:
+    """Raise the counters of the models' tables (of everything without a model) when the
+    current transaction commits (now, outside one)."""
+    scopes = [m._meta.db_table for m in models] or [EVERYTHING]
+    transaction.on_commit(lambda: _bump(scopes))
+
+
+def content_version(scope: str = EVERYTHING) -> int:
+    """The counter of one table (or of "*"): one indexed read."""
+    return ContentVersion.objects.filter(scope=scope).values_list("version", flat=True).first() or 0
+
+
+def _versions(scopes: tuple[str, ...]) -> tuple[int, ...]:
+    current = dict(ContentVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
+    return tuple(current.get(scope, 0) for scope in scopes)
 
 
 def _on_change(sender, **kwargs) -> None:
     if sender in _IGNORED or not sender.__module__.startswith("clusterloom."):
         return
-    content_changed()
+    table = sender._meta.db_table
+    transaction.on_commit(lambda: _bump([table]))
 
 
 def _on_m2m(sender, action, **kwargs) -> None:
     if action.startswith("post_"):
-        _on_change(kwargs["instance"].__class__)
+        table = sender._meta.db_table  # the many-to-many table itself
+        transaction.on_commit(lambda: _bump([table]))
 
 
 def connect_signals() -> None:
@@ -56,8 +97,65 @@ def connect_signals() -> None:
     m2m_changed.connect(_on_m2m, dispatch_uid="page_cache_m2m")
 
 
+class _TablesRead:
+    """An execute wrapper noting which known tables the SQL run inside it names."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        known = _tables()
+        self.tables.update(name for name in _QUOTED.findall(sql) if name in known)
+        return execute(sql, params, many, context)
+
+
+def _build_watched(build):
+    """Run `build` and return its value with the sorted scopes it depends on."""
+    watcher = _TablesRead()
+    stack = _building.__dict__.setdefault("stack", [])
+    stack.append(watcher)
+    try:
+        with connection.execute_wrapper(watcher):
+            value = build()
+    finally:
+        stack.pop()
+    scopes = (EVERYTHING, *sorted(watcher.tables))
+    return value, scopes
+
+
+def _depends(scopes) -> None:
+    """Tell the builds under way that they depend on these scopes too."""
+    for watcher in getattr(_building, "stack", ()):
+        watcher.tables.update(s for s in scopes if s != EVERYTHING)
+
+
+def _cached(key: str, build, timeout: int, keep=lambda value: True):
+    """The value under `key` if the tables it read are unchanged, else built and stored."""
+    entry = cache.get(key)
+    if entry is not None:
+        scopes, versions, value = entry
+        if _versions(scopes) == versions:
+            _depends(scopes)
+            return value
+    # Counters are read before building: a change during the build leaves the entry stale,
+    # never a stale value fresh.
+    before = _versions_all()
+    value, scopes = _build_watched(build)
+    _depends(scopes)
+    if keep(value):
+        versions = tuple(before.get(scope, 0) for scope in scopes)
+        cache.set(key, (scopes, versions, value), timeout)
+    return value
+
+
+def _versions_all() -> dict[str, int]:
+    """Every counter (a few dozen rows), read before a build."""
+    return dict(ContentVersion.objects.values_list("scope", "version"))
+
+
 def public_page(view):
-    """Serve anonymous GET/HEAD requests from the cache while the content is unchanged."""
+    """Serve anonymous GET/HEAD requests from the cache while the tables they read are
+    unchanged."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -69,18 +167,25 @@ def public_page(view):
             or request.headers.get("HX-Request")
         ):
             return view(request, *args, **kwargs)
-        key = f"page:{content_version()}:{get_language()}:{request.get_full_path()}"
-        cached = cache.get(key)
-        if cached is not None:
+        key = f"page:{get_language()}:{request.get_full_path()}"
+        built = []
+
+        def render():
+            response = view(request, *args, **kwargs)
+            built.append(response)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                headers = [(h, response[h]) for h in ("Content-Disposition",) if h in response]
+                return (response.content, response["Content-Type"], headers)
+            return None
+
+        cached = _cached(key, render, seconds, keep=lambda value: value is not None)
+        if built:
+            response = built[0]
+        else:
             content, content_type, headers = cached
             response = HttpResponse(content, content_type=content_type)
             for name, value in headers:
                 response[name] = value
-        else:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                headers = [(h, response[h]) for h in ("Content-Disposition",) if h in response]
-                cache.set(key, (response.content, response["Content-Type"], headers), seconds)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
         return response
 
@@ -88,10 +193,6 @@ def public_page(view):
 
 
 def versioned(key: str, build, timeout: int = 600):
-    """A value computed once per content version (lists for filters, fragments of pages)."""
-    full_key = f"v:{content_version()}:{key}"
-    value = cache.get(full_key)
-    if value is None:
-        value = build()
-        cache.set(full_key, value, timeout)
-    return value
+    """A value computed once and kept while the tables it read are unchanged (lists for
+    filters, fragments of pages)."""
+    return _cached(f"v:{key}", build, timeout)
