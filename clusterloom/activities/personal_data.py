@@ -22,8 +22,9 @@ def personal_data_export(user) -> dict | None:
     )
     if not rows and not created:
         return None
+    recorded = [{"activity": title, "starts_on": day.isoformat()} for title, day in created]
     return {
-        "recorded": [{"activity": title, "starts_on": day.isoformat()} for title, day in created],
+        **({"recorded": recorded} if recorded else {}),
         "attended": [
             {
                 "activity": row.activity.title,
