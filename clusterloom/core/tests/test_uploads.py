@@ -42,10 +42,10 @@ def _sheet(rows: str) -> bytes:
 
 
 def _refused(content: bytes, name="members.xlsx") -> str:
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ImportFailed) as caught:
         upload_read_rows(name, content)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     return caught.value.message
 
 

@@ -165,9 +165,9 @@ def test_an_xlsx_bomb_is_refused_at_once_and_nothing_is_imported(as_role, cluste
             "xl/sharedStrings.xml", "<sst><si><t>" + "A" * 60_000_000 + "</t></si></sst>"
         )
     upload = SimpleUploadedFile("members.xlsx", out.getvalue())
-    started = time.perf_counter()
+    started = time.process_time()
     response = as_role("manager").post("/api/organisations/clutex/members", {"file": upload})
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert response.status_code == 400
     assert "unpacks to more than" in response.json()["detail"]
     assert cluster.memberships.count() == 0

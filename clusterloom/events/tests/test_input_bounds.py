@@ -26,9 +26,9 @@ def test_a_huge_session_is_refused_before_any_slot_is_built(eworld, starts_at, e
     w.event.save()
     body = {"name": "Forever", "starts_at": starts_at, "ends_at": ends_at, "slot_minutes": 5}
     Client().get(f"/api/events/{w.event.slug}")  # the first request loads the URL conf
-    started = time.perf_counter()
+    started = time.process_time()
     response = send(Client(), "post", f"/api/events/{w.event.slug}/sessions", body, w.organiser)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert response.status_code == 400 and response.json()["field"] == field
     assert (TimeSlot.objects.count(), EventSession.objects.count()) == (slots, sessions)
 

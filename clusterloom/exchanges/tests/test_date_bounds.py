@@ -20,9 +20,9 @@ def test_a_period_of_millennia_is_too_long_without_counting_its_holidays():
         end=datetime.date(9999, 1, 1),
         cosme_countries=frozenset({"IT", "DE"}),
     )
-    started = time.perf_counter()
+    started = time.process_time()
     rules = [f.rule for f in check_exchange(facts)]
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert "too_long" in rules
 
 
