@@ -17,7 +17,59 @@ from clusterloom.matching.api import router as matching_router
 from clusterloom.partnerships.api import router as partnerships_router
 from clusterloom.reporting.api import router as reporting_router
 
-api = NinjaAPI(
+#: What each error status means, for the operations that may answer it (see _declare_errors).
+ERROR_STATUSES = {
+    400: "A rule the input breaks, a malformed or too large body: `detail`, `field`, `line`.",
+    401: "No valid session or token.",
+    403: "The caller may not do this.",
+    404: "No such object (or one the caller may not see), or no such path.",
+    422: "Input of the wrong type or shape: `detail` lists each problem.",
+    429: "Too many failed logins or unknown tokens from this address: try again later.",
+}
+VALIDATION_ERROR = {
+    "title": "ValidationErrorOut",
+    "type": "object",
+    "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+    "required": ["detail"],
+}
+
+
+class ClusterloomAPI(NinjaAPI):
+    """The API, whose OpenAPI document declares every error status an operation can answer."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Ninja's document, with the error statuses of each operation added."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _declare_errors(schema)
+        return schema
+
+
+def _declare_errors(schema) -> None:
+    """Add to each operation the error statuses it can answer, whatever its router declared:
+    400 and 404 for every one (bad body, unknown path), 422 where it takes input, 401/403/429
+    where it authenticates."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ValidationErrorOut", VALIDATION_ERROR)
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            codes = {400, 404}
+            if operation.get("parameters") or operation.get("requestBody"):
+                codes.add(422)
+            if operation.get("security"):
+                codes |= {401, 403, 429}
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                if str(code) in responses or code in responses:
+                    continue
+                body = {"$ref": "#/components/schemas/ValidationErrorOut"} if code == 422 else error
+                responses[code] = {
+                    "description": ERROR_STATUSES[code],
+                    "content": {"application/json": {"schema": body}},
+                }
+
+
+api = ClusterloomAPI(
     title="clusterloom API",
     version="1",
     description=(

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The API docs' Swagger UI from ninja's own static files (no CDN).
+    "ninja",
     "clusterloom.core",
     "clusterloom.geo",
     "clusterloom.taxonomy",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -184,10 +187,53 @@ THROTTLE_WINDOW_SECONDS = int(os.environ.get("THROTTLE_WINDOW_SECONDS", 15 * 60)
 TOKEN_LAST_USED_SECONDS = int(os.environ.get("TOKEN_LAST_USED_SECONDS", 300))
 
 SESSION_COOKIE_HTTPONLY = True
+#: Behind HTTPS (see the production block of .env.example): cookies only over HTTPS, plain
+#: HTTP redirected, and browsers told to use HTTPS only (HSTS) for SECURE_HSTS_SECONDS.
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+#: Set when a reverse proxy terminates HTTPS and sends X-Forwarded-Proto (only then: a client
+#: could otherwise claim HTTPS itself).
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+#: Content-Security-Policy (django-csp): scripts and styles from this site only; no inline
+#: script except the few one-line event handlers below, allowed by their hashes (a test checks
+#: every handler in the templates is listed); inline styles are allowed (charts, print pages).
+CSP_INLINE_HANDLERS = (
+    "this.form.submit()",
+    "window.print()",
+    "this.select()",
+    "return confirm(this.dataset.confirm)",
+)
+
+
+def _csp_hash(source: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-hashes'", *map(_csp_hash, CSP_INLINE_HANDLERS)],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")

@@ -31,6 +31,10 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
 ]
 
+handler400 = "clusterloom.core.views.bad_request"
+handler404 = "clusterloom.core.views.not_found"
+handler500 = "clusterloom.core.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from . import home, services, throttle
@@ -137,3 +138,36 @@ def language_switch(request, code):
             secure=settings.SESSION_COOKIE_SECURE,
         )
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception):
+    """400: JSON under /api/ (a body over DATA_UPLOAD_MAX_MEMORY_SIZE among others)."""
+    if _is_api(request):
+        from django.core.exceptions import RequestDataTooBig
+
+        if isinstance(exception, RequestDataTooBig):
+            detail = _("The request body is larger than %(max)d bytes.") % {
+                "max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            }
+        else:
+            detail = _("Bad request.")
+        return JsonResponse({"detail": detail}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request, exception):
+    """404: JSON under /api/ (a path no operation answers, such as a non-numeric id)."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """500: JSON under /api/, Django's page elsewhere (never a stack trace)."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("Server error.")}, status=500)
+    return defaults.server_error(request)
