@@ -30,3 +30,28 @@ def test_the_openapi_document_builds(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     assert "ErrorOut" in response.json()["components"]["schemas"]
+
+
+def test_api_errors_are_json_everywhere(client, admin_user, settings):
+    from .api_roles import bearer
+
+    for path in ("/api/strategies/abc", "/api/strategies/abc/versions/1", "/api/no-such-thing"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": "Not found."}, path
+    body = b'{"title": "' + b"a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + b'"}'
+    response = client.post(
+        "/api/partnerships", body, content_type="application/json", headers=bearer(admin_user)
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("The request body is larger than")
+
+
+def test_every_operation_declares_the_errors_it_can_answer(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    create = paths["/api/partnerships"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "404", "422", "429"} <= set(map(str, create))
+    assert "ValidationErrorOut" in str(create["422"])
+    for methods in paths.values():
+        for operation in methods.values():
+            assert {"400", "404"} <= set(map(str, operation["responses"]))
