@@ -26,6 +26,7 @@ from . import api_output as out
 from . import meetings, selectors, services
 from .api_schemas import (
     ERRORS,
+    DefaultGroupIn,
     EventIn,
     EventOut,
     EventPatch,
@@ -33,6 +34,7 @@ from .api_schemas import (
     EventSummaryOut,
     FeedbackIn,
     FeedbackOut,
+    FindabilityOut,
     GroupIn,
     GroupOut,
     HeldIn,
@@ -48,6 +50,7 @@ from .api_schemas import (
     PublishOut,
     ReasonIn,
     RegistrationImportOut,
+    RemindedOut,
     RescheduleIn,
     ReviewIn,
     RuleIn,
@@ -62,8 +65,9 @@ from .api_schemas import (
     TablesOut,
     TimesIn,
 )
+from .findability import event_findability, findability_remind
 from .models import EventStatus, MeetingStatus, RegistrationStatus
-from .recommend import suggestions_for
+from .recommend import whom_to_meet
 
 router = Router(tags=["matchmaking events"])
 
@@ -179,6 +183,38 @@ def group_create(request: HttpRequest, slug: str, payload: GroupIn):
         actor=request.user, event=out.visible_event(request, slug), name=payload.name
     )
     return Status(201, out.group_out(group))
+
+
+@router.put("/{slug}/default-group", response={200: EventOut, **ERRORS}, auth=WRITE_AUTH)
+def default_group_put(request: HttpRequest, slug: str, payload: DefaultGroupIn):
+    """Set the group participants land in when they register (or are imported) without
+    choosing one; null: no group."""
+    event = out.visible_event(request, slug)
+    services.event_default_group_set(actor=request.user, event=event, group=payload.group)
+    return out.event_out(request, event)
+
+
+@router.get("/{slug}/findability", response={200: FindabilityOut, **ERRORS}, auth=LOGIN_AUTH)
+def findability(request: HttpRequest, slug: str):
+    """Approved participants nobody can find: unpublished profiles, and published ones in no
+    group that the rules let meet anyone (organisers only)."""
+    event = out.visible_event(request, slug)
+    require(request.user, "events.change_event", event)
+    found = event_findability(event)
+    return {
+        "approved": found.approved,
+        "unfindable": len(found.unfindable),
+        "unpublished": [p.pk for p in found.unpublished],
+        "meets_nobody": [p.pk for p in found.meets_nobody],
+    }
+
+
+@router.post("/{slug}/findability/remind", response={200: RemindedOut, **ERRORS}, auth=WRITE_AUTH)
+def findability_reminders(request: HttpRequest, slug: str):
+    """E-mail every participant nobody can find why and how to change it; a participant
+    reminded within the last days is skipped (and counted)."""
+    done = findability_remind(actor=request.user, event=out.visible_event(request, slug))
+    return {"sent": done.sent, "recently_reminded": done.recently, "no_address": done.no_address}
 
 
 @router.post("/{slug}/rules", response={200: list[RuleOut], **ERRORS}, auth=WRITE_AUTH)
@@ -342,15 +378,21 @@ def meeting_suggestions(request: HttpRequest, slug: str, k: int = 10):
     me = selectors.participant_of(request.user, event)
     if me is None:
         raise NotFound(_("You are not registered for this event."))
+    outlook = whom_to_meet(me, k=k)
     return {
         "results": [
             {
                 "participant": out.participant_ref(s.participant),
                 "score": s.result.score,
+                "strength": s.strength,
+                "strength_label": s.strength_label,
                 "explanation": s.result.explanation_dict(),
             }
-            for s in suggestions_for(me, k=k)
-        ]
+            for s in outlook.suggestions
+        ],
+        "hidden": {"unpublished": outlook.hidden_unpublished, "by_rules": outlook.hidden_by_rules},
+        "you_are_unpublished": outlook.me_unpublished,
+        "you_meet_nobody": outlook.me_meets_nobody,
     }
 
 

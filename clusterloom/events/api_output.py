@@ -171,6 +171,7 @@ def event_out(request: HttpRequest, event: MatchmakingEvent) -> dict:
         ],
         "tables": event.tables.count(),
         "groups": [group_out(g) for g in event.groups.all()],
+        "default_group": group_out(event.default_group) if event.default_group_id else None,
         "rules": [
             {"group_a": group_out(r.group_a), "group_b": group_out(r.group_b)}
             for r in event.group_rules.select_related("group_a", "group_b").order_by("pk")

@@ -120,6 +120,10 @@ class EventOut(EventSummaryOut):
     sessions: list[SessionOut]
     tables: int = Field(description="Number of tables (or virtual rooms).")
     groups: list[GroupOut]
+    default_group: GroupOut | None = Field(
+        description="The group of participants who register (or are imported) without "
+        "choosing one; null: no group (with rules, they meet nobody)."
+    )
     rules: list[RuleOut]
     participants: int = Field(description="Approved participants.")
     schedule: ScheduleStateOut
@@ -207,6 +211,12 @@ class GroupIn(Schema):
     """A participant group to add."""
 
     name: str
+
+
+class DefaultGroupIn(Schema):
+    """The group of participants who choose none."""
+
+    group: int | str | None = Field(description="Id or name of a group; null: no group.")
 
 
 class RuleIn(Schema):
@@ -309,14 +319,52 @@ class MeetingSuggestionOut(Schema):
     """A participant worth meeting, and why."""
 
     participant: ParticipantRefOut
-    score: float
+    score: float = Field(description="Reciprocal fit, 0 to 1.")
+    strength: str = Field(
+        description="strong, good or possible: the fit on the scale of "
+        "clusterloom/matching/strength.py, where the thresholds are defined."
+    )
+    strength_label: str = Field(description="The strength in the caller's language.")
     explanation: ExplanationOut
 
 
+class HiddenOut(Schema):
+    """How many participants are not suggested, and why (counts only, never who)."""
+
+    unpublished: int = Field(description="Participants who keep their profile unpublished.")
+    by_rules: int = Field(description="Participants the group rules do not let the caller meet.")
+
+
 class MeetingSuggestionsOut(Schema):
-    """Suggestions, best first."""
+    """Suggestions, best first, and why others are not among them."""
 
     results: list[MeetingSuggestionOut]
+    hidden: HiddenOut
+    you_are_unpublished: bool = Field(
+        description="The caller's profile is unpublished: nobody sees or is suggested them."
+    )
+    you_meet_nobody: bool = Field(
+        description="The rules let the caller meet nobody (no group, or one no rule names)."
+    )
+
+
+class FindabilityOut(Schema):
+    """Approved participants nobody can find (organisers only)."""
+
+    approved: int
+    unfindable: int = Field(description="Unpublished or meeting nobody (each counted once).")
+    unpublished: list[int] = Field(description="Ids of participants with unpublished profiles.")
+    meets_nobody: list[int] = Field(
+        description="Ids of published participants in no group that the rules let meet anyone."
+    )
+
+
+class RemindedOut(Schema):
+    """What a reminder run did."""
+
+    sent: int
+    recently_reminded: int = Field(description="Skipped: reminded within the last days.")
+    no_address: int = Field(description="Skipped: no e-mail address.")
 
 
 # -- meetings ------------------------------------------------------------------------------------

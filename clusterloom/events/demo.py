@@ -18,11 +18,13 @@ from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
 
 from . import meetings, services
-from .models import MatchmakingEvent, RegistrationStatus
+from .models import MatchmakingEvent, Participant, RegistrationStatus
 
 SLUG = "extratex-b2b-textiles-meet-automotive"
 PARTICIPANTS = 240
 SEED = 20261122
+#: Share of demo participants who publish their profile (real events see most, not all).
+PUBLISHED_SHARE = 0.7
 
 OFFERS = [
     "Technical textiles for car interiors",
@@ -130,6 +132,11 @@ def demo_event() -> str:
     suppliers = services.group_add(actor=admin, event=event, name="Suppliers")
     services.group_rule_set(actor=admin, event=event, group_a=buyers, group_b=suppliers)
     services.group_rule_set(actor=admin, event=event, group_a=suppliers, group_b=suppliers)
+    # Those who register themselves without choosing a group may meet everyone.
+    visitors = services.group_add(actor=admin, event=event, name="Visitors")
+    for other in (buyers, suppliers):
+        services.group_rule_set(actor=admin, event=event, group_a=visitors, group_b=other)
+    services.event_default_group_set(actor=admin, event=event, group=visitors.pk)
     event.status = "open"
     event.save(update_fields=["status"])
     pool = list(Organisation.objects.filter(country__is_cosme=True).order_by("pk"))
@@ -142,6 +149,9 @@ def demo_event() -> str:
         approve=True,
     )
     people = list(event.participants.filter(status=RegistrationStatus.APPROVED).order_by("pk"))
+    # Demo people only (no real person's consent is assumed): most publish their profile.
+    published = rng.sample(people, round(PUBLISHED_SHARE * len(people)))
+    Participant.objects.filter(pk__in=[p.pk for p in published]).update(consent_public=True)
     slots = list(event.slots.all())
     for person in people:  # partial availability: most stay all day, some half a day
         share = rng.random()

@@ -147,7 +147,15 @@ class RegistrationForm(BootstrapForm):
         widget=forms.CheckboxSelectMultiple,
     )
     consent_public = forms.BooleanField(
-        label=_("Publish my profile to the other participants"), required=False
+        label=_("Publish my profile to the other participants"),
+        required=False,
+        help_text=_(
+            "Published, your name, organisation, profile, offers and requests are shown to the "
+            "other approved participants of this event, and you are suggested to those who fit. "
+            "Not published, only the organisers see them: nobody can find you or ask you for a "
+            "meeting, though you can still ask others. Your choice (your consent under the "
+            "GDPR): you can withdraw it at any time on this form."
+        ),
     )
     meeting_link = forms.URLField(
         label=_("Video link for virtual meetings"),
@@ -172,6 +180,10 @@ class RegistrationForm(BootstrapForm):
             del self.fields["group"]
         elif not groups:
             del self.fields["group"]
+        elif event.default_group_id:
+            self.fields["group"].help_text = _("Choose none to join “%(group)s”.") % {
+                "group": event.default_group.name
+            }
         if event.format == EventFormat.ONSITE:
             del self.fields["meeting_link"]
         for n in range(1, ITEM_ROWS + 1):
@@ -277,6 +289,27 @@ class ParticipantGroupForm(BootstrapForm):
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [("", "—")] + [(g.pk, g.name) for g in groups]
+
+
+class DefaultGroupForm(BootstrapForm):
+    """The group participants land in when they register without choosing one."""
+
+    default_group = forms.TypedChoiceField(
+        label=_("Participants who choose no group join"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "Applies to registrations and imported rows without a group from now on. With rules, "
+            "a participant in no group may meet nobody."
+        ),
+    )
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_group"].choices = [("", _("no group"))] + [
+            (g.pk, g.name) for g in groups
+        ]
 
 
 class MeetingRequestForm(BootstrapForm):

@@ -44,15 +44,34 @@ AGREED = (S.ACCEPTED, S.SCHEDULED, S.UNSCHEDULED)
 MAX_MESSAGE = 2000
 
 
+class MeetingRules:
+    """An event's who-may-meet-whom rules, read once and checked for many pairs."""
+
+    def __init__(self, event: MatchmakingEvent):
+        self.pairs = {(r.group_a_id, r.group_b_id) for r in event.group_rules.all()}
+        #: Groups whose members some rule lets meet someone.
+        self.connected = {g for pair in self.pairs for g in pair}
+
+    def __call__(self, a: Participant, b: Participant) -> bool:
+        """a and b may meet (no rules: everyone)."""
+        if not self.pairs:
+            return True
+        pair = (a.group_id, b.group_id)
+        return pair in self.pairs or pair[::-1] in self.pairs
+
+    def meets_nobody(self, participant: Participant) -> bool:
+        """With rules, a participant in no group, or in a group no rule names, meets nobody."""
+        return bool(self.pairs) and participant.group_id not in self.connected
+
+
+def meeting_rules(event: MatchmakingEvent) -> MeetingRules:
+    """may_meet for many pairs of one event with one query."""
+    return MeetingRules(event)
+
+
 def may_meet(a: Participant, b: Participant) -> bool:
     """The event's who-may-meet-whom rules allow these two to meet (no rules: everyone)."""
-    rules = a.event.group_rules.all()
-    if not rules.exists():
-        return True
-    if a.group_id is None or b.group_id is None:
-        return False
-    pairs = {(r.group_a_id, r.group_b_id) for r in rules}
-    return (a.group_id, b.group_id) in pairs or (b.group_id, a.group_id) in pairs
+    return meeting_rules(a.event)(a, b)
 
 
 def _agreed(participant: Participant) -> int:

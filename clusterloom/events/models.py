@@ -100,6 +100,16 @@ class MatchmakingEvent(TimeStampedModel):
     schedule_state = models.JSONField(_("scheduling"), default=dict, blank=True)
     #: Held events count toward the partnership's `matchmaking_events` target.
     held = models.BooleanField(_("held"), default=False)
+    #: Where a participant who registers (or is imported) without a group lands; with rules,
+    #: a participant in no group may meet nobody.
+    default_group = models.ForeignKey(
+        "ParticipantGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("group of participants who choose none"),
+    )
 
     class Meta:
         ordering = ["-registration_opens", "title"]
@@ -284,9 +294,13 @@ class Participant(TimeStampedModel):
         default=RegistrationStatus.SUBMITTED,
         db_index=True,
     )
+    #: Opt-in (GDPR consent): unpublished profiles are shown and suggested to nobody but the
+    #: organisers.
     consent_public = models.BooleanField(
         _("publish my profile to the other participants"), default=False
     )
+    #: When the organisers last reminded this participant that nobody can find them.
+    findability_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     available_slots = models.ManyToManyField(
         TimeSlot,
         blank=True,

@@ -23,6 +23,7 @@ SUBJECTS = {
     "reminder_request": gettext_lazy("A meeting request waits for your answer: %(what)s"),
     "reminder_meeting": gettext_lazy("Tomorrow at %(event)s: %(what)s"),
     "reminder_feedback": gettext_lazy("How was your meeting at %(event)s? %(what)s"),
+    "reminder_findability": gettext_lazy("Nobody can find you at %(event)s yet"),
 }
 
 
@@ -56,7 +57,7 @@ def recipients(kind: str, *, participant=None, meeting=None, event=None) -> set[
     """Whom one event concerns."""
     if kind == "registered":
         return _organisers(participant.event)
-    if kind == "registration_reviewed":
+    if kind in ("registration_reviewed", "reminder_findability"):
         return _mail(participant)
     if kind in ("meeting_requested", "reminder_request"):
         return _mail(meeting.invitee)
@@ -72,8 +73,45 @@ def recipients(kind: str, *, participant=None, meeting=None, event=None) -> set[
     return set()
 
 
+def _findability_body(participant) -> str:
+    """Why nobody can find the participant, and what to do about it."""
+    from .meetings import meeting_rules
+
+    event = participant.event
+    lines = [_("Hello %(name)s,") % {"name": participant.name}, ""]
+    if not participant.consent_public:
+        url = settings.SITE_URL.rstrip("/") + reverse("event_registration_edit", args=[event.slug])
+        lines += [
+            _(
+                "your profile for %(event)s is not published: the other participants do not "
+                "see you, and you are suggested to nobody. Publishing shows your name, "
+                "organisation, profile, offers and requests to the other approved participants "
+                "of this event only; it is your choice, and you can withdraw it at any time."
+            )
+            % {"event": event.title},
+            _("To publish it, tick “Publish my profile” on your registration: %(url)s")
+            % {"url": url},
+        ]
+    if meeting_rules(event).meets_nobody(participant):
+        lines += [
+            "",
+            _(
+                "The organisers' rules let you meet nobody yet, as you are in no group that "
+                "may meet others: ask the organisers to put you in one."
+            ),
+        ]
+    lines += ["", _("The organisers of %(event)s") % {"event": event.title}]
+    return "\n".join(lines) + "\n"
+
+
 def send(kind: str, *, participant=None, meeting=None, event=None, notice=None) -> int:
     """Send one notification; returns how many addresses it went to."""
+    if kind == "reminder_findability":
+        to = sorted(_mail(participant))
+        if not to:
+            return 0
+        subject = str(SUBJECTS[kind]) % {"event": participant.event.title}
+        return send_once(notice, subject, _findability_body(participant), to)
     if kind == "schedule_published":
         n = 0
         for person in event.participants.filter(status="approved"):

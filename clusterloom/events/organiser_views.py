@@ -21,7 +21,9 @@ from clusterloom.core.permissions import page_permission
 from clusterloom.core.uploads import upload_check_size
 
 from . import charts, selectors, services
+from .findability import REMIND_AGAIN_AFTER, event_findability, findability_remind
 from .forms import (
+    DefaultGroupForm,
     GroupForm,
     GroupRuleForm,
     ImportForm,
@@ -106,9 +108,23 @@ def event_groups(request, slug):
     groups = list(event.groups.all())
     group_form = GroupForm(prefix="group")
     rule_form = GroupRuleForm(groups=groups, prefix="rule")
+    default_form = DefaultGroupForm(
+        groups=groups, initial={"default_group": event.default_group_id}, prefix="default"
+    )
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "group":
+        if action == "default":
+            default_form = DefaultGroupForm(request.POST, groups=groups, prefix="default")
+            if default_form.is_valid():
+                try:
+                    services.event_default_group_set(
+                        actor=request.user,
+                        event=event,
+                        group=default_form.cleaned_data["default_group"],
+                    )
+                except DomainError as error:
+                    form_error(default_form, error)
+        elif action == "group":
             group_form = GroupForm(request.POST, prefix="group")
             if group_form.is_valid():
                 try:
@@ -131,7 +147,7 @@ def event_groups(request, slug):
                     )
                 except DomainError as error:
                     form_error(rule_form, error)
-        if not (group_form.errors or rule_form.errors):
+        if not (group_form.errors or rule_form.errors or default_form.errors):
             messages.success(request, _("Saved."))
             return redirect("event_groups", event.slug)
     counts = {g.pk: g.participants.count() for g in groups}
@@ -141,8 +157,10 @@ def event_groups(request, slug):
         "rules": event.group_rules.select_related("group_a", "group_b"),
         "group_form": group_form,
         "rule_form": rule_form,
+        "default_form": default_form,
+        "findability": event_findability(event),
     }
-    status = 400 if group_form.errors or rule_form.errors else 200
+    status = 400 if group_form.errors or rule_form.errors or default_form.errors else 200
     return render(request, "events/groups.html", context, status=status)
 
 
@@ -397,3 +415,41 @@ def event_statistics(request, slug):
         ),
     }
     return render(request, "events/statistics.html", context)
+
+
+def event_findability_page(request, slug):
+    """Participants nobody can find (unpublished profile, no group that may meet anyone), and
+    a reminder e-mail to them."""
+    event, refused = _organiser_event(request, slug)
+    if refused:
+        return refused
+    if request.method == "POST":
+        try:
+            done = findability_remind(actor=request.user, event=event)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            text = ngettext(
+                "%(n)s participant reminded by e-mail.",
+                "%(n)s participants reminded by e-mail.",
+                done.sent,
+            ) % {"n": done.sent}
+            if done.recently:
+                text += " " + ngettext(
+                    "%(n)s was reminded less than %(days)s days ago and is not reminded again yet.",
+                    "%(n)s were reminded less than %(days)s days ago and are not reminded again "
+                    "yet.",
+                    done.recently,
+                ) % {"n": done.recently, "days": REMIND_AGAIN_AFTER.days}
+            if done.no_address:
+                text += " " + ngettext(
+                    "%(n)s has no e-mail address.", "%(n)s have no e-mail address.", done.no_address
+                ) % {"n": done.no_address}
+            messages.success(request, text)
+        return redirect("event_findability", event.slug)
+    context = {
+        "event": event,
+        "findability": event_findability(event),
+        "days": REMIND_AGAIN_AFTER.days,
+    }
+    return render(request, "events/findability.html", context)

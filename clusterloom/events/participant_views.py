@@ -17,22 +17,10 @@ from clusterloom.core.forms import form_error
 from . import meetings as meeting_services
 from . import selectors
 from .forms import MeetingRequestForm, ParticipantGroupForm
-from .meetings import LIVE
+from .meetings import LIVE, meeting_rules
 from .models import Meeting, MeetingStatus, Participant, RegistrationStatus
-from .recommend import suggestions_for
+from .recommend import whom_to_meet
 from .views import approved_participant, denied, event_or_404, is_organiser
-
-
-def _rules(event):
-    """may_meet for many pairs with one query."""
-    pairs = {(r.group_a_id, r.group_b_id) for r in event.group_rules.all()}
-
-    def allowed(a: Participant, b: Participant) -> bool:
-        if not pairs:
-            return True
-        return (a.group_id, b.group_id) in pairs or (b.group_id, a.group_id) in pairs
-
-    return allowed
 
 
 def slot_ids(participant: Participant) -> set[int]:
@@ -80,7 +68,7 @@ def participant_list(request, slug):
     page = Paginator(rows.order_by("name"), 50).get_page(request.GET.get("page"))
     slots = list(event.slots.order_by("starts_at"))
     busy = selectors.busy_pairs(me) if me is not None else set()
-    allowed = _rules(event)
+    allowed = meeting_rules(event)
     entries = []
     for other in page:
         form = None
@@ -128,7 +116,8 @@ def _participant_context(request, event, participant, request_form=None) -> dict
         )
         if context["existing"] is None and request_form is None:
             slots = list(event.slots.order_by("starts_at"))
-            context["request_form"] = _request_form(me, participant, slots, allowed=_rules(event))
+            allowed = meeting_rules(event)
+            context["request_form"] = _request_form(me, participant, slots, allowed=allowed)
     if organiser:
         context["group_form"] = ParticipantGroupForm(
             groups=event.groups.all(), initial={"group": participant.group_id}
@@ -200,5 +189,7 @@ def suggestions(request, slug):
     if me is None:
         return denied(request)
     slots = list(event.slots.order_by("starts_at"))
-    rows = [(s, _request_form(me, s.participant, slots)) for s in suggestions_for(me, k=12)]
-    return render(request, "events/suggestions.html", {"event": event, "me": me, "rows": rows})
+    outlook = whom_to_meet(me, k=12)
+    rows = [(s, _request_form(me, s.participant, slots)) for s in outlook.suggestions]
+    context = {"event": event, "me": me, "rows": rows, "outlook": outlook}
+    return render(request, "events/suggestions.html", context)

@@ -305,6 +305,25 @@ def group_rule_set(
     audit(actor, "events.group_rule", event, changes={"a": a.name, "b": b.name, "allowed": allowed})
 
 
+@transaction.atomic
+def event_default_group_set(*, actor, event: MatchmakingEvent, group) -> MatchmakingEvent:
+    """Choose the group (its id or name) that participants land in when they register, or are
+    imported, without choosing one; None or "": no group (with rules, they meet nobody)."""
+    require(actor, "events.change_event", event)
+    chosen = _group(event, group)
+    previous = event.default_group.name if event.default_group_id else ""
+    event.default_group = chosen
+    event.save(update_fields=["default_group", "updated_at"])
+    audit(
+        actor,
+        "events.default_group_set",
+        event,
+        from_state=previous,
+        to_state=chosen.name if chosen is not None else "",
+    )
+    return event
+
+
 def _items(participant: Participant, rows) -> None:
     participant.items.all().delete()
     for n, row in enumerate(rows or [], start=1):
@@ -380,7 +399,7 @@ def registration_submit(*, actor, event: MatchmakingEvent, data: dict[str, Any])
         user=actor,
         name=squash(display_name(actor))[:200],
         email=actor.email,
-        group=_group(event, data.get("group")),
+        group=_group(event, data.get("group")) or event.default_group,
         profile=_text(data, "profile"),
         consent_public=bool(data.get("consent_public")),
         meeting_link=_text(data, "meeting_link", limit=500),
@@ -625,7 +644,7 @@ def _registrations_import(actor, event: MatchmakingEvent, rows, approve: bool) -
             organisation=organisation,
             name=cell["name"][:200],
             email=email,
-            group=group,
+            group=group or event.default_group,
             profile=cell.get("profile", "")[:MAX_TEXT],
             status=RegistrationStatus.APPROVED if approve else RegistrationStatus.SUBMITTED,
         )

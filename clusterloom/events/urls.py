@@ -30,6 +30,7 @@ urlpatterns = [
     path(E + "registrations/bulk/", ov.registrations_bulk, name="event_registrations_bulk"),
     path(E + "check-in/", ov.event_check_in, name="event_check_in"),
     path(E + "statistics/", ov.event_statistics, name="event_statistics"),
+    path(E + "findability/", ov.event_findability_page, name="event_findability"),
     path(E + "schedule/", sv.event_schedule, name="event_schedule"),
     path(E + "schedule/progress/", sv.schedule_progress, name="event_schedule_progress"),
     path(E + "schedule/publish/", sv.schedule_publish, name="event_schedule_publish"),

@@ -19,6 +19,7 @@ from clusterloom.matching.selectors import user_organisations
 from clusterloom.partnerships.models import Partnership
 
 from . import selectors, services
+from .findability import event_findability
 from .forms import EventForm, RegistrationForm
 from .models import EventStatus, MatchmakingEvent, Participant, RegistrationStatus
 
@@ -107,6 +108,7 @@ def event_detail(request, slug):
             counts[status] += 1
         context["counts"] = counts
         context["state"] = event.schedule_state or {}
+        context["unfindable"] = len(event_findability(event).unfindable)
     return render(request, "events/event_detail.html", context)
 
 
