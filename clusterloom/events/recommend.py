@@ -26,11 +26,18 @@ def _join(*parts: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _item_text(item) -> str:
+    """An item's title and description (once when an import repeated the title)."""
+    if not item.description or item.description.strip() == item.title.strip():
+        return item.title
+    return f"{item.title}. {item.description}"
+
+
 def participant_profile(p: Participant) -> Profile:
     """A participant as the ranking sees them."""
     items = list(p.items.all())
-    offers = [f"{i.title}. {i.description}" for i in items if i.kind in ("offer", "cooperation")]
-    needs = [f"{i.title}. {i.description}" for i in items if i.kind in ("request", "cooperation")]
+    offers = [_item_text(i) for i in items if i.kind in ("offer", "cooperation")]
+    needs = [_item_text(i) for i in items if i.kind in ("request", "cooperation")]
     org = p.organisation
     terms = {term_key(t) for t in p.terms.all()} | {term_key(t) for t in org.terms.all()}
     return Profile(
