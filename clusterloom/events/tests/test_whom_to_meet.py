@@ -48,7 +48,8 @@ def test_the_label_is_translated():
     assert strength_label(0.2) == "strong match"
     assert strength_label(0) == ""
     with translation.override("it"):
-        assert strength_label(0.2)  # a label in every language, never empty for a match
+        assert strength_label(0.2) == "corrispondenza forte"
+        assert strength_label(0.01) == "corrispondenza possibile"
 
 
 def test_the_buyer_sees_its_supplier_as_a_strong_match_with_the_number_and_reasons(client, eworld):
