@@ -280,7 +280,7 @@ def test_the_organiser_sees_who_nobody_can_find_and_why(client, eworld):
     assert (found.approved, found.unpublished, found.meets_nobody) == (4, [w.p_cz], [w.p_sk])
     client.force_login(w.organiser)
     detail = client.get(reverse("event_detail", args=[w.event.slug])).content.decode()
-    assert "2 nobody can find" in detail
+    assert "2 participants nobody can find" in detail
     page = client.get(reverse("event_findability", args=[w.event.slug])).content.decode()
     assert "2 of 4 approved participants cannot be found" in page
     assert "Petr Novák" in page and "Ján Kováč" in page
