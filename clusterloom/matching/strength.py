@@ -5,17 +5,18 @@ fit(A -> B) and fit(B -> A), each a weighted mean of absolute similarities in [0
 tf-idf cosine of one side's requests with the other's offers, the idf-weighted cosine of their
 industries, the complementarity of their sectors (and, with an embedder, the embedding cosine).
 Two people rarely write the same words and no pair shares every signal, so real pairs land low
-on that scale. Measured on the demo B2B event (`clusterloom setup`, 240 participants, the
-suggestions of 80 of them, 749 pairs): pairs where each side's offer answers the other's request
-(both directions above 0.15) score 0.18 - 0.28; a pair where one side fits well and the other
-a little scores about 0.05 - 0.15; the median suggestion scores 0.036. The thresholds are set on
-that scale, once, here (share of the demo's suggestions in brackets):
+on that scale. Measured on the demo B2B event (`clusterloom setup`, 240 participants; the
+suggestions of 80 of them, 851 pairs; `bench/match_strength.py`): pairs where each side's offer
+answers the other's request (both directions above 0.15) score 0.18 - 0.28; a pair where one
+side fits well and the other a little scores about 0.05 - 0.15; the median suggestion scores
+0.038. The thresholds are set on that scale, once, here (share of the demo's suggestions in
+brackets); when the ranker changes, run the benchmark again and move them if the figures moved:
 
 ===========  ============  ===================================================================
 label        fit at least  reads as
 ===========  ============  ===================================================================
-strong       0.15          each offers what the other seeks (8.8 %)
-good         0.07          one side clearly fits, the other in part (15 %)
+strong       0.15          each offers what the other seeks (8.3 %)
+good         0.07          one side clearly fits, the other in part (15.5 %)
 possible     > 0           something in common: a word of the needs, an industry (the rest)
 ===========  ============  ===================================================================
 
