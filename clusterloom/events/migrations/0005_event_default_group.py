@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0003_meeting_calendar_sequence'),
+        ('events', '0004_meeting_time_of_day_and_break_cap'),
     ]
 
     operations = [
