@@ -4,6 +4,7 @@ the field, so pages and the API can say what is wrong and where."""
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
@@ -40,12 +41,25 @@ def required_date(data, field: str) -> datetime.date:
     return value
 
 
-def dates_in_order(first, last, first_field: str, last_field: str) -> None:
-    """Refuse a period whose end lies before its start, naming both dates."""
+def long_date(day: datetime.date) -> str:
+    """The date as people read it in the current language ("15 February 2027")."""
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def dates_in_order(
+    first, last, first_field: str, last_field: str, *, first_name=None, last_name=None
+) -> None:
+    """Refuse a period whose end lies before its start, saying which date is wrong: "The end
+    (15 February 2027) is before the start (19 February 2027)." on the end's field."""
     if first and last and last < first:
         raise DomainError(
-            _("The dates are in the wrong order: %(last)s is before %(first)s.")
-            % {"first": first.isoformat(), "last": last.isoformat()},
+            _("%(last_name)s (%(last)s) is before %(first_name)s (%(first)s).")
+            % {
+                "last_name": last_name or _("The end"),
+                "last": long_date(last),
+                "first_name": first_name or _("the start"),
+                "first": long_date(first),
+            },
             field=last_field,
         )
 

@@ -5,7 +5,8 @@ from django.template.loader import render_to_string
 
 from clusterloom.partnerships.models import TargetCode
 
-from .selectors import events_visible_to, held_events
+from .counting import held_events
+from .selectors import events_visible_to
 
 
 def partnership_section(request, partnership) -> str:

@@ -133,9 +133,4 @@ def event_statistics(event: MatchmakingEvent) -> EventStatistics:
     )
 
 
-def held_events(partnership) -> int:
-    """Matchmaking events the partnership held (its `matchmaking_events` target counts these)."""
-    return partnership.matchmaking_events.filter(held=True).count()
-
-
 __all__ = ["may_meet"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, ImportFailed
-from clusterloom.core.inputs import date_in_range, dates_in_order, id_value, parse_date
+from clusterloom.core.inputs import date_in_range, dates_in_order, id_value, long_date, parse_date
 from clusterloom.core.inputs import text_value as _text
 from clusterloom.core.names import display_name
 from clusterloom.core.permissions import require
@@ -20,6 +20,7 @@ from clusterloom.core.text import squash
 from clusterloom.directory.selectors import organisation_acted_for
 from clusterloom.partnerships.models import Partnership
 
+from . import counting
 from .models import (
     EventFormat,
     EventKind,
@@ -111,6 +112,8 @@ def _event_values(data: dict[str, Any], current: MatchmakingEvent | None) -> dic
         values["registration_closes"],
         "registration_opens",
         "registration_closes",
+        first_name=_("the opening of registration"),
+        last_name=_("The close of registration"),
     )
     return values
 
@@ -163,8 +166,18 @@ def event_status_set(*, actor, event: MatchmakingEvent, status: str) -> Matchmak
 
 @transaction.atomic
 def event_mark_held(*, actor, event: MatchmakingEvent, held: bool = True) -> MatchmakingEvent:
-    """Record that the event took place (it then counts toward `matchmaking_events`)."""
+    """Record that the event took place (it then counts toward `matchmaking_events`); only
+    once its last session has ended."""
     require(actor, "events.change_event", event)
+    if held and not counting.may_be_held(event):
+        last = counting.events_with_end().filter(pk=event.pk).values_list("last_end", flat=True)
+        if last[0] is None:
+            message = _("The event has no session yet: add its sessions before recording it.")
+        else:
+            message = _(
+                "The event ends on %(day)s: it can be recorded as held once it has taken place."
+            ) % {"day": long_date(timezone.localtime(last[0]).date())}
+        raise DomainError(message, field="held")
     event.held = held
     event.save(update_fields=["held", "updated_at"])
     audit(actor, "events.event_held", event, to_state="held" if held else "not held")

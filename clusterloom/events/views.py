@@ -19,6 +19,7 @@ from clusterloom.matching.selectors import user_organisations
 from clusterloom.partnerships.models import Partnership
 
 from . import selectors, services
+from .counting import may_be_held
 from .findability import event_findability
 from .forms import EventForm, RegistrationForm
 from .models import EventStatus, MatchmakingEvent, Participant, RegistrationStatus
@@ -109,6 +110,7 @@ def event_detail(request, slug):
         context["counts"] = counts
         context["state"] = event.schedule_state or {}
         context["unfindable"] = len(event_findability(event).unfindable)
+        context["may_mark_held"] = may_be_held(event)
     return render(request, "events/event_detail.html", context)
 
 
@@ -175,7 +177,11 @@ def event_held(request, slug):
     if refused:
         return refused
     held = request.POST.get("held") == "1"
-    services.event_mark_held(actor=request.user, event=event, held=held)
+    try:
+        services.event_mark_held(actor=request.user, event=event, held=held)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("event_detail", event.slug)
     if held:
         messages.success(request, _("The event is recorded as held."))
     else:

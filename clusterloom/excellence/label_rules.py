@@ -260,6 +260,41 @@ def area_scores(
     return {a: _round(sum(v) / len(v)) for a, v in by_area.items() if v}
 
 
+@dataclass(frozen=True)
+class Completeness:
+    """How much of a benchmarking is scored, against its set's rule."""
+
+    complete: bool
+    areas_scored: int
+    areas: int
+    indicators_scored: int
+    indicators: int
+
+
+def completeness(
+    scores: list[tuple[int, int | None]], areas: dict[int, set[int]], rule: str
+) -> Completeness:
+    """Complete by the set's rule: `every_area` (each area has its own score or a score of
+    one of its indicators) or `every_indicator` (each indicator, and each area without
+    indicators, is scored). `scores` are (area id, indicator id or None); `areas` maps each
+    area of the set to its indicator ids. A set without areas is never complete."""
+    scored_areas = {a for a, i in scores if a in areas and (i is None) == (not areas[a])}
+    scored_indicators = {i for a, i in scores if i is not None and i in areas.get(a, ())}
+    indicators = {i for ids in areas.values() for i in ids}
+    if rule == "every_indicator":
+        bare = {a for a, ids in areas.items() if not ids}
+        done = bare <= scored_areas and indicators <= scored_indicators
+    else:
+        done = set(areas) <= scored_areas
+    return Completeness(
+        complete=bool(areas) and done,
+        areas_scored=len(scored_areas),
+        areas=len(areas),
+        indicators_scored=len(scored_indicators),
+        indicators=len(indicators),
+    )
+
+
 def total_score(per_area: dict[int, Decimal]) -> Decimal | None:
     """The mean of the area scores; None when no area is scored."""
     if not per_area:

@@ -110,7 +110,26 @@ def total_store(benchmarking: Benchmarking) -> None:
             "pk", flat=True
         )
     )
-    rows = benchmarking.scores.values_list("area_id", "indicator_id", "value")
-    per_area = label_rules.area_scores(list(rows), with_indicators)
+    rows = list(benchmarking.scores.values_list("area_id", "indicator_id", "value"))
+    per_area = label_rules.area_scores(rows, with_indicators)
     benchmarking.total_score = label_rules.total_score(per_area)
-    Benchmarking.objects.filter(pk=benchmarking.pk).update(total_score=benchmarking.total_score)
+    benchmarking.is_complete = completeness_of(benchmarking, rows).complete
+    Benchmarking.objects.filter(pk=benchmarking.pk).update(
+        total_score=benchmarking.total_score, is_complete=benchmarking.is_complete
+    )
+
+
+def completeness_of(benchmarking: Benchmarking, rows=None) -> label_rules.Completeness:
+    """How much of the benchmarking is scored against its set's rule."""
+    areas: dict[int, set[int]] = {}
+    for area_id, indicator_id in benchmarking.indicator_set.areas.values_list(
+        "pk", "indicators__pk"
+    ):
+        areas.setdefault(area_id, set())
+        if indicator_id is not None:
+            areas[area_id].add(indicator_id)
+    if rows is None:
+        rows = benchmarking.scores.values_list("area_id", "indicator_id", "value")
+    return label_rules.completeness(
+        [(a, i) for a, i, _v in rows], areas, benchmarking.indicator_set.complete_when
+    )

@@ -65,7 +65,14 @@ def _strategy_values(data: dict[str, Any], current: Strategy | None) -> dict[str
         "period_start": parse_date(get("period_start"), "period_start"),
         "period_end": parse_date(get("period_end"), "period_end"),
     }
-    dates_in_order(values["period_start"], values["period_end"], "period_start", "period_end")
+    dates_in_order(
+        values["period_start"],
+        values["period_end"],
+        "period_start",
+        "period_end",
+        first_name=_("the start of the period"),
+        last_name=_("The end of the period"),
+    )
     return values
 
 

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
@@ -175,7 +176,7 @@ def exchange_propose(
         )
     start = date_value(start, "start") or application.preferred_start
     end = date_value(end, "end") or application.preferred_end
-    dates_in_order(start, end, "start", "end")
+    dates_in_order(start, end, "start", "end", **HOST_DAYS)
     exchange = Exchange(
         application=application, offer=offer, origin=origin, fit=fit, start=start, end=end
     )
@@ -268,6 +269,11 @@ def exchange_cancel(*, actor, exchange: Exchange, reason: str) -> Exchange:
     return exchange
 
 
+#: How the exchange's dates are named when their order is wrong.
+HOST_DAYS = {
+    "first_name": gettext_lazy("the first day at the host"),
+    "last_name": gettext_lazy("The last day at the host"),
+}
 COMMITMENT_FIELDS = ("start", "end", "objectives", "agenda")
 
 
@@ -289,7 +295,7 @@ def commitment_update(*, actor, exchange: Exchange, data: dict[str, Any]) -> Exc
         if getattr(exchange, field) != value:
             changes[field] = str(value)
             setattr(exchange, field, value)
-    dates_in_order(exchange.start, exchange.end, "start", "end")
+    dates_in_order(exchange.start, exchange.end, "start", "end", **HOST_DAYS)
     exchange_check(exchange)
     if changes and exchange.signatures:
         changes["signatures_cleared"] = sorted(exchange.signatures)

@@ -118,9 +118,21 @@ def _call_values(data: dict[str, Any], current: ExchangeCall | None) -> dict[str
         "travel_bands": _travel_bands(get("travel_bands")),
         "cap_per_organisation": _money(get("cap_per_organisation"), "cap_per_organisation"),
     }
-    dates_in_order(values["opens_on"], values["closes_on"], "opens_on", "closes_on")
     dates_in_order(
-        values["exchanges_from"], values["exchanges_until"], "exchanges_from", "exchanges_until"
+        values["opens_on"],
+        values["closes_on"],
+        "opens_on",
+        "closes_on",
+        first_name=_("the opening of applications"),
+        last_name=_("The close of applications"),
+    )
+    dates_in_order(
+        values["exchanges_from"],
+        values["exchanges_until"],
+        "exchanges_from",
+        "exchanges_until",
+        first_name=_("the first day exchanges may take place"),
+        last_name=_("The last day exchanges may take place"),
     )
     for field in ("target_sme", "target_non_member"):
         if values[field] > values["target_exchanges"]:
@@ -245,7 +257,14 @@ def _application_values(data, call: ExchangeCall) -> dict[str, Any]:
         "member_of": _cluster(data.get("member_of")),
     }
     start, end = values["preferred_start"], values["preferred_end"]
-    dates_in_order(start, end, "preferred_start", "preferred_end")
+    dates_in_order(
+        start,
+        end,
+        "preferred_start",
+        "preferred_end",
+        first_name=_("the preferred first day"),
+        last_name=_("The preferred last day"),
+    )
     for field, day in (("preferred_start", start), ("preferred_end", end)):
         if day and not call.exchanges_from <= day <= call.exchanges_until:
             raise DomainError(
@@ -435,7 +454,12 @@ def _offer_values(data) -> dict[str, Any]:
     if values["capacity"] < 1:
         raise DomainError(_("A host receives at least one visitor."), field="capacity")
     dates_in_order(
-        values["available_from"], values["available_until"], "available_from", "available_until"
+        values["available_from"],
+        values["available_until"],
+        "available_from",
+        "available_until",
+        first_name=_("the first day available"),
+        last_name=_("The last day available"),
     )
     return values
 

@@ -40,6 +40,12 @@ class StaticOnlyFetcher(URLFetcher):
         )
 
 
+def html_document(html: str):
+    """The laid-out pages of an HTML document (WeasyPrint's Document: its pages' boxes tell
+    where everything lands, which tests read to prove nothing runs off a page)."""
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+
+
 def html_to_pdf(html: str) -> bytes:
     """Render an HTML document (from a print template) to PDF bytes."""
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return html_document(html).write_pdf()

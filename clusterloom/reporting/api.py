@@ -34,6 +34,8 @@ class KpiOut(Schema):
     actual: int
     status: str
     expected: int | None
+    #: What the count leaves out and why (e.g. "1 benchmarking not complete ...").
+    excluded: list[str]
 
 
 def _public(request: HttpRequest):
@@ -60,6 +62,7 @@ def partnership_kpis(request: HttpRequest, slug: str, as_of: str = ""):
             "actual": k.actual,
             "status": k.status,
             "expected": k.expected,
+            "excluded": k.excluded,
         }
         for k in selectors.kpis_of(partnership, day)
     ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from clusterloom.activities.models import TARGET_OF_KIND
 from clusterloom.excellence.models import Benchmarking, ClusterLabel, Strategy
 
 from . import kpis, report, report_areas, rules
+from .exclusions import not_counted_text
 
 
 def counted_records(p, as_of: datetime.date) -> dict:
@@ -146,9 +148,20 @@ def build_report(p, first: datetime.date, last: datetime.date, today=None) -> re
 
 
 def kpi_sheet_rows(rep: report.Report) -> list[list]:
-    """The KPI sheet: code, target, actual as of `to`, in the period, status, expected by then."""
+    """The KPI sheet: the target in words (the report's language) and its code, the target
+    value, actual as of `to`, in the period, status, expected by then, what is not counted."""
     return [
-        [k.code, k.target, k.actual, k.period, status_text(k.status), k.expected] for k in rep.kpis
+        [
+            capfirst(k.label),
+            k.code,
+            k.target,
+            k.actual,
+            k.period,
+            status_text(k.status),
+            k.expected,
+            not_counted_text(k.excluded),
+        ]
+        for k in rep.kpis
     ]
 
 

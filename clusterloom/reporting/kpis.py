@@ -10,15 +10,16 @@ Definitions (the docs repeat them):
 - labels_bronze / _silver / _gold: distinct partner clusters (partnership members, or labels
   naming the partnership) holding a label of that level awarded within [start, as_of] and
   still valid on min(as_of, last day of the timeline).
-- benchmarkings: benchmarkings of partner clusters (or naming the partnership) held within
+- benchmarkings: complete benchmarkings (scored as the indicator set's rule asks: every area,
+  or every indicator) of partner clusters (or naming the partnership) held within
   [start, as_of].
 - cluster_strategies: adopted cluster strategies of partner clusters (or naming the
   partnership) adopted within [start, as_of]; joint_strategies: its joint strategy adopted on or
   before as_of.
 - learning_events / study_visits / trainings (training + coaching) / dissemination: the
   partnership's activities in status held that ended on or before as_of.
-- matchmaking_events: the partnership's events marked held whose last session ends on or
-  before as_of (an event without sessions counts once it is marked held).
+- matchmaking_events: the partnership's events confirmed held whose last session ended on or
+  before as_of (events.counting: an event without sessions does not count).
 
 With `since`, only records dated on or after it count (the "in the period" column of a report).
 """
@@ -29,12 +30,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from clusterloom.activities.models import TARGET_OF_KIND, Activity, ActivityStatus
-from clusterloom.events.models import EventSession, MatchmakingEvent, TimeSlot
+from clusterloom.events.counting import events_counted as events_held
+from clusterloom.events.counting import midnight
 from clusterloom.excellence.models import Benchmarking, ClusterLabel, Strategy, StrategyStatus
 from clusterloom.exchanges.models import Exchange
 from clusterloom.exchanges.selectors import DONE
@@ -43,11 +45,6 @@ from clusterloom.partnerships.models import Partnership, PartnershipMember, Targ
 from . import rules
 
 EXCHANGE_PARTNERSHIP = "application__call__partnership_id"
-
-
-def midnight(day: datetime.date) -> datetime.datetime:
-    """The start of a day in the current time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def timeline_of(partnership: Partnership) -> rules.Timeline:
@@ -89,32 +86,6 @@ def activities_held(ids, as_of, since=None) -> QuerySet[Activity]:
     return rows.filter(ends_on__gte=since) if since else rows
 
 
-def events_with_end() -> QuerySet[MatchmakingEvent]:
-    """Events annotated with the end of their last session (or slot)."""
-    session_end = (
-        EventSession.objects.filter(event=OuterRef("pk"))
-        .values("event")
-        .annotate(m=Max("ends_at"))
-        .values("m")
-    )
-    slot_end = (
-        TimeSlot.objects.filter(event=OuterRef("pk")).values("event").annotate(m=Max("ends_at"))
-    ).values("m")
-    return MatchmakingEvent.objects.annotate(
-        last_end=Coalesce(Subquery(session_end), Subquery(slot_end))
-    )
-
-
-def events_held(ids, as_of, since=None) -> QuerySet[MatchmakingEvent]:
-    """The partnerships' held events whose last session ended on or before as_of."""
-    rows = events_with_end().filter(partnership_id__in=ids, held=True)
-    rows = rows.filter(
-        Q(last_end__isnull=True) | Q(last_end__lt=midnight(as_of + datetime.timedelta(days=1)))
-    )
-    # An event without sessions has no date: it counts in totals, never "in a period".
-    return rows.filter(last_end__gte=midnight(since)) if since else rows
-
-
 def _org_filter(windows) -> Q:
     orgs = set().union(*(w.organisations for w in windows.values())) if windows else set()
     return Q(organisation_id__in=orgs) | Q(partnership_id__in=list(windows))
@@ -130,11 +101,15 @@ def label_records(windows, as_of) -> list[rules.OrgRecord]:
 
 
 def benchmarking_records(windows, as_of) -> list[rules.OrgRecord]:
-    """Benchmarkings of the partner clusters (or naming a partnership) held by as_of."""
+    """Benchmarkings of the partner clusters (or naming a partnership) held by as_of, of kind
+    "complete" when scored as their indicator set's rule asks."""
     rows = Benchmarking.objects.filter(_org_filter(windows), held_on__lte=as_of).values_list(
-        "id", "organisation_id", "partnership_id", "held_on"
+        "id", "organisation_id", "partnership_id", "held_on", "is_complete"
     )
-    return [rules.OrgRecord(*row) for row in rows]
+    return [
+        rules.OrgRecord(pk, org, pid, day, rules.COMPLETE if complete else "")
+        for pk, org, pid, day, complete in rows
+    ]
 
 
 def strategy_records(windows, as_of) -> list[rules.OrgRecord]:
@@ -244,9 +219,9 @@ def kpi_series(partnerships, ends: list[datetime.date]) -> dict[int, dict[dateti
                 for code, n in counts.items():
                     out[pid][end][code] += n
     for pid, last_end in events:
-        day = timezone.localtime(last_end).date() if last_end else None
+        day = timezone.localtime(last_end).date()
         for end in ends:
-            if day is None or day <= end:
+            if day <= end:
                 out[pid][end]["matchmaking_events"] += 1
     windows = windows_for(partnerships)
     # Labels valid only at earlier month ends count there: fetch from the first month end.
@@ -287,6 +262,8 @@ class Kpi:
     expected: int | None
     period: int | None = None
     label: str = field(default="")
+    #: What the count leaves out and why (exclusions.kpi_exclusions).
+    excluded: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -313,16 +290,23 @@ def targets_of(partnerships) -> dict[int, dict[str, int]]:
 
 
 def kpi_rows(
-    partnership, as_of, values: dict[str, int], targets: dict[str, int], period=None
+    partnership,
+    as_of,
+    values: dict[str, int],
+    targets: dict[str, int],
+    period=None,
+    excluded: dict[str, list[str]] | None = None,
 ) -> list[Kpi]:
-    """Rows for every code with a target, then codes with a value but no target."""
+    """Rows for every code with a target, then codes with a value (or records left out) but
+    no target."""
+    excluded = excluded or {}
     labels = dict(TargetCode.choices)
     share = timeline_of(partnership).elapsed_share(as_of)
     rows = []
     for code in rules.CODES:
         target = targets.get(code)
         actual = values.get(code, 0)
-        if target is None and not actual:
+        if target is None and not actual and not excluded.get(code):
             continue
         rows.append(
             Kpi(
@@ -333,6 +317,7 @@ def kpi_rows(
                 expected=rules.expected_by(target, share),
                 period=None if period is None else period.get(code, 0),
                 label=str(labels.get(code, code)),
+                excluded=excluded.get(code, []),
             )
         )
     rows.sort(key=lambda k: k.target is None)
@@ -340,12 +325,18 @@ def kpi_rows(
 
 
 def kpi_table(partnerships, as_of, since=None) -> dict[int, list[Kpi]]:
-    """Partnership id -> its KPI rows as of the date (with the period column from `since`)."""
+    """Partnership id -> its KPI rows as of the date (with the period column from `since` and
+    what each count leaves out)."""
+    from .exclusions import kpi_exclusions
+
     partnerships = list(partnerships)
     values = kpi_values(partnerships, as_of)
     period = kpi_values(partnerships, as_of, since) if since else {}
     targets = targets_of(partnerships)
+    excluded = kpi_exclusions(partnerships, as_of)
     return {
-        p.pk: kpi_rows(p, as_of, values[p.pk], targets.get(p.pk, {}), period.get(p.pk))
+        p.pk: kpi_rows(
+            p, as_of, values[p.pk], targets.get(p.pk, {}), period.get(p.pk), excluded[p.pk]
+        )
         for p in partnerships
     }

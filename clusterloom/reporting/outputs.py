@@ -73,6 +73,10 @@ def report_file(partnership, first, last, fmt: str, request=None) -> ReportFile:
         from .xlsx import report_xlsx
 
         return ReportFile(report_xlsx(rep), XLSX_TYPE, name)
+    return ReportFile(html_to_pdf(report_html(rep, request)), "application/pdf", name)
+
+
+def report_html(rep: Report, request=None) -> str:
+    """The HTML the PDF is made from (the print page without its buttons)."""
     context = {**print_context(rep), "for_pdf": True}
-    html = render_to_string("reporting/report_print.html", context, request=request)
-    return ReportFile(html_to_pdf(html), "application/pdf", name)
+    return render_to_string("reporting/report_print.html", context, request=request)

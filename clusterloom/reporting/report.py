@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterloom.core.errors import DomainError
-from clusterloom.core.inputs import date_in_range, required_date
+from clusterloom.core.inputs import date_in_range, dates_in_order, required_date
+from clusterloom.events.counting import events_with_end
 from clusterloom.events.models import RegistrationStatus
 from clusterloom.excellence.models import (
     Benchmarking,
@@ -31,12 +32,14 @@ def report_period(data) -> tuple[datetime.date, datetime.date]:
     """`from` and `to` from the input: both required dates, `from` not after `to`."""
     first = date_in_range(required_date(data, "from"), "from")
     last = date_in_range(required_date(data, "to"), "to")
-    if last < first:
-        raise DomainError(
-            _("“from” (%(first)s) is after “to” (%(last)s): the period must end after it starts.")
-            % {"first": first.isoformat(), "last": last.isoformat()},
-            field="from",
-        )
+    dates_in_order(
+        first,
+        last,
+        "from",
+        "to",
+        first_name=_("the start of the period"),
+        last_name=_("The end of the period"),
+    )
     return first, last
 
 
@@ -57,6 +60,13 @@ class Sheet:
     columns: list[str]
     rows: list[list] = field(default_factory=list)
     note: str = ""
+
+    #: More columns than fit a portrait A4 page: printed on a landscape page.
+    WIDE_FROM = 8
+
+    @property
+    def wide(self) -> bool:
+        return len(self.columns) >= self.WIDE_FROM
 
 
 @dataclass
@@ -213,7 +223,7 @@ def events_sheet(p, first, last, counted: set[int]) -> Sheet:
         ],
     )
     rows = (
-        kpis.events_with_end()
+        events_with_end()
         .filter(partnership=p)
         .annotate(
             first_start=Min("sessions__starts_at"),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, Sum
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from clusterloom.activities.models import Activity, ActivityKind
+from clusterloom.activities.capacity import attended_hours
+from clusterloom.activities.models import Activity, ActivityStatus, Attendance
+from clusterloom.activities.services import TRAINING_KINDS
 from clusterloom.excellence.models import ClusterService, RoadmapAction, Strategy
 from clusterloom.partnerships.models import TargetCode
 
@@ -103,7 +107,13 @@ def activities_sheets(p, first, last, counted: set[int], exchanges: Sheet) -> li
                 filter=Q(attendance__role__in=["cluster_manager", "cluster_staff"]),
                 distinct=True,
             ),
-            attended_hours=Sum("attendance__hours"),
+        )
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.filter(activity__kind__in=TRAINING_KINDS),
+                to_attr="training_attendance",
+            )
         )
         .order_by("starts_on", "id")
     )
@@ -140,6 +150,10 @@ def activities_sheets(p, first, last, counted: set[int], exchanges: Sheet) -> li
             _("Cluster managers and staff"),
             _("Hours in total"),
         ],
+        note=_(
+            "Held trainings and coaching: each participant's hours attended, else the "
+            "activity's hours per participant (as on the capacity-building page)."
+        ),
     )
     for a in rows:
         activities.rows.append(
@@ -159,10 +173,9 @@ def activities_sheets(p, first, last, counted: set[int], exchanges: Sheet) -> li
                 _yes(a.pk in counted),
             ]
         )
-        if a.kind in (ActivityKind.TRAINING, ActivityKind.COACHING):
-            hours = a.attended_hours
-            if hours is None and a.hours is not None:
-                hours = a.hours * a.attendees
+        if a.kind in TRAINING_KINDS and a.status == ActivityStatus.HELD:
+            # The capacity-building page's own sum (activities.capacity), so both agree.
+            hours = sum((attended_hours(row, a) for row in a.training_attendance), Decimal(0))
             capacity.rows.append(
                 [
                     a.get_kind_display(),
@@ -173,7 +186,7 @@ def activities_sheets(p, first, last, counted: set[int], exchanges: Sheet) -> li
                     float(a.hours) if a.hours is not None else None,
                     a.attendees,
                     a.managers,
-                    float(hours) if hours is not None else None,
+                    float(hours),
                 ]
             )
     for row in exchanges.rows:

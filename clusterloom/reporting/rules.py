@@ -173,9 +173,22 @@ def label_counts(
     return out
 
 
-def benchmarking_ids(window: Window, rows: Iterable[OrgRecord], as_of, since=None) -> set[int]:
-    """Benchmarkings of partner clusters (or naming the partnership) held within [start, as_of]."""
-    return {r.id for r in rows if belongs(r, window) and _in_period(r.day, window, as_of, since)}
+#: The kind of a benchmarking record scored as its indicator set's rule asks.
+COMPLETE = "complete"
+
+
+def benchmarking_ids(
+    window: Window, rows: Iterable[OrgRecord], as_of, since=None, *, complete: bool = True
+) -> set[int]:
+    """Complete benchmarkings of partner clusters (or naming the partnership) held within
+    [start, as_of]; with complete=False the incomplete ones (which do not count)."""
+    return {
+        r.id
+        for r in rows
+        if (r.kind == COMPLETE) == complete
+        and belongs(r, window)
+        and _in_period(r.day, window, as_of, since)
+    }
 
 
 def strategy_ids(

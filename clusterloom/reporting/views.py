@@ -40,7 +40,14 @@ def _dashboard(request, partnership, form, status=200):
 def _default_form() -> ReportForm:
     today = timezone.localdate()
     first = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    return ReportForm(initial={"from": first.replace(month=1), "to": today, "format": "xlsx"})
+    # ISO dates: what a date input shows and what the report and print page read back.
+    return ReportForm(
+        initial={
+            "from": first.replace(month=1).isoformat(),
+            "to": today.isoformat(),
+            "format": "xlsx",
+        }
+    )
 
 
 def dashboard(request, slug):

@@ -52,12 +52,14 @@ def report_xlsx(rep: Report) -> bytes:
     _write(
         ws,
         [
-            _("code"),
-            _("target"),
-            _("actual as of %(day)s") % {"day": rep.date_to.isoformat()},
-            _("in the period"),
-            _("status"),
-            _("expected by then"),
+            _("Target"),
+            _("Code"),
+            _("Target value"),
+            _("Actual as of %(day)s") % {"day": rep.date_to.isoformat()},
+            _("In the period"),
+            _("Status"),
+            _("Expected by then"),
+            _("Not counted"),
         ],
         kpi_sheet_rows(rep),
     )

@@ -149,7 +149,10 @@ def test_a_coordinator_records_an_activity_through_the_form(world, client):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"starts_on": "2026-10-05", "ends_on": "2026-10-01"}, "The dates are in the wrong order"),
+        (
+            {"starts_on": "2026-10-05", "ends_on": "2026-10-01"},
+            "The end (1 October 2026) is before the start (5 October 2026).",
+        ),
         ({"starts_on": "2027-05-01"}, "cannot be recorded as held"),
         ({"hours": "-4"}, "Give a number of hours above 0"),
         ({"link": "ftp://x"}, "is not a web address"),

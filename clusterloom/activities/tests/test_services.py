@@ -48,7 +48,7 @@ def test_a_dissemination_activity_is_recorded_with_channel_reach_and_link(world)
 @pytest.mark.parametrize(
     ("data", "field", "words"),
     [
-        ({"starts_on": "2026-10-05", "ends_on": "2026-10-01"}, "ends_on", "wrong order"),
+        ({"starts_on": "2026-10-05", "ends_on": "2026-10-01"}, "ends_on", "is before the start"),
         ({"starts_on": "2026-12-01", "ends_on": "2026-12-02"}, "starts_on", "future"),
         ({"starts_on": "5 October"}, "starts_on", "YYYY-MM-DD"),
         ({"starts_on": ""}, "starts_on", "required"),

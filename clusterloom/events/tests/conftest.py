@@ -40,6 +40,24 @@ def today(monkeypatch):
     return TODAY
 
 
+@pytest.fixture
+def after_the_event(monkeypatch):
+    """The clock on the evening after the event's day (it can then be recorded held)."""
+    return clock_after_the_event(monkeypatch)
+
+
+def clock_after_the_event(monkeypatch):
+    """Move the clock to the evening after the event's day."""
+    from django.utils import timezone
+
+    evening = timezone.make_aware(
+        datetime.datetime.combine(DAY + datetime.timedelta(days=1), datetime.time(18))
+    )
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: evening.date())
+    return evening
+
+
 def member(organisation, username, first_name="", last_name=""):
     """A login with a Person at the organisation."""
     user = MemberUserFactory(username=username, first_name=first_name, last_name=last_name)

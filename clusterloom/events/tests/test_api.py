@@ -212,7 +212,8 @@ def test_patch_and_status_per_role(eworld):
     wrong = send(Client(), "patch", url, {"registration_closes": "2020-01-01"}, w.organiser)
     assert wrong.status_code == 400 and wrong.json()["field"] == "registration_closes"
     held = send(Client(), "post", f"{url}/held", {"held": True}, w.organiser)
-    assert held.status_code == 200 and held.json()["held"] is True
+    assert held.status_code == 400 and held.json()["field"] == "held"
+    assert "once it has taken place" in held.json()["detail"]
 
 
 def test_add_a_session_and_refuse_overlaps(eworld):

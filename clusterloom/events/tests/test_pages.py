@@ -8,6 +8,8 @@ from django.urls import reverse
 from clusterloom.events.meetings import meeting_request
 from clusterloom.events.models import Meeting
 
+from .conftest import clock_after_the_event
+
 pytestmark = pytest.mark.django_db
 
 
@@ -251,7 +253,7 @@ def test_organisers_see_any_agenda_and_participants_only_their_own(client, eworl
     assert "My agenda" in body and "Lucía García" not in body
 
 
-def test_the_partnership_page_counts_held_events_against_the_target(client, eworld):
+def test_the_partnership_page_counts_held_events_against_the_target(client, eworld, monkeypatch):
     w = eworld
     from clusterloom.partnerships.tests.factories import TargetFactory
 
@@ -260,6 +262,15 @@ def test_the_partnership_page_counts_held_events_against_the_target(client, ewor
     assert 'id="matchmaking-events"' in page and "Textiles meet automotive" in page
     assert "<strong>0</strong> / 3" in page
     client.force_login(w.organiser)
+    # Before the event: refused, the reason shown, nothing counted.
+    response = client.post(
+        reverse("event_held", args=[w.event.slug]), follow=True, data={"held": "1"}
+    )
+    assert "once it has taken place" in response.content.decode()
+    page = client.get(reverse("partnership_detail", args=["xtex"])).content.decode()
+    assert "<strong>0</strong> / 3" in page
+    clock_after_the_event(monkeypatch)
+    client.force_login(w.organiser)  # the session of months ago has expired
     response = client.post(reverse("event_held", args=[w.event.slug]), {"held": "1"})
     assert response.status_code == 302
     page = client.get(reverse("partnership_detail", args=["xtex"])).content.decode()

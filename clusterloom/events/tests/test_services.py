@@ -139,7 +139,29 @@ def test_event_status_rules(eworld):
     assert (entry.from_state, entry.to_state) == ("open", "closed")
 
 
-def test_marking_the_event_held(eworld):
+def test_an_event_cannot_be_marked_held_before_it_ends(eworld):
+    w = eworld
+    with pytest.raises(DomainError) as caught:
+        services.event_mark_held(actor=w.organiser, event=w.event)
+    assert caught.value.field == "held"
+    assert caught.value.message == (
+        "The event ends on 10 March 2027: it can be recorded as held once it has taken place."
+    )
+    assert not w.partnership.matchmaking_events.filter(held=True).exists()
+    bare = services.event_create(
+        actor=w.organiser,
+        partnership=w.partnership,
+        data={
+            "title": "No sessions yet",
+            "registration_opens": "2026-12-01",
+            "registration_closes": "2027-01-31",
+        },
+    )
+    with pytest.raises(DomainError, match="no session yet"):
+        services.event_mark_held(actor=w.organiser, event=bare)
+
+
+def test_marking_the_event_held_once_it_is_over(eworld, after_the_event):
     w = eworld
     services.event_mark_held(actor=w.organiser, event=w.event)
     assert w.partnership.matchmaking_events.filter(held=True).count() == 1

@@ -14,6 +14,13 @@ from .labels import LabelLevel
 User = settings.AUTH_USER_MODEL
 
 
+class CompleteWhen(models.TextChoices):
+    """When a benchmarking against a set is complete (only complete ones count)."""
+
+    EVERY_AREA = "every_area", _("every area is scored")
+    EVERY_INDICATOR = "every_indicator", _("every indicator is scored")
+
+
 class IndicatorSet(TimeStampedModel):
     """A benchmarking framework: its areas and indicators are data a coordinator defines."""
 
@@ -31,6 +38,13 @@ class IndicatorSet(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="indicator_sets",
         verbose_name=_("partnership"),
+    )
+    #: A benchmarking counts toward the targets once complete by this rule.
+    complete_when = models.CharField(
+        _("a benchmarking is complete when"),
+        max_length=16,
+        choices=CompleteWhen.choices,
+        default=CompleteWhen.EVERY_AREA,
     )
     #: Loaded by `clusterloom setup` (the six bronze areas of the ESCA benchmarking).
     is_preloaded = models.BooleanField(_("preloaded"), default=False)
@@ -122,6 +136,9 @@ class Benchmarking(TimeStampedModel):
     total_score = models.DecimalField(
         _("total score (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    #: Scored as the set's rule asks (kept in step with the scores by the service); only
+    #: complete benchmarkings count toward the partnership's target.
+    is_complete = models.BooleanField(_("complete"), default=False)
     is_published = models.BooleanField(_("results published"), default=False)
     recorded_by = models.ForeignKey(
         User,

@@ -82,7 +82,10 @@ def test_call_form_names_the_field_at_fault(client, xworld):
         },
     )
     assert response.status_code == 400
-    assert "wrong order" in response.content.decode()
+    assert (
+        "The close of applications (1 December 2026) is before the opening of applications "
+        "(31 January 2027)." in response.content.decode()
+    )
     response = client.post(
         reverse("exchange_call_create") + "?partnership=xtex",
         {

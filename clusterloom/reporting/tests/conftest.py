@@ -99,9 +99,13 @@ def label(org, level, awarded, valid_until, partnership=None, **kw):
     )
 
 
-def benchmarking(org, held, indicator_set, partnership=None):
+def benchmarking(org, held, indicator_set, partnership=None, complete=True):
     return Benchmarking.objects.create(
-        organisation=org, indicator_set=indicator_set, held_on=d(held), partnership=partnership
+        organisation=org,
+        indicator_set=indicator_set,
+        held_on=d(held),
+        partnership=partnership,
+        is_complete=complete,
     )
 
 

@@ -37,6 +37,7 @@ def test_kpis_are_public_for_a_published_partnership(world):
         "actual": 1,
         "status": "behind",
         "expected": 9,
+        "excluded": [],
     }
     before = get(world, "anonymous", KPIS + "?as_of=2026-03-09").json()
     assert before[0]["actual"] == 0
@@ -82,7 +83,7 @@ def test_report_for_coordinators_only(world):
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ("format=xlsx&from=2026-12-01&to=2026-11-01", "from"),
+        ("format=xlsx&from=2026-12-01&to=2026-11-01", "to"),
         ("format=xlsx&from=2026-01-01", "to"),
         ("format=xlsx&from=x&to=2026-11-01", "from"),
         ("format=docx&from=2026-01-01&to=2026-11-01", "format"),

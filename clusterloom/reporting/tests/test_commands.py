@@ -30,7 +30,7 @@ def test_report_command_writes_xlsx_and_pdf(world, tmp_path):
         stdout=io.StringIO(),
     )
     ws = load_workbook(out)["KPIs"]
-    assert [c.value for c in ws[2]][:3] == ["exchanges", 20, 1]
+    assert [c.value for c in ws[2]][:4] == ["ClusterXchange visits", "exchanges", 20, 1]
     pdf = tmp_path / "xtex.pdf"
     call_command(
         "report",
@@ -52,7 +52,7 @@ def test_report_command_writes_xlsx_and_pdf(world, tmp_path):
     ("args", "words"),
     [
         (["nope", "--from", "2026-01-01", "--to", "2026-02-01"], "No partnership"),
-        (["xtex", "--from", "2026-03-01", "--to", "2026-02-01"], "--from:"),
+        (["xtex", "--from", "2026-03-01", "--to", "2026-02-01"], "--to: The end of"),
         (["xtex", "--from", "2026-02-31", "--to", "2026-03-01"], "is not a date"),
         (["xtex", "--to", "2026-03-01"], "--from: This date is required"),
         (["xtex", "--from", "2026-01-01"], "--to: This date is required"),

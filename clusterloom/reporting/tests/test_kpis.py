@@ -44,6 +44,7 @@ def filled(world):
     benchmarking(w.a, "2025-12-31", w.iset)
     benchmarking(w.c, "2026-05-05", w.iset)
     benchmarking(w.c, "2026-05-06", w.iset, partnership=w.p)
+    benchmarking(w.b, "2026-06-01", w.iset, complete=False)  # not every area scored
     # Strategies: A adopted, B draft, C adopted naming XTEX, joint adopted, OTHER's joint.
     strategy(org=w.a, adopted="2026-06-01")
     strategy(org=w.b)
@@ -59,7 +60,8 @@ def filled(world):
     activity(w.p, "study_visit", "2026-11-22")
     activity(w.p, "dissemination", "2026-06-01", status="cancelled")
     activity(w.other, "learning_event", "2026-04-01")
-    # Events: held with a session, held without sessions, held later, not held, OTHER's.
+    # Events: held with a session, held without sessions (no date: never counts), held
+    # later, not held, OTHER's.
     event(w.p, day="2026-03-10")
     event(w.p)
     event(w.p, day="2026-12-10")
@@ -105,6 +107,7 @@ def independent_counts(w, as_of):
         for b in Benchmarking.objects.all()
         if (b.organisation_id in partners or b.partnership_id == p.pk)
         and start <= b.held_on <= as_of
+        and b.is_complete
     )
     for s in Strategy.objects.all():
         if s.status != "adopted" or s.adopted_on > as_of:
@@ -119,7 +122,7 @@ def independent_counts(w, as_of):
             out[TARGET_OF_KIND[act.kind]] += 1
     for e in MatchmakingEvent.objects.filter(partnership=p, held=True):
         ends = [s.ends_at.date() for s in e.sessions.all()]
-        if not ends or max(ends) <= as_of:
+        if ends and max(ends) <= as_of:
             out["matchmaking_events"] += 1
     return out
 
@@ -148,7 +151,7 @@ def test_expected_values_today(filled):
     assert got["trainings"] == 2
     assert got["study_visits"] == 1
     assert got["dissemination"] == 0
-    assert got["matchmaking_events"] == 2
+    assert got["matchmaking_events"] == 1
     other = kpis.kpi_values([filled.other], AS_OF)[filled.other.pk]
     assert other["exchanges"] == 1 and other["joint_strategies"] == 1
     assert other["labels_gold"] == 1 and other["learning_events"] == 1
@@ -227,7 +230,19 @@ def test_rows_carry_status_and_expected(filled):
     assert rows["exchanges"].status == rules.BEHIND
     assert rows["joint_strategies"].status == rules.REACHED
     assert rows["matchmaking_events"].expected == 2
-    assert rows["matchmaking_events"].status == rules.ON_TRACK
+    assert rows["matchmaking_events"].status == rules.BEHIND
+    # Each count says what it leaves out.
+    assert rows["matchmaking_events"].excluded == [
+        "1 past event not confirmed as held by its organiser",
+        "2 events marked held that have not ended or have no session",
+    ]
+    assert rows["benchmarkings"].excluded == [
+        "1 benchmarking not complete (not scored as its indicator set requires)"
+    ]
+    assert rows["exchanges"].excluded == ["1 exchange reported and awaiting validation"]
+    assert rows["learning_events"].excluded == [
+        "1 activity still planned after its end date (record it as held)"
+    ]
     # Codes with a value but no target follow, with "no target".
     assert rows["trainings"].target is None and rows["trainings"].status == rules.NO_TARGET
     assert "dissemination" not in rows

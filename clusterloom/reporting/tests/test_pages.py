@@ -93,7 +93,7 @@ def test_report_downloads_from_the_dashboard_form(world):
 @pytest.mark.parametrize(
     ("query", "field", "words"),
     [
-        ("from=2026-12-01&to=2026-11-01", "from", "is after"),
+        ("from=2026-12-01&to=2026-11-01", "to", "is before the start of the period"),
         ("from=2026-02-30&to=2026-11-01", "from", "is not a date"),
         ("from=2026-01-01", "to", "required"),
         ("from=2026-01-01&to=2026-11-01&format=doc", "format", "xlsx or pdf"),
@@ -163,3 +163,26 @@ def test_dashboard_query_count_does_not_grow_with_records(world, today):
         activity(w.p, "training", "2026-05-01")
         event(w.p, day="2026-03-10")
     assert count() == one
+
+
+def test_the_dashboards_printer_friendly_button_opens_the_print_page(world, today):
+    """The form's own values (ISO dates, as the date inputs hold them) reach the print page."""
+    import re
+
+    client = as_role(world, "coordinator")
+    page = client.get(DASHBOARD).content.decode()
+    action = re.search(r'formaction="([^"]+)" id="print-report"', page).group(1)
+    values = dict(re.findall(r'<input type="date" name="(from|to)" value="([^"]*)"', page))
+    assert values == {"from": "2026-01-01", "to": "2026-11-22"}
+    response = client.get(action, values)
+    assert response.status_code == 200
+    assert "Report to the funder" in response.content.decode()
+
+
+def test_a_wrong_period_is_said_at_the_top_of_the_dashboard(world):
+    client = as_role(world, "coordinator")
+    response = client.get(PRINT.replace("from=2026-01-01", "from=1+January+2026"))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert body.index('id="report-errors"') < body.index('id="h-targets"')
+    assert "“1 January 2026” is not a date" in body

@@ -55,15 +55,18 @@ def test_xlsx_kpi_sheet_cell_by_cell(reported):
     ws = book["KPIs"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     assert rows[0] == [
-        "code",
-        "target",
-        "actual as of 2026-11-22",
-        "in the period",
-        "status",
-        "expected by then",
+        "Target",
+        "Code",
+        "Target value",
+        "Actual as of 2026-11-22",
+        "In the period",
+        "Status",
+        "Expected by then",
+        "Not counted",
     ]
-    # One row per target (in code order), then codes with activity and no target.
-    assert rows[1:] == [
+    # One row per target (in code order), then codes with activity and no target; each
+    # named in words with its code beside it.
+    assert [row[1:7] for row in rows[1:]] == [
         ["exchanges", 20, 3, 2, "behind", 9],
         ["exchanges_sme", 10, 2, 2, "behind", 5],
         ["labels_bronze", 2, 1, 0, "on track", 1],
@@ -75,6 +78,8 @@ def test_xlsx_kpi_sheet_cell_by_cell(reported):
         ["exchanges_non_member", None, 1, 1, "no target", None],
         ["trainings", None, 1, 1, "no target", None],
     ]
+    assert rows[1][0] == "ClusterXchange visits"
+    assert rows[2][0] == "Visits by SMEs"
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["A"].width > 10
     exchanges = book["Exchanges"]
@@ -132,7 +137,7 @@ def test_print_context_matches_results_to_evidence(reported):
         ({"from": "", "to": "2026-01-01"}, "from"),
         ({"from": "2026-01-01"}, "to"),
         ({"from": "2026-13-01", "to": "2026-12-01"}, "from"),
-        ({"from": "2026-12-01", "to": "2026-11-01"}, "from"),
+        ({"from": "2026-12-01", "to": "2026-11-01"}, "to"),
     ],
 )
 def test_bad_periods_name_the_field(data, field):

@@ -160,7 +160,7 @@ def test_period_until_before_from_refused_naming_the_field(world):
         strategy=world.strategy,
         data={"period_start": "2027-01-01", "period_end": "2026-12-31"},
     )
-    assert "2026-12-31" in message and "2027-01-01" in message
+    assert "31 December 2026" in message and "1 January 2027" in message
     world.strategy.refresh_from_db()
     assert world.strategy.period_start is None
 
