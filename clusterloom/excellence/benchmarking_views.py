@@ -15,6 +15,7 @@ from clusterloom.partnerships.models import Partnership
 from . import indicator_sets, selectors, services
 from .forms import BenchmarkingForm, ImprovementForm, IndicatorSetForm, upload_of
 from .models import Benchmarking, ImprovementArea, IndicatorSet
+from .scores import completeness_of
 from .views import benchmarking_charts, cluster_or_404, evidence_response
 
 
@@ -80,6 +81,7 @@ def benchmarking_detail(request, pk):
         "scores": benchmarking.scores.select_related("area", "indicator"),
         "improvements": benchmarking.improvement_areas.select_related("area"),
         "may_change": has_rule_perm(request.user, "excellence.change_benchmarking", benchmarking),
+        "completeness": completeness_of(benchmarking),
     }
     context.update(benchmarking_charts(benchmarking, request.user))
     return render(request, "excellence/benchmarking_detail.html", context)
@@ -293,6 +295,7 @@ def indicator_set_edit(request, pk):
         "name": found.name,
         "description": found.description,
         "level": found.level,
+        "complete_when": found.complete_when,
         "outline": IndicatorSetForm.outline_of(found),
     }
     form = IndicatorSetForm(request.POST or None, initial=initial)

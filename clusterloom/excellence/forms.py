@@ -9,7 +9,7 @@ from clusterloom.core.errors import DomainError
 from clusterloom.directory.forms import BootstrapForm
 from clusterloom.directory.models import Organisation
 
-from .models import ClusterLabel, ImprovementStatus, LabelLevel, ServiceNovelty
+from .models import ClusterLabel, CompleteWhen, ImprovementStatus, LabelLevel, ServiceNovelty
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 UPLOAD = forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})
@@ -234,6 +234,12 @@ class IndicatorSetForm(BootstrapForm):
     )
     level = forms.ChoiceField(
         label=_("Label level"), required=False, choices=NONE + list(LabelLevel.choices)
+    )
+    complete_when = forms.ChoiceField(
+        label=_("A benchmarking is complete when"),
+        choices=CompleteWhen.choices,
+        initial=CompleteWhen.EVERY_AREA,
+        help_text=_("Only complete benchmarkings count toward a partnership's target."),
     )
     outline = forms.CharField(
         label=_("Areas and indicators"),

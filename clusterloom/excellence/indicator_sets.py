@@ -10,7 +10,8 @@ from clusterloom.core.errors import DomainError
 from clusterloom.core.inputs import text_value
 from clusterloom.core.permissions import require
 
-from .models import BenchmarkArea, Indicator, IndicatorSet, LabelLevel
+from .models import BenchmarkArea, CompleteWhen, Indicator, IndicatorSet, LabelLevel
+from .scores import total_store
 
 MAX_AREAS = 30
 MAX_INDICATORS = 60
@@ -75,6 +76,16 @@ def _structure_write(indicator_set: IndicatorSet, parsed) -> None:
         )
 
 
+def _complete_when(data) -> str:
+    rule = str(data.get("complete_when") or CompleteWhen.EVERY_AREA)
+    if rule not in CompleteWhen.values:
+        raise DomainError(
+            _("Choose when a benchmarking is complete: every area or every indicator scored."),
+            field="complete_when",
+        )
+    return rule
+
+
 def _level(data) -> str:
     level = str(data.get("level") or "")
     if level and level not in LabelLevel.values:
@@ -91,6 +102,7 @@ def indicator_set_create(*, actor, partnership, data: dict) -> IndicatorSet:
         name=text_value(data, "name", required=True, limit=200),
         description=text_value(data, "description"),
         level=_level(data),
+        complete_when=_complete_when(data),
         partnership=partnership,
     )
     _structure_write(indicator_set, parsed)
@@ -109,6 +121,10 @@ def indicator_set_update(*, actor, indicator_set: IndicatorSet, data: dict) -> I
         indicator_set.description = text_value(data, "description")
     if "level" in data:
         indicator_set.level = _level(data)
+    rule_changed = False
+    if "complete_when" in data:
+        rule = _complete_when(data)
+        rule_changed, indicator_set.complete_when = rule != indicator_set.complete_when, rule
     if data.get("areas") is not None:
         used = indicator_set.benchmarkings.count()
         if used:
@@ -122,6 +138,10 @@ def indicator_set_update(*, actor, indicator_set: IndicatorSet, data: dict) -> I
             )
         _structure_write(indicator_set, areas_parse(data["areas"]))
     indicator_set.save()
+    if rule_changed:
+        # Which benchmarkings count follows the set's rule.
+        for benchmarking in indicator_set.benchmarkings.all():
+            total_store(benchmarking)
     audit(actor, "excellence.indicator_set_changed", indicator_set)
     return indicator_set
 

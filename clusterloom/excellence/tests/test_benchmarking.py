@@ -220,3 +220,60 @@ def test_unpublished_peer_results_stay_out_of_public_aggregates(world):
 
     assert selectors.comparison(own, AnonymousUser())["rows"][0].peer_count == 0
     assert selectors.comparison(own, world.coordinator)["rows"][0].peer_count == 2
+
+
+# -- complete or not: only complete benchmarkings count toward the target ----------------------
+
+
+def test_a_benchmarking_is_complete_when_every_area_is_scored(gold):
+    w = gold
+    empty = _record(w, [])
+    assert empty.is_complete is False and empty.total_score is None
+    partial = _record(w, [{"indicator": w.written.pk, "value": 80}])
+    assert partial.is_complete is False
+    done = _record(
+        w,
+        [{"indicator": w.written.pk, "value": 80}, {"area": w.services_area.pk, "value": 50}],
+    )
+    assert done.is_complete is True  # every area: one indicator of "Strategy" is enough
+
+
+def test_the_sets_rule_every_indicator_is_stricter_and_rechecks_what_is_recorded(gold):
+    w = gold
+    found = _record(
+        w,
+        [{"indicator": w.written.pk, "value": 80}, {"area": w.services_area.pk, "value": 50}],
+    )
+    sets.indicator_set_update(
+        actor=w.coordinator, indicator_set=w.gold, data={"complete_when": "every_indicator"}
+    )
+    found.refresh_from_db()
+    assert found.is_complete is False
+    s.benchmarking_update(
+        actor=w.coordinator,
+        benchmarking=found,
+        data={
+            "scores": [
+                {"indicator": w.written.pk, "value": 80},
+                {"indicator": w.reviewed.pk, "value": 60},
+                {"area": w.services_area.pk, "value": 50},
+            ]
+        },
+    )
+    found.refresh_from_db()
+    assert found.is_complete is True
+    with pytest.raises(DomainError) as caught:
+        sets.indicator_set_update(
+            actor=w.coordinator, indicator_set=w.gold, data={"complete_when": "most"}
+        )
+    assert caught.value.field == "complete_when"
+
+
+def test_the_benchmarking_page_says_why_it_does_not_count(client, gold):
+    w = gold
+    found = _record(w, [{"indicator": w.written.pk, "value": 80}])
+    client.force_login(w.coordinator)
+    page = client.get(f"/excellence/benchmarkings/{found.pk}/").content.decode()
+    assert "not complete" in page
+    assert "1 of 2 areas and 1 of 2 indicators scored" in page
+    assert "once every area is scored" in page
