@@ -239,6 +239,7 @@ class IndicatorSetForm(BootstrapForm):
         label=_("A benchmarking is complete when"),
         choices=CompleteWhen.choices,
         initial=CompleteWhen.EVERY_AREA,
+        required=False,
         help_text=_("Only complete benchmarkings count toward a partnership's target."),
     )
     outline = forms.CharField(
