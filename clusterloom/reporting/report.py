@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Min, Q
@@ -67,6 +68,14 @@ class Sheet:
     @property
     def wide(self) -> bool:
         return len(self.columns) >= self.WIDE_FROM
+
+    @property
+    def cells(self) -> list[list[tuple[object, bool]]]:
+        """Rows as (value, is a number) pairs: numbers are right-aligned and never broken."""
+        return [
+            [(v, isinstance(v, int | float | Decimal) and not isinstance(v, bool)) for v in row]
+            for row in self.rows
+        ]
 
 
 @dataclass
