@@ -120,6 +120,8 @@ def test_a_coordinator_records_a_label_adopts_a_strategy_and_downloads_the_repor
     workbook = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     sheet = workbook.worksheets[0]
     assert sheet.title == "KPIs"
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["labels_bronze"][1:3] == (3, 1)
-    assert rows["joint_strategies"][1:3] == (1, 1)
+    # Each target in words, its code beside it, then target and actual.
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["labels_bronze"][0] == "Bronze labels"
+    assert rows["labels_bronze"][2:4] == (3, 1)
+    assert rows["joint_strategies"][2:4] == (1, 1)
