@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clusterloom.core.errors import DomainError
 from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import has_rule_perm, page_permission
 from clusterloom.matching.selectors import user_organisations
