@@ -20,6 +20,9 @@ rankings. `--compare-ranks` also fuses rank-scaled signals instead of min-max on
 
     .venv/bin/python bench/matching_eval.py            # add --no-semantic to skip embeddings
     .venv/bin/python bench/matching_eval.py --compare-ranks
+
+Then it runs the Horizon Europe evaluation split by time (bench/matching_time_split.py, on
+../shared/data/cordis-he), unless --no-time-split.
 """
 
 from __future__ import annotations
@@ -74,6 +77,10 @@ LAMBDAS = (0.001, 0.01, 0.1)
 
 GRID = {
     "lexical": [1.0],
+    # this export's profiles hold their other projects in their text: no separate passages
+    "passages": [0.0],
+    "best_passage": [0.0],
+    "kind": [0.0],
     "terms": [0.0, 0.25, 0.5, 1.0],
     "complementarity": [0.0, 0.25, 0.5],
     "network": [0.0, 0.25, 0.5, 1.0, 2.0, 4.0],
@@ -408,6 +415,11 @@ def main() -> int:
         action="store_true",
         help="also fuse rank-scaled signals instead of min-max ones (doubles the learning time)",
     )
+    parser.add_argument(
+        "--no-time-split",
+        action="store_true",
+        help="skip the Horizon Europe time-split evaluation (bench/matching_time_split.py)",
+    )
     args = parser.parse_args()
     use_semantic = embeddings.available() and not args.no_semantic
     result = run(args.data, use_semantic, args.compare_ranks)
@@ -438,6 +450,12 @@ def main() -> int:
     path = out / f"matching-eval-{result['when'].replace(':', '')}.json"
     path.write_text(json.dumps(result, indent=1))
     print(f"\nwritten {path.relative_to(ROOT)}")
+    if not args.no_time_split:
+        # the Horizon Europe evaluation, split by time (bench/matching_time_split.py)
+        import matching_time_split
+
+        print("\n" + "=" * 78)
+        return matching_time_split.main(["--semantic"] if use_semantic else [])
     return 0
 
 

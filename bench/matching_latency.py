@@ -1,9 +1,10 @@
 """Partner-matching speed: index build, query latency, incremental change, encoding throughput.
 
 Synthetic organisation profiles from a seeded generator (words drawn with their frequencies
-in the CORDIS objectives, taxonomy terms, countries, kinds, partners) at 1,000, 10,000 and
-100,000 organisations. For each size: time to build the `PartnerIndex` (tokenising + first
-assembly), query latency (median, p95) of short partner needs (10-20 words, 1-2 terms,
+in the CORDIS objectives, taxonomy terms, countries, kinds, partners, and past projects as
+passages: n/3 projects of 80-200 words, each organisation in 0-4 of them) at 1,000, 10,000 and
+100,000 organisations, ranked with the product's learned weights. For each size: time to build
+the `PartnerIndex` (tokenising + first assembly), query latency (median, p95) of short partner needs (10-20 words, 1-2 terms,
 other-country filter) and of long ones (CORDIS project objectives), a reciprocal suggestion,
 and a search right after one profile changed (upsert, so the lazy re-assembly is included).
 Baseline in the same run: plain BM25 with the `bm25s` package (build, and top-20 retrieval of
@@ -75,6 +76,9 @@ def generate(n: int, seed: int = 7) -> list[Profile]:
     def sentence(k):
         return " ".join(rng.choices(words, weights, k=k))
 
+    # Past projects shared by consortia, as on the platform: one passage per project (80 to
+    # 200 words), each organisation in 0 to 4 of them.
+    projects = [sentence(rng.randint(80, 200)) for _ in range(max(1, n // 3))]
     profiles = []
     for i in range(n):
         name = " ".join(rng.choices(content, k=2)).title() + rng.choice(
@@ -92,6 +96,7 @@ def generate(n: int, seed: int = 7) -> list[Profile]:
                 requests=requests,
                 activity=float(rng.randint(0, 12)),
                 partners=tuple(f"org{rng.randrange(n):06d}" for _ in range(rng.randint(0, 8))),
+                passages=tuple(rng.sample(projects, min(len(projects), rng.randint(0, 4)))),
             )
         )
     return profiles

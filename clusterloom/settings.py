@@ -323,5 +323,9 @@ MATCHING_SEMANTIC = env_bool("MATCHING_SEMANTIC", False)
 #: later profile change applied), instead of making the next search wait for the build.
 MATCH_INDEX_BACKGROUND_REBUILD = env_bool("MATCH_INDEX_BACKGROUND_REBUILD", bool(CELERY_BROKER_URL))
 
+#: Ranking weights learned from this platform's own records by `clusterloom learn-ranking`;
+#: while the file does not exist, the weights shipped in matching/ranking.json are used.
+MATCHING_RANKING_FILE = Path(os.environ.get("MATCHING_RANKING_FILE", VAR_DIR / "ranking.json"))
+
 #: Directory search page size.
 DIRECTORY_PAGE_SIZE = int(os.environ.get("DIRECTORY_PAGE_SIZE", 25))

@@ -17,9 +17,7 @@ A missing kind is "sme" when the sme column says yes, else "other". Row numbers 
 row numbers: the header is row 1, the first member row 2.
 """
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +30,7 @@ from clusterloom.core.uploads import upload_read_rows
 from clusterloom.geo.models import Country
 from clusterloom.geo.selectors import city_lookup, country_lookup
 
+from .cordis_files import CordisFile, CordisRow, cordis_file_read
 from .models import Cluster, ClusterMembership, Organisation, OrganisationKind
 from .names import fold, name_key
 from .services import (
@@ -359,27 +358,27 @@ def cordis_kind(activity_type: str, sme: bool | None) -> str:
     return CORDIS_KINDS.get(activity_type, OrganisationKind.OTHER)
 
 
-def _cordis_load(path_or_data) -> list[dict[str, Any]]:
-    if isinstance(path_or_data, list):
-        return path_or_data
-    try:
-        if isinstance(path_or_data, bytes | bytearray):
-            data = json.loads(path_or_data.decode("utf-8-sig"))
-        else:
-            data = json.loads(Path(path_or_data).read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise ImportFailed(
-            _("Cannot read %(path)s: %(error)s")
-            % {"path": path_or_data, "error": exc.strerror or exc}
-        ) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFailed(
-            _("Not a CORDIS JSON file: %(error)s") % {"error": exc},
-            line=getattr(exc, "lineno", None),
-        ) from None
-    if not isinstance(data, list):
-        raise ImportFailed(_("A CORDIS organization.json holds a list of participations."))
-    return data
+def _cordis_load(path_or_data) -> list[CordisRow]:
+    """The participation rows of a CORDIS organisation export: a path (.json, .csv, .xlsx),
+    JSON bytes, a parsed JSON list or an already read `CordisFile`."""
+    if isinstance(path_or_data, CordisFile):
+        data = path_or_data
+    elif isinstance(path_or_data, list):
+        data = CordisFile(
+            "organization.json",
+            [],
+            [
+                CordisRow("organization.json", n, r if isinstance(r, dict) else r)
+                for n, r in enumerate(path_or_data, start=1)
+            ],
+        )
+    elif isinstance(path_or_data, bytes | bytearray):
+        data = cordis_file_read("organization.json", content=bytes(path_or_data))
+    else:
+        data = cordis_file_read(path_or_data)
+    if data.columns:
+        data.require("organisationID", "name", "country")
+    return data.rows
 
 
 @dataclass
@@ -398,45 +397,46 @@ class _CordisOrganisation:
     projects: set[str] = field(default_factory=set)
 
 
-def _cordis_parse(rows: list[Any]) -> dict[int, _CordisOrganisation]:
-    """One record per organisationID; later rows fill what earlier rows left empty."""
+#: How CORDIS writes the SME flag: JSON booleans, or text in its CSV and XLSX files.
+_SME_VALUES = {"true": True, "false": False, "": None, "none": None}
+
+
+def _cordis_parse(
+    rows: list[CordisRow], acronyms: dict[str, str] | None = None
+) -> dict[int, _CordisOrganisation]:
+    """One record per organisationID; later rows fill what earlier rows left empty.
+
+    A row names its project by `projectAcronym`, or (Horizon Europe files without it) by
+    `projectID`, looked up in `acronyms` (project id -> acronym, from the project file)."""
     countries: dict[str, Country | None] = {}
     found: dict[int, _CordisOrganisation] = {}
     for index, row in enumerate(rows):
-
-        def fail(message: str, index=index, field_name: str | None = None):
-            raise ImportFailed(
-                _("row %(index)d: %(message)s") % {"index": index, "message": message},
-                line=index,
-                field=field_name,
-            )
-
-        if not isinstance(row, dict):
-            fail(_("not a JSON object"))
+        values = row.values
+        if not isinstance(values, dict):
+            row.fail(_("not a JSON object"))
         try:
-            cordis_id = int(row.get("organisationID"))
+            cordis_id = int(str(values.get("organisationID")).strip())
         except (TypeError, ValueError):
-            fail(_("organisationID is missing or not a number"), field_name="organisationID")
-        name = squash(row.get("name"))
+            row.fail(_("organisationID is missing or not a number"), "organisationID")
+        name = squash(values.get("name"))
         if not name:
-            fail(_("the name is empty"), field_name="name")
-        code = _cordis_single(row.get("country")).upper()
+            row.fail(_("the name is empty"), "name")
+        code = _cordis_single(values.get("country")).upper()
         code = CORDIS_COUNTRY_CODES.get(code, code)
         if code not in countries:
             countries[code] = Country.objects.filter(code=code).first() if code else None
         if countries[code] is None:
-            fail(_("unknown country '%(value)s'") % {"value": code}, field_name="country")
-        activity = _cordis_single(row.get("activityType")).upper()
+            row.fail(_("unknown country '%(value)s'") % {"value": code}, "country")
+        activity = _cordis_single(values.get("activityType")).upper()
         if activity not in ("PRC", "HES", "REC", "OTH", "PUB", ""):
-            fail(
-                _("unknown activityType '%(value)s'") % {"value": activity},
-                field_name="activityType",
-            )
-        sme_value = row.get("SME")
-        if sme_value not in (True, False, "", None):
-            fail(_("SME must be true, false or empty"), field_name="SME")
+            row.fail(_("unknown activityType '%(value)s'") % {"value": activity}, "activityType")
+        sme_value = values.get("SME")
+        if not isinstance(sme_value, bool):
+            sme_value = _SME_VALUES.get(str(sme_value or "").strip().lower(), "bad")
+        if sme_value == "bad":
+            row.fail(_("SME must be true, false or empty"), "SME")
         latitude = longitude = None
-        geolocation = str(row.get("geolocation") or "").strip()
+        geolocation = str(values.get("geolocation") or "").strip().strip("()")
         if geolocation:
             try:
                 lat_text, lon_text = geolocation.split(",")
@@ -444,29 +444,41 @@ def _cordis_parse(rows: list[Any]) -> dict[int, _CordisOrganisation]:
             except ValueError:
                 latitude = None
             if latitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-                fail(
+                row.fail(
                     _("geolocation '%(value)s' is not 'lat,lon'") % {"value": geolocation},
-                    field_name="geolocation",
+                    "geolocation",
                 )
         try:
-            website = website_normalise(str(row.get("organizationURL") or ""))
+            website = website_normalise(str(values.get("organizationURL") or ""))
         except DomainError:
             website = ""  # CORDIS carries free text here at times; the rest of the row is good
+        acronym = str(values.get("projectAcronym") or "").strip()
+        if not acronym and str(values.get("projectID") or "").strip():
+            project_id = str(values.get("projectID")).strip()
+            acronym = (acronyms or {}).get(project_id, "")
+            if not acronym:
+                row.fail(
+                    _(
+                        "project %(id)s is not known: import its project file with it, or give "
+                        "the projectAcronym column"
+                    )
+                    % {"id": project_id},
+                    "projectID",
+                )
         record = found.get(cordis_id)
         if record is None:
             record = found[cordis_id] = _CordisOrganisation(cordis_id, index, name=name)
-        record.short_name = record.short_name or squash(row.get("shortName"))
+        record.short_name = record.short_name or squash(values.get("shortName"))
         record.activity_type = record.activity_type or activity
         if sme_value in (True, False):
             record.sme = sme_value  # the latest stated flag wins
         record.country = record.country or countries[code]
-        record.city = record.city or squash(row.get("city"))[:200]
+        record.city = record.city or squash(values.get("city"))[:200]
         if record.latitude is None and latitude is not None:
             record.latitude, record.longitude = latitude, longitude
         record.website = record.website or website
-        acronym = str(row.get("projectAcronym") or "").strip()
         if acronym:
-            record.projects.add(acronym)
+            record.projects.add(acronym[:100])
     return found
 
 
@@ -479,7 +491,9 @@ def _cordis_unlinked_by_key(countries: set[str]) -> dict[tuple[str, str], int]:
     return index
 
 
-def cordis_organisations_import(*, actor, path_or_data) -> CordisImportResult:
+def cordis_organisations_import(
+    *, actor, path_or_data, acronyms: dict[str, str] | None = None
+) -> CordisImportResult:
     """Import CORDIS organization.json (a path, bytes or the parsed list) in one transaction.
 
     One organisation per organisationID. Idempotent: an organisation is found again by its
@@ -488,7 +502,7 @@ def cordis_organisations_import(*, actor, path_or_data) -> CordisImportResult:
     organisations keep what users entered; CORDIS fills only empty fields and adds projects.
     """
     rows = _cordis_load(path_or_data)
-    records = _cordis_parse(rows)
+    records = _cordis_parse(rows, acronyms)
     result = CordisImportResult(rows=len(rows), organisations=len(records))
     with transaction.atomic():
         by_id = {

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from .models import (
-    CordisProjectTitle,
+    CordisProject,
     MatchProfile,
     PartnerInterest,
     PartnerRequest,
@@ -57,4 +57,4 @@ class MatchProfileAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(CordisProjectTitle)
+admin.site.register(CordisProject)

@@ -6,21 +6,34 @@ Pure: imports nothing from Django and works on the dataclasses below; the servic
 How a search is scored (one method, documented once):
 
 * Each signal gives every candidate a raw score:
-  ``lexical``  BM25 (Lucene variant, k1=1.2, b=0.75) of the query words in the candidate text,
-               on stemmed words without stopwords;
+  ``lexical``  BM25 (Lucene variant, k1=1.2, b=0.75) of the query words in the candidate's own
+               text (name, description, offers, seeks, place, term names), on stemmed words
+               without stopwords;
+  ``passages`` the candidate's past projects or activities, each its own passage (BM25 over
+               passages): the passages are ranked for the query and the candidate gets the sum,
+               over its passages among the `PASSAGE_NEIGHBOURS` best, of each one's score
+               divided by the best passage's: who did the most work like this need;
+  ``best_passage``  the BM25 score of the candidate's single best passage;
   ``terms``    share of the query's taxonomy terms the candidate carries, each weighted by its
                rarity (idf), so "ket:photonics" counts more than "sectoral:digital";
   ``complementarity``  noisy-or of the affinities between the query's terms and the candidate's
                *different* terms: 1 - prod(1 - affinity(q, c));
-  ``network``  sum over the candidate's known partners (`Profile.partners`) of their lexical
-               (and semantic) relevance: who worked with organisations that fit the need;
+  ``network``  sum over the candidate's known partners (`Profile.partners`) of their text
+               relevance (the better of lexical and passages, averaged with semantic): who
+               worked with organisations that fit the need;
   ``prior``    log(1 + activity);
-  ``semantic`` cosine of sentence embeddings (only with an `Embedder`).
+  ``kind``     log(1 + the mean activity of the candidate's kind): universities and research
+               organisations take part in more projects than most companies, which a young
+               profile's own activity does not show yet;
+  ``semantic`` cosine of sentence embeddings (only with an `Embedder`): the best of the
+               candidate's text and its passages.
 * Each raw score is min-max normalised over the candidates that pass the filters, for this
   query, with the min taken as 0 for signals that are never negative (so each lies in [0, 1],
   no signal wins by its scale, and a weak but real match keeps a share).
 * The fused score is the weighted sum of the normalised scores, with `Weights`; each term of
-  that sum is reported in `Explanation.components`.
+  that sum is reported in `Explanation.components`. The product's weights are *learned* from
+  who actually worked together (`learning.py`, `clusterloom learn-ranking`) and shipped in
+  `ranking.json` beside this module; `default_weights()` reads them.
 * Ordering: fused score descending, then id ascending (scores are rounded to 1e-9 first so the
   order does not depend on the order profiles were added). Candidates with a fused score of 0
   (nothing at all in common) are left out unless `include_unmatched=True`.
@@ -36,18 +49,45 @@ high only when each side fits the other's needs, and the same whichever side ask
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from clusterloom.matching.embeddings import Embedder
 from clusterloom.matching.matrices import Built, Doc, assemble, counts
 from clusterloom.matching.text import snippet, stem_to_words, stems
 
-SIGNALS = ("lexical", "terms", "complementarity", "network", "prior", "semantic")
+SIGNALS = (
+    "lexical",
+    "passages",
+    "best_passage",
+    "terms",
+    "complementarity",
+    "network",
+    "prior",
+    "kind",
+    "semantic",
+)
+
+#: how many of the best passages count in the ``passages`` signal, and the least share of the
+#: best passage's score one must reach to count
+PASSAGE_NEIGHBOURS = 50
+PASSAGE_FLOOR = 0.25
+
+#: pseudo-relevance feedback on passages: how many best passages, how many words they add, and
+#: the added words' total weight relative to the query's own (see `_passage_scores`)
+EXPANSION_PASSAGES = 10
+EXPANSION_WORDS = 20
+EXPANSION_WEIGHT = 0.5
+
+#: the learned weights shipped with the product (written by `clusterloom learn-ranking`)
+SHIPPED_WEIGHTS = Path(__file__).with_name("ranking.json")
 
 
 @dataclass(frozen=True)
@@ -64,6 +104,8 @@ class Profile:
     activity: float = 0.0
     #: ids of profiles this one has worked with (co-members, co-participants): the network signal
     partners: tuple[str, ...] = ()
+    #: texts of its past projects or activities (title and objective each): one passage each
+    passages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,10 +151,13 @@ class Weights:
     """
 
     lexical: float = 1.0
+    passages: float = 0.0
+    best_passage: float = 0.0
     terms: float = 0.5
     complementarity: float = 0.3
     network: float = 0.25
     prior: float = 0.2
+    kind: float = 0.0
     semantic: float = 1.0
 
     def __post_init__(self):
@@ -120,6 +165,55 @@ class Weights:
             value = getattr(self, f.name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 raise ValueError(f"weight {f.name!r} must be a finite number >= 0, not {value!r}")
+
+    def as_dict(self) -> dict[str, float]:
+        """The weights by signal name."""
+        return {k: float(v) for k, v in asdict(self).items()}
+
+
+def weights_read(path: Path, *, semantic: bool = False) -> Weights | None:
+    """Weights from a ranking file written by `learn-ranking` ({"weights": {signal: w},
+    "weights_semantic": {...} or null, ...}): the lexical install's, or with `semantic` those
+    learned with embeddings (None if the file has none); ValueError naming the file when it is
+    not a ranking file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        values = data["weights_semantic" if semantic else "weights"]
+        if values is None:
+            return None
+        unknown = set(values) - set(SIGNALS)
+        if unknown:
+            raise ValueError(f"unknown signal {sorted(unknown)[0]!r}")
+        return Weights(**{k: float(v) for k, v in values.items()})
+    except (OSError, KeyError, TypeError, json.JSONDecodeError, ValueError) as exc:
+        raise ValueError(f"{path}: not a ranking file: {exc}") from None
+
+
+_default_weights: dict[tuple[Path, int, bool], Weights | None] = {}
+
+
+def default_weights(*, semantic: bool = False, path: Path | None = None) -> Weights:
+    """The product's weights: learned from real collaboration, read from `path` (a file that
+    `clusterloom learn-ranking` wrote) or else the shipped `ranking.json` (the hand-set
+    `Weights()` if neither exists). With `semantic`, those learned with embeddings (or, when
+    the file has none, the learned ones with the semantic signal at its hand-set ratio)."""
+    path = Path(path) if path is not None and Path(path).exists() else SHIPPED_WEIGHTS
+    try:
+        changed = path.stat().st_mtime_ns  # a file learned again is read again
+    except OSError:
+        changed = 0
+    key = (path, changed, semantic)
+    if key not in _default_weights:
+        found = weights_read(path, semantic=semantic) if path.exists() else None
+        if found is None and semantic:
+            # no weights learned with embeddings: the learned ones, and semantic similarity
+            # at its hand-set ratio to the lexical signal
+            lexical = default_weights(path=path)
+            found = Weights(
+                **{**lexical.as_dict(), "semantic": lexical.lexical * Weights().semantic}
+            )
+        _default_weights[key] = found or Weights()
+    return _default_weights[key]
 
 
 @dataclass
@@ -131,17 +225,37 @@ class Signals:
     raw: dict[str, np.ndarray]
 
 
+#: Signals that say how active an organisation is, not how it fits the need: they count only
+#: in proportion to how well it fits (see `normalised`).
+ACTIVITY_SIGNALS = ("prior", "kind")
+
+
+def normalised(raw: Mapping[str, np.ndarray], eligible: np.ndarray) -> dict[str, np.ndarray]:
+    """Each signal scaled to [0, 1] (min-max over the eligible candidates); the activity
+    signals then multiplied by the candidate's fit (its best scaled fit signal), so activity
+    orders the organisations that fit and never lifts one that does not ("Fraunhofer for
+    every need")."""
+    out = {name: _minmax(values, eligible) for name, values in raw.items()}
+    fit = [v for name, v in out.items() if name not in ACTIVITY_SIGNALS]
+    gate = np.max(fit, axis=0) if fit else np.zeros(len(eligible))
+    for name in ACTIVITY_SIGNALS:
+        if name in out:
+            out[name] = out[name] * gate
+    return out
+
+
 def fuse(
     raw: Mapping[str, np.ndarray], eligible: np.ndarray, weights: Weights
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Fused score (weighted sum of signals min-max normalised over the eligible candidates)
-    and each signal's weighted part of it."""
+    """Fused score (weighted sum of the `normalised` signals) and each signal's weighted part
+    of it."""
     parts: dict[str, np.ndarray] = {}
     fused = np.zeros(len(eligible))
+    scaled = normalised(raw, eligible)
     for name in SIGNALS:
         weight = getattr(weights, name)
-        if name in raw and weight:
-            parts[name] = weight * _minmax(raw[name], eligible)
+        if name in scaled and weight:
+            parts[name] = weight * scaled[name]
             fused += parts[name]
     return np.round(fused, 9), parts
 
@@ -161,7 +275,9 @@ class PartnerIndex:
         weights: Weights | None = None,
         embedder: Embedder | None = None,
     ):
-        self.weights = weights or Weights()
+        if weights is None and embedder is not None:
+            weights = default_weights(semantic=True)
+        self.weights = weights or default_weights()
         self.embedder = embedder
         self._affinity: dict[str, dict[str, float]] = {}
         for (a, b), value in (affinity or {}).items():
@@ -186,17 +302,24 @@ class PartnerIndex:
             need = counts(stems(p.requests)) if p.requests.strip() else None
             offer = counts(stems(p.offers)) if p.offers.strip() else None
             tokens = counts(words)
-            docs.append(Doc(p, tokens, need or tokens, offer or tokens, len(words)))
+            passages = tuple(counts(stems(t)) for t in p.passages)
+            docs.append(
+                Doc(p, tokens, need or tokens, offer or tokens, len(words), passages=passages)
+            )
         if self.embedder is not None and docs:
             texts = [d.profile.text for d in docs]
             extra = [d.profile.requests for d in docs if d.profile.requests.strip()]
             extra += [d.profile.offers for d in docs if d.profile.offers.strip()]
+            extra += [t for d in docs for t in d.profile.passages]
             encoded = self.embedder.encode(texts + extra)
             main, rest = encoded[: len(docs)], iter(encoded[len(docs) :])
             needs = [next(rest) if d.profile.requests.strip() else None for d in docs]
             offers = [next(rest) if d.profile.offers.strip() else None for d in docs]
             for d, v, n, o in zip(docs, main, needs, offers, strict=True):
                 d.vectors = (v, v if n is None else n, v if o is None else o)
+            for d in docs:
+                if d.profile.passages:
+                    d.passage_vectors = np.vstack([next(rest) for _ in d.profile.passages])
         with self._lock:
             for d in docs:
                 self._docs[d.profile.id] = d
@@ -265,6 +388,53 @@ class PartnerIndex:
             return np.zeros(len(b.ids))
         return np.asarray(b.bm25[:, cols].sum(axis=1)).ravel()
 
+    def _passage_scores(self, b: Built, words: Iterable[str]) -> np.ndarray | None:
+        """BM25 of the query words in each distinct passage, the query first expanded with the
+        words of its best passages (None when no passage matches).
+
+        Expansion (pseudo-relevance feedback, after RM3): the `EXPANSION_PASSAGES` best
+        passages' BM25 word weights, each scaled by its score over the best one's, are summed;
+        the `EXPANSION_WORDS` heaviest words not in the query join it with weights that add up
+        to `EXPANSION_WEIGHT` times the query's own. A title of eight words then also finds
+        projects that said the same thing in other words."""
+        if b.passage_bm25 is None:
+            return None
+        cols = [b.passage_vocab[w] for w in sorted(set(words)) if w in b.passage_vocab]
+        if not cols:
+            return None
+        scores = np.asarray(b.passage_bm25[:, cols].sum(axis=1)).ravel()
+        if not EXPANSION_WEIGHT or scores.max() <= 0:
+            return scores
+        k = min(EXPANSION_PASSAGES, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[scores[top] > 0]
+        feedback = np.asarray(
+            (sp.diags(scores[top] / scores[top].max()) @ b.passage_bm25[top]).sum(axis=0)
+        ).ravel()
+        feedback[cols] = 0.0
+        k = min(EXPANSION_WORDS, int((feedback > 0).sum()))
+        if not k:
+            return scores
+        extra = np.argpartition(-feedback, k - 1)[:k]
+        weights = feedback[extra] / feedback[extra].sum() * EXPANSION_WEIGHT * len(cols)
+        return scores + np.asarray(b.passage_bm25[:, extra] @ weights).ravel()
+
+    def _passages(self, b: Built, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(sum over each doc's passages among the best `PASSAGE_NEIGHBOURS` of score / best
+        score, each doc's best passage score)."""
+        k = min(PASSAGE_NEIGHBOURS, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        best = float(scores[top].max())
+        near = np.zeros(len(scores))
+        if best > 0:
+            share = np.maximum(scores[top], 0.0) / best
+            # only passages near the best count: in a small index the 50 best are all that
+            # match at all, and many weak matches of one common word ("car") must not add up
+            near[top] = np.where(share >= PASSAGE_FLOOR, share, 0.0)
+        summed = b.owners @ near
+        best_each = b.owners.multiply(np.maximum(scores, 0.0)[None, :]).max(axis=1)
+        return summed, np.asarray(best_each.todense()).ravel()
+
     def signals(self, query: Query, *, every_signal: bool = False) -> Signals:
         """Raw per-candidate scores of each signal for `query` (zero-weight ones skipped unless
         `every_signal`), with the filter mask: what `search` fuses, exposed for tuning."""
@@ -278,6 +448,10 @@ class PartnerIndex:
         raw: dict[str, np.ndarray] = {}
         w = Weights(**dict.fromkeys(SIGNALS, 1.0)) if every_signal else self.weights
         raw["lexical"] = self._lexical(b, words)
+        if w.passages or w.best_passage or w.network:
+            scores = self._passage_scores(b, words)
+            if scores is not None:
+                raw["passages"], raw["best_passage"] = self._passages(b, scores)
         qterms = [b.term_vocab[t] for t in sorted(set(query.terms)) if t in b.term_vocab]
         if w.terms and qterms:
             weights = np.zeros(len(b.term_vocab))
@@ -288,13 +462,20 @@ class PartnerIndex:
         if w.semantic and b.vectors is not None and query.text.strip():
             qv = self.embedder.encode([query.text])[0]
             raw["semantic"] = b.vectors @ qv
+            if b.passage_vectors is not None:
+                best = b.owners.multiply((b.passage_vectors @ qv)[None, :]).max(axis=1)
+                raw["semantic"] = np.maximum(raw["semantic"], np.asarray(best.todense()).ravel())
         if w.network and b.adjacency.nnz:
             base = _minmax(raw["lexical"], None)
+            if "passages" in raw:
+                base = np.maximum(base, _minmax(raw["passages"], None))
             if "semantic" in raw:
                 base = (base + _minmax(raw["semantic"], None)) / 2
-            raw["network"] = b.adjacency @ base
+            raw["network"] = (b.adjacency @ base) / np.sqrt(np.maximum(b.degree, 1.0))
         if w.prior:
             raw["prior"] = b.prior
+        if w.kind:
+            raw["kind"] = b.kind_prior
         return Signals(ids=list(b.ids), eligible=mask, raw=raw)
 
     def search(self, query: Query, k: int = 20, *, include_unmatched: bool = False) -> list[Match]:
@@ -326,10 +507,23 @@ class PartnerIndex:
 
     def _explain_search(self, b: Built, query: Query):
         qwords = stem_to_words(query.text)
+        scores = self._passage_scores(b, qwords)
 
         def explain(j: int, components: dict[str, float]) -> Explanation:
             doc = self._docs[b.ids[j]]
-            return self._explanation(b, doc, query.terms, qwords, doc.tokens, components)
+            words = dict(doc.tokens)
+            for tokens in doc.passages:
+                words.update(tokens)
+            e = self._explanation(b, doc, query.terms, qwords, words, components)
+            if scores is not None:
+                mine = b.owners[j].indices
+                if len(mine):
+                    best = int(mine[np.argmax(scores[mine])])
+                    text_hits = sum(1 for s in qwords if s in doc.tokens)
+                    if scores[best] > 0 and text_hits < 2:
+                        # the need is met by what it did, not by how it describes itself
+                        e.snippet = snippet(b.passage_texts[best], set(qwords))
+            return e
 
         return explain
 

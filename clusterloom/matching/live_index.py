@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .index import PartnerIndex
 from .models import MatchIndexState, MatchProfile, SectorAffinity
-from .profiles import profile_from_row
+from .profiles import profile_from_row, ranking_weights
 
 
 @dataclass
@@ -61,10 +61,12 @@ def _state() -> tuple[str, int, int]:
 
 def _build(generation: str, version: int, affinity_version: int) -> _Held:
     rows = MatchProfile.objects.filter(removed=False, version__lte=version)
+    embedder = _embedder()
     index = PartnerIndex(
         [profile_from_row(row) for row in rows.iterator(chunk_size=2000)],
         affinity=affinity_map(),
-        embedder=_embedder(),
+        embedder=embedder,
+        weights=ranking_weights(semantic=embedder is not None),
     )
     return _Held(index, generation, version, affinity_version)
 

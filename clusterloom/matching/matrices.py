@@ -26,6 +26,10 @@ class Doc:
     offer: dict[str, int]
     length: int
     vectors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # text, need, offer
+    #: word counts of each passage (its past projects or activities), in `profile.passages` order
+    passages: tuple[dict[str, int], ...] = ()
+    #: unit vectors of the passages (with an embedder), one row each
+    passage_vectors: np.ndarray | None = None
 
 
 def counts(words: list[str]) -> dict[str, int]:
@@ -51,12 +55,22 @@ class Built:
     term_idf: np.ndarray
     terms_unit: sp.csr_matrix  # idf-weighted, l2-normalised rows
     adjacency: sp.csr_matrix  # docs x docs, symmetric 0/1
+    degree: np.ndarray  # number of partners of each doc
     country: np.ndarray
     kind: np.ndarray
     prior: np.ndarray
+    kind_prior: np.ndarray | None = None  # log(1 + mean activity of the doc's kind)
+    passage_vocab: dict[str, int] | None = None
+    passage_texts: list[str] | None = None
+    #: passages x words, BM25 weight of each word in each distinct passage (idf over passages)
+    passage_bm25: sp.csc_matrix | None = None
+    #: docs x passages, 1 where the doc holds the passage (a project shared by its participants
+    #: is one passage with several owners)
+    owners: sp.csr_matrix | None = None
     vectors: np.ndarray | None = None
     need_vectors: np.ndarray | None = None
     offer_vectors: np.ndarray | None = None
+    passage_vectors: np.ndarray | None = None
 
 
 def assemble(docs_by_id: Mapping[str, Doc], with_vectors: bool) -> Built:
@@ -131,15 +145,60 @@ def assemble(docs_by_id: Mapping[str, Doc], with_vectors: bool) -> Built:
         term_idf=term_idf,
         terms_unit=terms_unit,
         adjacency=adjacency,
+        degree=np.asarray(adjacency.sum(axis=1)).ravel(),
         country=np.array([d.profile.country.upper() for d in docs], dtype=object),
         kind=np.array([d.profile.kind for d in docs], dtype=object),
         prior=np.log1p(np.maximum([d.profile.activity for d in docs], 0.0)),
     )
+    activity = np.maximum([d.profile.activity for d in docs], 0.0) if n else np.zeros(0)
+    kinds, slots = np.unique(built.kind, return_inverse=True) if n else ([], np.zeros(0, int))
+    per_kind = np.bincount(slots, weights=activity, minlength=len(kinds)) / np.maximum(
+        np.bincount(slots, minlength=len(kinds)), 1
+    )
+    built.kind_prior = np.log1p(per_kind[slots]) if n else np.zeros(0)
+    _assemble_passages(built, docs, with_vectors)
     if with_vectors and n:
         built.vectors = np.vstack([d.vectors[0] for d in docs]).astype(np.float32)
         built.need_vectors = np.vstack([d.vectors[1] for d in docs]).astype(np.float32)
         built.offer_vectors = np.vstack([d.vectors[2] for d in docs]).astype(np.float32)
     return built
+
+
+def _assemble_passages(built: Built, docs: list[Doc], with_vectors: bool) -> None:
+    """The passage matrices: each distinct passage text once, BM25-weighted over passages."""
+    distinct: dict[str, int] = {}
+    passage_counts: list[dict[str, int]] = []
+    vectors: list[np.ndarray] = []
+    o_rows, o_cols = [], []
+    for i, d in enumerate(docs):
+        for k, (text, tokens) in enumerate(zip(d.profile.passages, d.passages, strict=True)):
+            j = distinct.get(text)
+            if j is None:
+                j = distinct[text] = len(passage_counts)
+                passage_counts.append(tokens)
+                if with_vectors and d.passage_vectors is not None:
+                    vectors.append(d.passage_vectors[k])
+            o_rows.append(i)
+            o_cols.append(j)
+    m = len(passage_counts)
+    if not m:
+        return
+    vocab = {w: i for i, w in enumerate(sorted({w for c in passage_counts for w in c}))}
+    rows = np.repeat(np.arange(m), [len(c) for c in passage_counts])
+    cols = np.fromiter((vocab[w] for c in passage_counts for w in c), np.int64, len(rows))
+    tf = np.fromiter((k for c in passage_counts for k in c.values()), np.float64, len(rows))
+    df = np.bincount(cols, minlength=len(vocab)).astype(np.float64)
+    idf = np.log(1.0 + (m - df + 0.5) / (df + 0.5))
+    lengths = np.array([sum(c.values()) for c in passage_counts], dtype=np.float64)
+    avgdl = max(float(lengths.mean()), 1e-9)
+    weight = idf[cols] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[rows] / avgdl))
+    built.passage_vocab = vocab
+    built.passage_texts = list(distinct)
+    built.passage_bm25 = sp.csc_matrix((weight, (rows, cols)), shape=(m, len(vocab)))
+    built.owners = sp.csr_matrix((np.ones(len(o_rows)), (o_rows, o_cols)), shape=(len(docs), m))
+    built.owners.data[:] = 1.0
+    if with_vectors and len(vectors) == m:
+        built.passage_vectors = np.vstack(vectors).astype(np.float32)
 
 
 # -- searching -----------------------------------------------------------------------

@@ -47,6 +47,8 @@ class MatchProfile(models.Model):
     requests = models.TextField(_("seeks"), blank=True)
     #: Ids of organisations it has worked with (partnership co-members, CORDIS co-participants).
     partners = models.JSONField(_("partners"), default=list, blank=True)
+    #: Texts of its past projects (title and objective each), scored one by one.
+    passages = models.JSONField(_("passages"), default=list, blank=True)
     #: Partnerships plus CORDIS projects the organisation takes part in.
     activity = models.FloatField(_("activity"), default=0)
     removed = models.BooleanField(_("removed"), default=False)
@@ -67,19 +69,34 @@ class MatchProfile(models.Model):
         return Organisation.objects.filter(pk=self.organisation_id).first()
 
 
-class CordisProjectTitle(models.Model):
-    """A CORDIS project's title by acronym: organisations' profiles include their projects."""
+class CordisProject(models.Model):
+    """A CORDIS project: its participants' profiles hold it as a passage (title and objective),
+    and `learn-ranking` learns from who took part in it."""
 
     acronym = models.CharField(_("acronym"), max_length=100, unique=True)
+    #: CORDIS's project id (`id` in its project files, `projectID` in its organisation files).
+    cordis_id = models.BigIntegerField(_("CORDIS project id"), null=True, blank=True, unique=True)
     title = models.CharField(_("title"), max_length=500)
+    objective = models.TextField(_("objective"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    #: The call it answered (CORDIS `subCall`, else `masterCall`).
+    call = models.CharField(_("call"), max_length=200, blank=True)
+    funding_scheme = models.CharField(_("funding scheme"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["acronym"]
-        verbose_name = _("CORDIS project title")
-        verbose_name_plural = _("CORDIS project titles")
+        verbose_name = _("CORDIS project")
+        verbose_name_plural = _("CORDIS projects")
 
     def __str__(self) -> str:
         return f"{self.acronym}: {self.title}"
+
+    @property
+    def passage(self) -> str:
+        """The project as a passage of its participants' profiles: title, then objective."""
+        if self.objective:
+            return f"{self.title}. {self.objective}"
+        return self.title
 
 
 class SectorAffinity(models.Model):

@@ -4,13 +4,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import PartnershipMember
 
-from .index import Profile
-from .models import CordisProjectTitle, MatchProfile
+from .index import Profile, Weights, default_weights
+from .models import CordisProject, MatchProfile
+
+
+def ranking_weights(*, semantic: bool = False) -> Weights | None:
+    """The weights the platform ranks with: learned from its own records when `learn-ranking`
+    wrote settings.MATCHING_RANKING_FILE, else the shipped ones."""
+    return default_weights(semantic=semantic, path=settings.MATCHING_RANKING_FILE)
 
 
 def term_key(term) -> str:
@@ -30,6 +37,7 @@ class ProfileData:
     requests: str
     activity: float
     partners: tuple[str, ...] = ()
+    passages: tuple[str, ...] = ()
 
 
 def organisations_for_profiles() -> QuerySet[Organisation]:
@@ -41,12 +49,16 @@ def organisations_for_profiles() -> QuerySet[Organisation]:
     )
 
 
-def project_titles(acronyms: Iterable[str] | None = None) -> dict[str, str]:
-    """Known CORDIS project titles by acronym (all of them, or those asked for)."""
-    rows = CordisProjectTitle.objects.all()
+def project_passages(acronyms: Iterable[str] | None = None) -> dict[str, str]:
+    """Known CORDIS projects as passages (title and objective) by acronym (all of them, or
+    those asked for)."""
+    rows = CordisProject.objects.all()
     if acronyms is not None:
         rows = rows.filter(acronym__in=list(acronyms))
-    return dict(rows.values_list("acronym", "title"))
+    return {
+        acronym: (f"{title}. {objective}" if objective else title)
+        for acronym, title, objective in rows.values_list("acronym", "title", "objective")
+    }
 
 
 def partners_of(organisation: Organisation) -> tuple[str, ...]:
@@ -72,18 +84,21 @@ def partners_of(organisation: Organisation) -> tuple[str, ...]:
     return tuple(str(pk) for pk in sorted(ids))
 
 
-def partners_all() -> dict[int, set[int]]:
-    """Every organisation's partners at once (for a full rebuild)."""
+def partners_all(projects: Iterable[str] | None = None) -> dict[int, set[int]]:
+    """Every organisation's partners at once (for a full rebuild); with `projects`, only
+    co-participants in those CORDIS projects count (and partnership co-members)."""
+    allowed = None if projects is None else set(projects)
     groups: dict[str, set[int]] = defaultdict(set)
     for partnership_id, org_id in PartnershipMember.objects.values_list(
         "partnership_id", "organisation_id"
     ):
         groups[f"p{partnership_id}"].add(org_id)
-    for org_id, projects in Organisation.objects.exclude(cordis_projects=[]).values_list(
+    for org_id, theirs in Organisation.objects.exclude(cordis_projects=[]).values_list(
         "pk", "cordis_projects"
     ):
-        for acronym in projects or []:
-            groups[f"c{acronym}"].add(org_id)
+        for acronym in theirs or []:
+            if allowed is None or acronym in allowed:
+                groups[f"c{acronym}"].add(org_id)
     partners: dict[int, set[int]] = defaultdict(set)
     for members in groups.values():
         if len(members) < 2:
@@ -96,13 +111,19 @@ def partners_all() -> dict[int, set[int]]:
 
 
 def profile_data(
-    organisation: Organisation, titles: dict[str, str], partners: Iterable | None = None
+    organisation: Organisation,
+    passages: dict[str, str],
+    partners: Iterable | None = None,
+    *,
+    projects: Iterable[str] | None = None,
 ) -> ProfileData:
-    """An organisation's profile: its texts, place, CORDIS project titles, terms, activity.
+    """An organisation's profile: its own texts, place and terms, its CORDIS projects as
+    passages, its activity and partners.
 
     `organisation` should come from `organisations_for_profiles()` (terms prefetched,
-    partnership_count annotated); `titles` maps CORDIS acronyms to titles; `partners` (ids)
-    are looked up when not given.
+    partnership_count annotated); `passages` maps CORDIS acronyms to passage texts; `partners`
+    (ids) are looked up when not given; `projects`, when given, are the only CORDIS projects
+    that count (a profile as of a date, for learning).
     """
     place = []
     if organisation.city_id:
@@ -111,7 +132,10 @@ def profile_data(
         place.append(organisation.city_name)
     if organisation.region_id:
         place.append(organisation.region.name)
-    projects = list(organisation.cordis_projects or [])
+    mine = list(organisation.cordis_projects or [])
+    if projects is not None:
+        allowed = set(projects)
+        mine = [a for a in mine if a in allowed]
     # The names of its industries and technology fields describe an organisation in words too:
     # "Advanced Textile Materials" must answer a search for "technical textiles" even when the
     # profile has no description (the ECCP composition table gives only terms).
@@ -124,7 +148,6 @@ def profile_data(
         organisation.requests,
         ", ".join(place),
         ", ".join(term_names),
-        *(titles[a] for a in projects if a in titles),
     ]
     text = "\n".join(p.strip() for p in parts if p and p.strip())
     terms = tuple(sorted({term_key(t) for t in organisation.terms.all()}))
@@ -138,10 +161,11 @@ def profile_data(
         kind=organisation.kind,
         offers=organisation.offers.strip(),
         requests=organisation.requests.strip(),
-        activity=float(partnerships + len(projects)),
+        activity=float(partnerships + len(mine)),
         partners=partners_of(organisation)
         if partners is None
         else tuple(str(pk) for pk in sorted(partners)),
+        passages=tuple(passages[a] for a in sorted(mine) if a in passages),
     )
 
 
@@ -157,4 +181,5 @@ def profile_from_row(row: MatchProfile) -> Profile:
         requests=row.requests,
         activity=row.activity,
         partners=tuple(row.partners),
+        passages=tuple(row.passages),
     )

@@ -27,17 +27,20 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 #: What each signal of the fused score means, for people (see index.py for the method).
 SIGNAL_LABELS = {
     "lexical": gettext_lazy("words of the description"),
+    "passages": gettext_lazy("projects like this need"),
+    "best_passage": gettext_lazy("its closest project"),
     "terms": gettext_lazy("shared industries"),
     "complementarity": gettext_lazy("complementary sectors"),
     "network": gettext_lazy("worked with organisations that fit"),
     "prior": gettext_lazy("activity in partnerships and projects"),
+    "kind": gettext_lazy("organisations of its kind take part often"),
     "semantic": gettext_lazy("similar meaning"),
     "their_offers_fit_your_requests": gettext_lazy("its offers fit the needs"),
     "your_offers_fit_their_requests": gettext_lazy("its needs fit the offers"),
 }
 
 #: Signals that say nothing about the need itself: a result needs some other reason.
-_NOT_A_REASON = {"prior"}
+_NOT_A_REASON = {"prior", "kind"}
 
 #: The largest result list a caller may ask for.
 MAX_RESULTS = 100

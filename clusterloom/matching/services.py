@@ -3,7 +3,6 @@
 Partner requests (posting, following, interest) are in `request_services.py`.
 """
 
-import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,19 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
-from clusterloom.core.errors import DomainError, ImportFailed, PermissionDenied
+from clusterloom.core.errors import DomainError, PermissionDenied
 from clusterloom.core.permissions import has_rule_perm
-from clusterloom.core.text import squash
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import PartnershipMember
 
 from .complementarity import learn_affinities
-from .models import CordisProjectTitle, MatchIndexState, MatchProfile, SectorAffinity
+from .models import MatchIndexState, MatchProfile, SectorAffinity
 from .profiles import (
     organisations_for_profiles,
     partners_all,
     profile_data,
-    project_titles,
+    project_passages,
     term_key,
 )
 
@@ -40,6 +38,7 @@ PROFILE_FIELDS = (
     "requests",
     "activity",
     "partners",
+    "passages",
 )
 
 
@@ -47,6 +46,7 @@ def _values(data) -> dict:
     values = {name: getattr(data, name) for name in PROFILE_FIELDS}
     values["terms"] = list(data.terms)
     values["partners"] = list(data.partners)
+    values["passages"] = list(data.passages)
     return values
 
 
@@ -78,7 +78,7 @@ def match_profile_refresh(*, organisation_id: int) -> MatchProfile | None:
         row.version = _version_next()
         row.save(update_fields=["removed", "version", "updated_at"])
         return row
-    data = profile_data(organisation, project_titles(organisation.cordis_projects or []))
+    data = profile_data(organisation, project_passages(organisation.cordis_projects or []))
     values = _values(data)
     if row is not None and not row.removed:
         if all(getattr(row, name) == value for name, value in values.items()):
@@ -112,7 +112,7 @@ def match_index_rebuild(*, actor=None, projects_path: Path | None = None) -> Reb
         titles_loaded = cordis_project_titles_load(path=projects_path)
     state = _state_locked()
     version = state.version + 1
-    titles = project_titles()
+    titles = project_passages()
     partners = partners_all()
     existing = {row.organisation_id: row for row in MatchProfile.objects.all()}
     new_rows, changed_rows = [], []
@@ -147,38 +147,12 @@ def match_index_rebuild(*, actor=None, projects_path: Path | None = None) -> Reb
     return result
 
 
-@transaction.atomic
 def cordis_project_titles_load(*, path: Path) -> int:
-    """Read project titles from a CORDIS project.json export; returns how many are known."""
-    try:
-        rows = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailed(
-            _("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc}
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise ImportFailed(
-            _("%(path)s is not JSON: %(error)s") % {"path": path, "error": exc.msg},
-            line=exc.lineno,
-        ) from None
-    if not isinstance(rows, list):
-        raise ImportFailed(_("A CORDIS project export is a JSON list of projects."))
-    titles = {}
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise ImportFailed(_("Project %(n)d is not an object.") % {"n": number}, line=number)
-        acronym = str(row.get("acronym") or "").strip()[:100]
-        title = squash(row.get("title"))[:500]
-        if acronym and title:
-            titles[acronym] = title
-    known = dict(CordisProjectTitle.objects.values_list("acronym", "title"))
-    CordisProjectTitle.objects.bulk_create(
-        [CordisProjectTitle(acronym=a, title=t) for a, t in titles.items() if a not in known]
-    )
-    for acronym, title in titles.items():
-        if acronym in known and known[acronym] != title:
-            CordisProjectTitle.objects.filter(acronym=acronym).update(title=title)
-    return len(titles)
+    """Read the projects of a CORDIS project export (JSON, CSV or XLSX): titles and objectives
+    become passages of their participants' profiles; returns how many the file holds."""
+    from .cordis import cordis_projects_load
+
+    return cordis_projects_load(actor=None, path=path).rows
 
 
 def affinity_groups() -> list[list[tuple[str, ...]]]:

@@ -11,9 +11,28 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 #: Words of two letters or more, digits allowed ("5G", "h2020", "sic"); accents kept.
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 
-#: English function words (bm25s's extended list) plus words every project or profile says.
-STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset(
-    "also will shall may can could would within using use used based new well".split()
+#: Function words of the platform's other languages that people type into a need or a profile
+#: ("Asociación de Empresas del Metal", "tessuti per l'automotive"): never a match on their own.
+#: A curated list, not whole stopword catalogues, which hold English content words ("era",
+#: "come", "son").
+FOREIGN_FUNCTION_WORDS = frozenset(
+    """
+    de del la las el los en con por para al un una unos unas lo su sus
+    di da dei della delle degli il gli per che con nel nella alla alle ed
+    der die das den dem des und mit für fur von zu zum zur im ist sind ein eine einer
+    le les du et pour avec aux sur une dans par est
+    dos das em com na nas nos pelo pela ao aos uma
+    pro od ze na ve se je jsou nebo pre sa alebo ako
+    ve ile için bir bu ve da de
+    """.split()
+)
+
+#: English function words (bm25s's extended list), the other languages' function words, and
+#: words every project or profile says.
+STOPWORDS = (
+    frozenset(STOPWORDS_EN_PLUS)
+    | FOREIGN_FUNCTION_WORDS
+    | frozenset("also will shall may can could would within using use used based new well".split())
 )
 
 _stemmer = Stemmer.Stemmer("english")

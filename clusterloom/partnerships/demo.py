@@ -18,6 +18,11 @@ from clusterloom.geo.models import Region, RegionCategory
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 CORDIS_ORGANISATIONS = settings.BASE_DIR / "data" / "cordis" / "organization.json"
+#: Horizon Europe projects on textiles and circular materials, with their participants
+CORDIS_HE_DEMO = (
+    settings.BASE_DIR / "data" / "cordis-he" / "projects.csv",
+    settings.BASE_DIR / "data" / "cordis-he" / "participants.csv",
+)
 
 #: Categories of the seed partnerships' NUTS 2 regions under cohesion policy 2021-27
 #: (Commission Implementing Decision (EU) 2021/1130). Demo values a coordinator can change;
@@ -144,6 +149,10 @@ def setup_all(*, cities: bool = True) -> SetupReport:
     # their own steps through their commands, so this module imports none of them.
     if apps.is_installed("clusterloom.matching"):
         out = io.StringIO()
+        if all(path.exists() for path in CORDIS_HE_DEMO):
+            call_command("import_cordis", *map(str, CORDIS_HE_DEMO), "--no-index", stdout=out)
+            report.lines.append("CORDIS Horizon Europe slice: " + " ".join(out.getvalue().split()))
+            out = io.StringIO()
         call_command("rebuild_match_index", stdout=out)
         report.lines.append("partner index: " + " ".join(out.getvalue().split()))
     # The KPI snapshots come last: they count what the demos before them recorded.

@@ -120,11 +120,11 @@ def test_existing_organisation_is_linked_not_duplicated(rows):
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
-        ({"country": "XX"}, "row 3: unknown country 'XX'"),
-        ({"geolocation": "north"}, "row 3: geolocation 'north' is not 'lat,lon'"),
-        ({"organisationID": "abc"}, "row 3: organisationID"),
-        ({"name": ""}, "row 3: the name is empty"),
-        ({"activityType": "ZZZ"}, "row 3: unknown activityType 'ZZZ'"),
+        ({"country": "XX"}, "row 4, column “country”: unknown country 'XX'"),
+        ({"geolocation": "north"}, "column “geolocation”: geolocation 'north' is not 'lat,lon'"),
+        ({"organisationID": "abc"}, "row 4, column “organisationID”"),
+        ({"name": ""}, "row 4, column “name”: the name is empty"),
+        ({"activityType": "ZZZ"}, "row 4, column “activityType”: unknown activityType 'ZZZ'"),
     ],
 )
 def test_malformed_row_is_named_and_nothing_is_imported(rows, bad, message):
@@ -132,7 +132,7 @@ def test_malformed_row_is_named_and_nothing_is_imported(rows, bad, message):
     with pytest.raises(ImportFailed) as caught:
         cordis_organisations_import(actor=None, path_or_data=rows)
     assert message in caught.value.message
-    assert caught.value.line == 3
+    assert caught.value.line == 4
     assert Organisation.objects.count() == 0
 
 
@@ -140,7 +140,7 @@ def test_malformed_row_is_named_and_nothing_is_imported(rows, bad, message):
 def test_not_json_is_refused(tmp_path):
     path = tmp_path / "organization.json"
     path.write_text("<html>not json</html>")
-    with pytest.raises(ImportFailed, match="Not a CORDIS JSON file"):
+    with pytest.raises(ImportFailed, match="is not a CORDIS JSON file"):
         cordis_organisations_import(actor=None, path_or_data=path)
 
 

@@ -147,8 +147,10 @@ def test_fuse_is_a_weighted_sum_of_min_max_scores_over_eligible_candidates():
     eligible = np.array([True, True, True, False])
     fused, parts = fuse(raw, eligible, Weights(lexical=1.0, prior=0.5))
     assert parts["lexical"][:3].tolist() == [1.0, 0.5, 0.0]
-    assert parts["prior"][:3].tolist() == [0.0, 0.25, 0.5]
-    assert fused[:3].tolist() == [1.0, 0.75, 0.5]
+    # activity counts in proportion to the fit: min-max prior (0, 0.5, 1) times the best fit
+    # signal (1, 0.5, 0), weighted 0.5
+    assert parts["prior"][:3].tolist() == [0.0, 0.125, 0.0]
+    assert fused[:3].tolist() == [1.0, 0.625, 0.0]
 
 
 def test_minmax_keeps_weak_matches_and_zero_signals():

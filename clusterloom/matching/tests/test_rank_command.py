@@ -121,3 +121,14 @@ def test_missing_file_and_bad_k(tmp_path):
         )
     with pytest.raises(CommandError, match="does not exist"):
         call_command("rank", "--candidates", q, "--queries", q, "--out", tmp_path / "a" / "R")
+
+
+def test_candidates_passages_are_scored_each_on_its_own(tmp_path):
+    candidates = [
+        {"id": "mill", "text": "Spinning mill in Prato", "passages": ["Recycled polyester yarn"]},
+        {"id": "tex", "text": "Czech weaver", "passages": ["Wool fabrics", "Linen"]},
+    ]
+    rows = run(tmp_path, candidates, [{"id": "q", "text": "recycled polyester yarn"}])
+    assert rows[0]["ranked"][0] == "mill"
+    with pytest.raises(CommandError, match="C.jsonl line 1: field 'passages' must be a list"):
+        run(tmp_path, [{"id": "x", "text": "t", "passages": "one"}], QUERIES)

@@ -2,9 +2,10 @@
 
 import pytest
 
+from clusterloom.core.errors import ImportFailed
 from clusterloom.directory.tests.factories import OrganisationFactory, country
 from clusterloom.matching import live_index, services
-from clusterloom.matching.models import CordisProjectTitle, MatchIndexState, MatchProfile
+from clusterloom.matching.models import CordisProject, MatchIndexState, MatchProfile
 from clusterloom.partnerships.tests.factories import PartnershipMemberFactory
 from clusterloom.taxonomy.services import term_get_or_create
 
@@ -22,7 +23,9 @@ def others(django_capture_on_commit_callbacks):
 
 
 def test_profile_holds_texts_place_projects_terms_and_activity():
-    CordisProjectTitle.objects.create(acronym="TEXSHIELD", title="Protective smart textiles")
+    CordisProject.objects.create(
+        acronym="TEXSHIELD", title="Protective smart textiles", objective="Fire-safe fabrics."
+    )
     automotive = term_get_or_create(vocabulary="sectoral", name="Automotive")
     textiles = term_get_or_create(vocabulary="sectoral", name="Textile Manufacturing")
     org = OrganisationFactory(
@@ -47,9 +50,11 @@ def test_profile_holds_texts_place_projects_terms_and_activity():
         "Flame-retardant fabrics",
         "Car seat makers",
         "Liberec",
-        "Protective smart textiles",
     ):
         assert part in row.text
+    # each known project is a passage of its own (title and objective), not part of the text
+    assert row.passages == ["Protective smart textiles. Fire-safe fabrics."]
+    assert "Protective" not in row.text
     assert row.terms == ["sectoral:automotive", "sectoral:textile-manufacturing"]
     assert (row.country, row.kind) == ("CZ", "sme")
     assert (row.offers, row.requests) == ("Flame-retardant fabrics", "Car seat makers")
@@ -121,7 +126,7 @@ def test_rebuild_recomputes_all_and_purges_removed_rows(tmp_path):
     assert result.profiles == 4 and result.removed == 1 and result.project_titles == 1
     assert {a.pk, b.pk} <= set(MatchProfile.objects.values_list("organisation_id", flat=True))
     assert not MatchProfile.objects.filter(organisation_id=999999).exists()
-    assert "Finishing of fabrics" in MatchProfile.objects.get(organisation_id=a.pk).text
+    assert MatchProfile.objects.get(organisation_id=a.pk).passages == ["Finishing of fabrics"]
     assert MatchIndexState.objects.get(pk=1).generation != generation
     assert live_index.current_index().search(_query("stamping"), k=5)[0].id == str(b.pk)
 
@@ -129,7 +134,7 @@ def test_rebuild_recomputes_all_and_purges_removed_rows(tmp_path):
 def test_project_file_that_is_not_json_names_the_line(tmp_path):
     broken = tmp_path / "project.json"
     broken.write_text('[\n{"acronym": "A",\n oops}\n]')
-    with pytest.raises(services.ImportFailed) as failure:
+    with pytest.raises(ImportFailed) as failure:
         services.match_index_rebuild(projects_path=broken)
     assert failure.value.line == 3
 

@@ -89,3 +89,33 @@ def test_visitor_finds_a_partner_in_words_and_opens_it(page, partners):
 def test_empty_search_says_what_to_do(page, partners):
     page.goto("/partners/?text=")
     expect(page.locator(".invalid-feedback")).to_contain_text("Describe what you are looking for")
+
+
+@pytest.fixture
+def demo_directory(seeded):
+    """The directory as `make run` fills it: the seed clusters, the 765 organisations of the
+    automotive-electronics CORDIS export and the Horizon Europe slice on textiles and circular
+    materials (projects as passages), indexed."""
+    from django.core.management import call_command
+
+    from clusterloom.directory.imports import cordis_organisations_import
+    from clusterloom.partnerships.demo import CORDIS_HE_DEMO, CORDIS_ORGANISATIONS
+
+    cordis_organisations_import(actor=None, path_or_data=CORDIS_ORGANISATIONS)
+    call_command("import_cordis", *map(str, CORDIS_HE_DEMO))
+
+
+def test_a_textile_need_finds_textile_organisations_first(page, demo_directory):
+    page.goto("/partners/")
+    page.get_by_label("What kind of partner are you looking for?").fill(
+        "recycled polyester yarn for car seat covers"
+    )
+    page.get_by_role("button", name="Find partners").click()
+    results = page.locator("#match-results > li")
+    expect(results.first).to_be_visible()
+    # the first three are met by textile work (their projects on polyester and textile
+    # recycling), not by the electronics organisations that say "car" and "covers"
+    for i in range(3):
+        expect(results.nth(i)).to_contain_text(re.compile(r"polyester|textile", re.IGNORECASE))
+    expect(results.first).to_contain_text("Matched words:")
+    screenshot(page, "matching-polyester-yarn")

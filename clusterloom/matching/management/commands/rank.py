@@ -1,8 +1,10 @@
 """`clusterloom rank --candidates C.jsonl --queries Q.jsonl --k 20 --out R.jsonl [--semantic]`.
 
-Batch partner ranking with the same core as the pages and the API (matching/index.py). Each
-candidate line is {"id", "text", "terms": [...], "country", "kind"} (optionally "offers",
-"requests", "activity", "partners"); each query line is {"id", "text", "terms": [...],
+Batch partner ranking with the same core and the same learned weights as the pages and the API
+(matching/index.py, matching/ranking.json). Each candidate line is {"id", "text", "terms":
+[...], "country", "kind"} (optionally "offers", "requests", "activity", "partners", and
+"passages": [texts of its past projects or activities, each scored as its own passage; "text"
+stays the organisation's own description]); each query line is {"id", "text", "terms": [...],
 "country", "other_country_only": bool} (optionally "kinds", "exclude_ids"); each output line is
 {"query": id, "ranked": [ids best first], "scores": [...]}. Every input line is checked before
 anything is ranked; on any error the command names the file and line and writes nothing.
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from clusterloom.core.files import write_atomically
 from clusterloom.matching import embeddings
 from clusterloom.matching.index import PartnerIndex, Profile, Query
+from clusterloom.matching.profiles import ranking_weights
 from clusterloom.matching.text import stems
 
 _CANDIDATE = {
@@ -31,6 +34,7 @@ _CANDIDATE = {
     "requests": str,
     "activity": float,
     "partners": list,
+    "passages": list,
 }
 _QUERY = {
     "id": "id",
@@ -158,7 +162,11 @@ class Command(BaseCommand):
                     % {"where": where}
                 )
         embedder = embeddings.SentenceTransformerEmbedder() if semantic else None
-        index = PartnerIndex((Profile(**c) for _where, c in candidate_lines), embedder=embedder)
+        index = PartnerIndex(
+            (Profile(**c) for _where, c in candidate_lines),
+            embedder=embedder,
+            weights=ranking_weights(semantic=embedder is not None),
+        )
         results = []
         for _where, q in query_lines:
             query_id = q.pop("id")

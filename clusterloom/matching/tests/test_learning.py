@@ -1,0 +1,178 @@
+"""Passages, the learned ranking and `learn-ranking`."""
+
+import json
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clusterloom.matching.index import (
+    SHIPPED_WEIGHTS,
+    SIGNALS,
+    EmptyQuery,
+    PartnerIndex,
+    Profile,
+    Query,
+    Weights,
+    default_weights,
+    weights_read,
+)
+from clusterloom.matching.learning import Example, Need, examples, learn_weights, measure
+from clusterloom.matching.text import stems
+
+PROFILES = [
+    Profile(
+        "yarn",
+        "Tessitura Pratese",
+        country="IT",
+        passages=(
+            "LOOPTEX. Recycled polyester yarn for car seat covers from post-consumer bottles.",
+            "Wool finishing for fashion.",
+        ),
+        activity=2,
+    ),
+    Profile("chips", "Radar chip maker", country="DE", activity=9),
+    Profile("idle", "Tourism board", country="PT", activity=30),
+]
+
+
+def test_a_need_is_met_by_what_an_organisation_did_not_only_by_how_it_describes_itself():
+    index = PartnerIndex(PROFILES)
+    results = index.search(Query("recycled polyester yarn for car seat covers"))
+    assert [m.id for m in results] == ["yarn"]  # activity alone is no match at all
+    best = results[0].explanation
+    assert best.components["passages"] > 0
+    assert "polyester" in best.matched_words and "Recycled polyester yarn" in best.snippet
+
+
+def test_activity_counts_only_as_far_as_an_organisation_fits():
+    index = PartnerIndex(
+        [
+            Profile("fits", "Polyester yarn spinning", activity=1),
+            Profile("hub", "Research on yarn and many other things", activity=500),
+        ],
+        weights=Weights(lexical=1.0, prior=10.0, network=0, kind=0),
+    )
+    found = index.signals(Query("polyester yarn spinning"))
+    from clusterloom.matching.index import normalised
+
+    scaled = normalised(found.raw, found.eligible)
+    hub = found.ids.index("hub")
+    # the hub's activity counts only in proportion to its (weaker) fit
+    assert scaled["prior"][hub] == pytest.approx(scaled["lexical"][hub])
+    assert index.search(Query("polyester yarn spinning"))[0].id == "fits"
+
+
+def test_function_words_of_other_languages_never_match():
+    assert stems("Asociación de Empresas del Metal de Madrid") == stems(
+        "Asociación Empresas Metal Madrid"
+    )
+    index = PartnerIndex(
+        [Profile("a", "Clúster de automoción"), Profile("b", "Istituto di ricerca")]
+    )
+    with pytest.raises(EmptyQuery):
+        index.search(Query("de di del"))
+    assert index.search(Query("de di del istituto"))[0].explanation.matched_words == ["istituto"]
+
+
+def test_shipped_weights_are_learned_and_read_from_the_file():
+    data = json.loads(SHIPPED_WEIGHTS.read_text())
+    assert set(data["weights"]) <= set(SIGNALS) and "learned_from" in data
+    assert default_weights() == weights_read(SHIPPED_WEIGHTS)
+    assert default_weights().passages > 0  # the product ranks on passages
+
+
+def test_a_weights_file_that_is_not_one_is_named(tmp_path):
+    bad = tmp_path / "ranking.json"
+    bad.write_text('{"weights": {"luck": 1}}')
+    with pytest.raises(ValueError, match="ranking.json: not a ranking file: unknown signal 'luck'"):
+        weights_read(bad)
+
+
+def _synthetic(n_needs=12, n=40, seed=0):
+    """Needs whose answers are exactly the candidates strong in signal 'passages'."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n_needs):
+        m = rng.random((len(SIGNALS), n)).astype(np.float32)
+        relevant = np.sort(rng.choice(n, size=3, replace=False))
+        m[SIGNALS.index("passages"), relevant] += 2.0
+        out.append(Example(str(i), m, relevant))
+    return out
+
+
+def test_learning_finds_the_signal_that_answers():
+    data = _synthetic()
+    start = Weights(passages=0.0)
+    before = measure(data, np.array([getattr(start, s) for s in SIGNALS]))
+    weights, fit = learn_weights(data, start, signals=SIGNALS)
+    assert weights.passages == 1.0  # the largest learned weight
+    assert fit.recall_10 == 1.0 and fit.mrr == 1.0 > before.mrr
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0, 5, allow_nan=False), min_size=len(SIGNALS), max_size=len(SIGNALS)))
+def test_figures_are_rates(weights):
+    f = measure(_synthetic(4, 25, 1), np.array(weights))
+    assert 0 <= f.recall_10 <= f.recall_50 <= 1 and 0 < f.mrr <= 1 and f.needs == 4
+
+
+def test_examples_skip_needs_nobody_answered_and_needs_without_words():
+    index = PartnerIndex(PROFILES)
+    data = examples(
+        index,
+        [
+            Need("a", "polyester yarn", frozenset({"yarn"})),
+            Need("b", "polyester yarn", frozenset({"unknown"})),
+            Need("c", "the and of", frozenset({"yarn"})),
+        ],
+    )
+    assert [e.need for e in data] == ["a"]
+
+
+@pytest.mark.django_db
+def test_learn_ranking_refuses_when_records_are_too_few(tmp_path):
+    with pytest.raises(CommandError, match="Not enough records to learn from"):
+        call_command("learn_ranking", "--out", str(tmp_path / "w.json"))
+    assert not (tmp_path / "w.json").exists()
+
+
+@pytest.mark.django_db
+def test_learn_ranking_learns_from_the_platforms_projects_and_the_platform_uses_it(
+    tmp_path, settings, capsys
+):
+    import datetime as dt
+
+    from clusterloom.directory.tests.factories import OrganisationFactory, country
+    from clusterloom.matching.models import CordisProject
+    from clusterloom.matching.profiles import ranking_weights
+
+    topics = ["polyester yarn recycling", "radar chips", "olive oil presses", "wind blades"]
+    orgs = [
+        OrganisationFactory(name=f"Org {i}", country=country("IT" if i % 2 else "DE"))
+        for i in range(16)
+    ]
+    day = dt.date(2023, 1, 1)
+    for k in range(90):
+        topic = topics[k % 4]
+        acronym = f"P{k:03d}"
+        CordisProject.objects.create(
+            acronym=acronym,
+            title=f"{topic} project {k}",
+            objective=f"Work on {topic} with partners.",
+            start_date=day + dt.timedelta(days=7 * k),
+        )
+        for o in orgs[(k % 4) * 4 : (k % 4) * 4 + 3]:
+            o.cordis_projects = [*o.cordis_projects, acronym]
+    for o in orgs:
+        o.save()
+    out = tmp_path / "ranking.json"
+    settings.MATCHING_RANKING_FILE = out
+    call_command("learn_ranking")
+    text = capsys.readouterr().out
+    assert "Learned from" in text and str(out) in text
+    data = json.loads(out.read_text())
+    assert data["held_out_check"]["learned"]["recall@10"] > 0.9
+    assert ranking_weights() == weights_read(out)
