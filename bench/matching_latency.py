@@ -4,9 +4,10 @@ Synthetic organisation profiles from a seeded generator (words drawn with their 
 in the CORDIS objectives, taxonomy terms, countries, kinds, partners, and past projects as
 passages: n/3 projects of 80-200 words, each organisation in 0-4 of them) at 1,000, 10,000 and
 100,000 organisations, ranked with the product's learned weights. For each size: time to build
-the `PartnerIndex` (tokenising + first assembly), query latency (median, p95) of short partner needs (10-20 words, 1-2 terms,
-other-country filter) and of long ones (CORDIS project objectives), a reciprocal suggestion,
-and a search right after one profile changed (upsert, so the lazy re-assembly is included).
+the `PartnerIndex` (tokenising + first assembly), query latency (median, p95) of short partner
+needs (10-20 words, 1-2 terms, other-country filter) and of long ones (CORDIS project
+objectives), a reciprocal suggestion, and a search right after one profile changed (upsert,
+so the lazy re-assembly is included).
 Baseline in the same run: plain BM25 with the `bm25s` package (build, and top-20 retrieval of
 the same queries). With the semantic extra: encoding throughput on 2 threads.
 
