@@ -223,6 +223,8 @@ class Signals:
     ids: list[str]
     eligible: np.ndarray  # bool: candidate passes the query's filters
     raw: dict[str, np.ndarray]
+    #: each distinct passage's score for the query (None when no passage matches)
+    passage_scores: np.ndarray | None = None
 
 
 #: Signals that say how active an organisation is, not how it fits the need: they count only
@@ -409,7 +411,7 @@ class PartnerIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[scores[top] > 0]
         feedback = np.asarray(
-            (sp.diags(scores[top] / scores[top].max()) @ b.passage_bm25[top]).sum(axis=0)
+            (sp.diags(scores[top] / scores[top].max()) @ b.passage_rows[top]).sum(axis=0)
         ).ravel()
         feedback[cols] = 0.0
         k = min(EXPANSION_WORDS, int((feedback > 0).sum()))
@@ -448,6 +450,7 @@ class PartnerIndex:
         raw: dict[str, np.ndarray] = {}
         w = Weights(**dict.fromkeys(SIGNALS, 1.0)) if every_signal else self.weights
         raw["lexical"] = self._lexical(b, words)
+        scores = None
         if w.passages or w.best_passage or w.network:
             scores = self._passage_scores(b, words)
             if scores is not None:
@@ -476,7 +479,7 @@ class PartnerIndex:
             raw["prior"] = b.prior
         if w.kind:
             raw["kind"] = b.kind_prior
-        return Signals(ids=list(b.ids), eligible=mask, raw=raw)
+        return Signals(ids=list(b.ids), eligible=mask, raw=raw, passage_scores=scores)
 
     def search(self, query: Query, k: int = 20, *, include_unmatched: bool = False) -> list[Match]:
         """The `k` best candidates for `query`, best first, each with its explanation."""
@@ -485,7 +488,7 @@ class PartnerIndex:
             return []
         fused, parts = fuse(found.raw, found.eligible, self.weights)
         b = self._ready()
-        explain = self._explain_search(b, query)
+        explain = self._explain_search(b, query, found.passage_scores)
         return self._top(b, fused, found.eligible, k, include_unmatched, parts, explain)
 
     def _top(self, b, fused, mask, k, include_unmatched, parts, explain) -> list[Match]:
@@ -505,29 +508,34 @@ class PartnerIndex:
             for j in order
         ]
 
-    def _explain_search(self, b: Built, query: Query):
+    def _explain_search(self, b: Built, query: Query, scores: np.ndarray | None):
+        """The explanation maker of a search; `scores` are the passages' scores for the query
+        (from `signals`), so they are not computed twice."""
         qwords = stem_to_words(query.text)
-        scores = self._passage_scores(b, qwords)
 
         def explain(j: int, components: dict[str, float]) -> Explanation:
             doc = self._docs[b.ids[j]]
             words = dict(doc.tokens)
             for tokens in doc.passages:
                 words.update(tokens)
-            e = self._explanation(b, doc, query.terms, qwords, words, components)
-            if scores is not None:
-                mine = b.owners[j].indices
+            passage = None
+            if scores is not None and b.owners is not None:
+                mine = b.owners.indices[b.owners.indptr[j] : b.owners.indptr[j + 1]]
                 if len(mine):
                     best = int(mine[np.argmax(scores[mine])])
                     text_hits = sum(1 for s in qwords if s in doc.tokens)
                     if scores[best] > 0 and text_hits < 2:
                         # the need is met by what it did, not by how it describes itself
-                        e.snippet = snippet(b.passage_texts[best], set(qwords))
-            return e
+                        passage = b.passage_texts[best]
+            return self._explanation(
+                b, doc, query.terms, qwords, words, components, snippet_text=passage
+            )
 
         return explain
 
-    def _explanation(self, b, doc, qterms, qwords, cand_words, components) -> Explanation:
+    def _explanation(
+        self, b, doc, qterms, qwords, cand_words, components, *, snippet_text=None
+    ) -> Explanation:
         p = doc.profile
 
         def rarity(t):
@@ -549,7 +557,7 @@ class PartnerIndex:
             shared_terms=shared,
             complementary=pairs,
             matched_words=[qwords[s] for s in hit[:12]],
-            snippet=snippet(p.text, set(hit)),
+            snippet=snippet(p.text if snippet_text is None else snippet_text, set(hit)),
             components=components,
         )
 

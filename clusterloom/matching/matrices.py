@@ -64,6 +64,7 @@ class Built:
     passage_texts: list[str] | None = None
     #: passages x words, BM25 weight of each word in each distinct passage (idf over passages)
     passage_bm25: sp.csc_matrix | None = None
+    passage_rows: sp.csr_matrix | None = None  # the same by rows (pseudo-relevance feedback)
     #: docs x passages, 1 where the doc holds the passage (a project shared by its participants
     #: is one passage with several owners)
     owners: sp.csr_matrix | None = None
@@ -195,6 +196,7 @@ def _assemble_passages(built: Built, docs: list[Doc], with_vectors: bool) -> Non
     built.passage_vocab = vocab
     built.passage_texts = list(distinct)
     built.passage_bm25 = sp.csc_matrix((weight, (rows, cols)), shape=(m, len(vocab)))
+    built.passage_rows = built.passage_bm25.tocsr()
     built.owners = sp.csr_matrix((np.ones(len(o_rows)), (o_rows, o_cols)), shape=(len(docs), m))
     built.owners.data[:] = 1.0
     if with_vectors and len(vectors) == m:
