@@ -299,12 +299,17 @@ class PartnerIndex:
     def upsert_many(self, profiles: Iterable[Profile]) -> None:
         """Add or replace several profiles (embeddings are computed in one batch)."""
         docs = []
+        seen: dict[str, dict[str, int]] = {}
         for p in profiles:
             words = stems(p.text)
             need = counts(stems(p.requests)) if p.requests.strip() else None
             offer = counts(stems(p.offers)) if p.offers.strip() else None
             tokens = counts(words)
-            passages = tuple(counts(stems(t)) for t in p.passages)
+            # a project is a passage of each of its participants: tokenised once per batch
+            passages = tuple(
+                seen[t] if t in seen else seen.setdefault(t, counts(stems(t)))
+                for t in p.passages
+            )
             docs.append(
                 Doc(p, tokens, need or tokens, offer or tokens, len(words), passages=passages)
             )
