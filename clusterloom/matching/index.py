@@ -307,8 +307,7 @@ class PartnerIndex:
             tokens = counts(words)
             # a project is a passage of each of its participants: tokenised once per batch
             passages = tuple(
-                seen[t] if t in seen else seen.setdefault(t, counts(stems(t)))
-                for t in p.passages
+                seen[t] if t in seen else seen.setdefault(t, counts(stems(t))) for t in p.passages
             )
             docs.append(
                 Doc(p, tokens, need or tokens, offer or tokens, len(words), passages=passages)
