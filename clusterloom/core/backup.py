@@ -407,11 +407,13 @@ def backup_restore(archive: Path) -> RestoreReport:
 def _after_restore(version_before: int) -> None:
     """Page caches keyed by content version must not serve pages of the replaced data."""
     from .models import ContentVersion
+    from .page_cache import EVERYTHING, content_version
 
-    restored_version = ContentVersion.objects.filter(pk=1).values_list("version", flat=True)
-    value = max(version_before, restored_version.first() or 0) + 1
-    if not ContentVersion.objects.filter(pk=1).update(version=value):
-        ContentVersion.objects.create(pk=1, version=value)
+    # Every cached page watches the "*" counter: raise it above both the replaced and the
+    # restored value. (It is one row per table since the counters became per table; writing
+    # the row with id 1 hit the unique scope when "*" had another id.)
+    value = max(version_before, content_version(EVERYTHING)) + 1
+    ContentVersion.objects.update_or_create(scope=EVERYTHING, defaults={"version": value})
     restored.send(sender=backup_restore)
 
 
