@@ -29,6 +29,9 @@ def _production_block() -> dict[str, str]:
 def _check_deploy(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in _production_block()}
     clean.pop("DATABASE_URL", None)
+    # The browser journeys' conftest sets this for Playwright in every test process; a
+    # deployment never has it (check --deploy reports async.E001).
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     clean.update(env, CLUSTERLOOM_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="")
     clean.pop("DJANGO_SETTINGS_MODULE")
     return subprocess.run(  # noqa: S603 - our own manage.py with a fixed argument list
