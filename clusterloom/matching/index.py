@@ -238,7 +238,9 @@ def normalised(raw: Mapping[str, np.ndarray], eligible: np.ndarray) -> dict[str,
     orders the organisations that fit and never lifts one that does not ("Fraunhofer for
     every need")."""
     out = {name: _minmax(values, eligible) for name, values in raw.items()}
-    fit = [v for name, v in out.items() if name not in ACTIVITY_SIGNALS]
+    # the gate is the candidate's own fit: its partners' fit (network) is relational, like
+    # activity, and would let every member of a fitting partnership through
+    fit = [v for name, v in out.items() if name not in (*ACTIVITY_SIGNALS, "network")]
     gate = np.max(fit, axis=0) if fit else np.zeros(len(eligible))
     for name in ACTIVITY_SIGNALS:
         if name in out:
