@@ -41,6 +41,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from matching_eval import CachedEmbedder  # noqa: E402  (the same cache as the 26-project run)
+
 from clusterloom.matching import embeddings  # noqa: E402
 from clusterloom.matching.index import (  # noqa: E402
     SHIPPED_WEIGHTS,
@@ -168,7 +170,7 @@ def baselines(profiles: list[Profile], needs: list[Need], seeds: int = 5) -> dic
 def ranker(index: PartnerIndex, needs: list[Need], weights: Weights) -> list:
     """Per-need metrics of the product's fused ranking with `weights`."""
     data = examples(index, needs)
-    w = np.array([getattr(weights, s) for s in SIGNALS], dtype=np.float32)
+    w = weights.as_array().astype(np.float32)
     out = []
     for ex in data:
         scores = np.round((w @ ex.matrix).astype(np.float64), 9)
@@ -180,19 +182,6 @@ def mean(rows) -> dict[str, float]:
     """Mean Recall@10, Recall@50, MRR of per-need rows."""
     m = np.mean(rows, axis=0)
     return {"recall@10": round(m[0], 4), "recall@50": round(m[1], 4), "mrr": round(m[2], 4)}
-
-
-class CachedEmbedder:
-    """The real embedder, remembering each text (passages repeat across profiles and runs)."""
-
-    def __init__(self, inner):
-        self.inner, self.cache = inner, {}
-
-    def encode(self, texts):
-        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if todo:
-            self.cache.update(zip(todo, self.inner.encode(todo), strict=True))
-        return np.vstack([self.cache[t] for t in texts]) if texts else np.zeros((0, 384))
 
 
 def run(folder: Path, semantic: bool, write_weights: bool) -> dict:

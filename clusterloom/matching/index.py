@@ -170,6 +170,10 @@ class Weights:
         """The weights by signal name."""
         return {k: float(v) for k, v in asdict(self).items()}
 
+    def as_array(self) -> np.ndarray:
+        """The weights in SIGNALS order (what multiplies a signals x candidates matrix)."""
+        return np.array([getattr(self, s) for s in SIGNALS], dtype=np.float64)
+
 
 def weights_read(path: Path, *, semantic: bool = False) -> Weights | None:
     """Weights from a ranking file written by `learn-ranking` ({"weights": {signal: w},

@@ -128,7 +128,7 @@ def learn_weights(
     (training figures: not for reporting). Signals the data cannot teach (not in `signals`:
     taxonomy terms where the records carry none) keep `start`'s ratio to the lexical weight."""
     free = [SIGNALS.index(s) for s in signals]
-    w = np.array([getattr(start, s) for s in SIGNALS], dtype=np.float64)
+    w = start.as_array()
     fixed = w.copy()
     w[free] = 0.5
     best = _objective(measure(data, w))

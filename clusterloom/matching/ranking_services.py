@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from clusterloom.core.errors import DomainError
 from clusterloom.core.files import write_atomically
 
-from .index import SIGNALS, PartnerIndex, Profile, Weights
+from .index import PartnerIndex, Profile, Weights
 from .learning import Figures, Need, examples, learn_weights, measure
 from .models import CordisProject
 from .profiles import organisations_for_profiles, partners_all, profile_data, ranking_weights
@@ -106,9 +106,8 @@ def ranking_learn(*, out: Path | None = None) -> LearnResult:
     late = examples(check_index, _needs([p for p in later if p.start_date >= check_at], members))
     current = ranking_weights() or Weights()
     trial, _fit = learn_weights(early, current, signals=LEARNABLE)
-    as_array = _array
-    held_out_learned = measure(late, as_array(trial))
-    held_out_current = measure(late, as_array(current))
+    held_out_learned = measure(late, trial.as_array())
+    held_out_current = measure(late, current.as_array())
     weights, fit = learn_weights(early + late, current, signals=LEARNABLE)
     path = Path(out or settings.MATCHING_RANKING_FILE)
     payload = {
@@ -132,9 +131,3 @@ def ranking_learn(*, out: Path | None = None) -> LearnResult:
     return LearnResult(
         weights, len(early) + len(late), split, check_at, held_out_learned, held_out_current, path
     )
-
-
-def _array(weights: Weights):
-    import numpy as np
-
-    return np.array([getattr(weights, s) for s in SIGNALS], dtype=np.float64)
