@@ -22,6 +22,7 @@ from clusterloom.directory.tests.factories import AdminFactory, MemberUserFactor
 from clusterloom.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
 
 from .api_roles import bearer
+from .connections import wsgi_app_in_test_transaction
 
 EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", 2))
 CHECKS = [
@@ -90,15 +91,8 @@ def _failures(schema, headers) -> list[str]:
 
 @pytest.mark.parametrize("headers", ROLES, indirect=True)
 def test_every_operation_keeps_its_contract(headers):
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        # Known gap: schemathesis calls the WSGI app directly and, on PostgreSQL, the test's
-        # own connection is found closed after the first request ("the connection is closed",
-        # a 500 on every later call); disconnecting close_old_connections did not keep it.
-        # The contract is checked on SQLite (the same code and schema) until this is fixed.
-        pytest.skip("the WSGI-level contract run loses the test connection on PostgreSQL")
     Client().get("/api/openapi.json")  # the first request loads the URL conf
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    app = wsgi_app_in_test_transaction(get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     failures = _failures(schema, headers)
     assert not failures, "\n".join(failures)

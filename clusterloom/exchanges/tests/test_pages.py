@@ -3,12 +3,11 @@
 import io
 
 import pytest
-from django.core.signals import request_finished
-from django.db import close_old_connections
 from django.urls import reverse
 from PIL import Image
 
 from clusterloom.exchanges.models import Exchange, ExchangeApplication, HostingOffer
+from clusterloom.tests.connections import connection_kept
 
 from .conftest import application_data, offer_data
 
@@ -209,13 +208,8 @@ def test_the_whole_exchange_through_the_pages(client, xworld, settings, tmp_path
     download = client.get(reverse("exchange_evidence_download", args=[evidence.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == _png()
-    # response.close() fires request_finished, whose close_old_connections would close the
-    # test's database connection on PostgreSQL; the test client disconnects it the same way.
-    request_finished.disconnect(close_old_connections)
-    try:
+    with connection_kept():  # closing the response fires request_finished (see the helper)
         download.close()
-    finally:
-        request_finished.connect(close_old_connections)
     client.force_login(w.stranger)
     assert client.get(reverse("exchange_evidence_download", args=[evidence.pk])).status_code == 404
     assert client.get(reverse("exchange_detail", args=[exchange.pk])).status_code == 404
