@@ -48,6 +48,7 @@ _LIST = 5  # ids named in a message before "..."
 _EXACT = 20_000  # (meeting, slot) pairs up to which CP-SAT tries to prove the weight optimal
 _PATIENCE = 30  # rounds without a gain after which CP-SAT takes over (small events)
 _MAXSAT = 20_000  # (meeting, slot) pairs up to which MaxSAT minimises the breaks
+_APART = 1_000  # (meeting, slot) pairs from which the proof runs in a process of its own
 _MAXSAT_FIRST = 0.15  # of the time left for MaxSAT on neighbourhoods, first
 _MAXSAT_WHOLE = 0.5  # of the time left then for MaxSAT on the whole event (the proof)
 _MAXSAT_SHARE = 0.85  # of the time left then for MaxSAT on neighbourhoods; then idle slots
@@ -397,7 +398,7 @@ def result(ev: Event, slot_of, bound: float, notes=()) -> Schedule:
     return Schedule(placed, left, objective, bound, gaps, status, [*ev.notes, *notes], waits)
 
 
-def _fewest_breaks(search, deadline: float, tell) -> bool:
+def _fewest_breaks(search, deadline: float, tell, workers: int = 1) -> bool:
     """The MaxSAT stage on events up to _MAXSAT (meeting, slot) pairs, with most of the time
     left; True when it proved that the cap on breaks cannot hold for these meetings."""
     ev, st = search.ev, search.state
@@ -405,8 +406,10 @@ def _fewest_breaks(search, deadline: float, tell) -> bool:
     over, n, _idle = search.total_cost()
     if pairs > _MAXSAT or not (over or n):
         return False
-    now = time.monotonic()
     tell(f"fewest breaks with MaxSAT, from {n}")
+    if workers >= 2 and pairs >= _APART:
+        return _race_for_breaks(search, deadline, tell)
+    now = time.monotonic()
     # Neighbourhoods first, briefly: their gains are kept if the whole event takes too long.
     scheduler_breaks.neighbourhoods(search, now + _MAXSAT_FIRST * (deadline - now), tell)
     st = search.state
@@ -424,6 +427,35 @@ def _fewest_breaks(search, deadline: float, tell) -> bool:
         return True
     now = time.monotonic()
     scheduler_breaks.neighbourhoods(search, now + _MAXSAT_SHARE * (deadline - now), tell)
+    return False
+
+
+def _race_for_breaks(search, deadline: float, tell) -> bool:
+    """Two workers: the proof on the whole event in a process of its own while
+    neighbourhoods improve the schedule in this one, both until _MAXSAT_SHARE of the time
+    left; the proof's optimum replaces the schedule when it comes (and ends the
+    neighbourhoods), the neighbourhoods' best stays when it does not. True when the proof
+    found that the cap on breaks cannot hold."""
+    ev = search.ev
+    now = time.monotonic()
+    until = now + _MAXSAT_SHARE * (deadline - now)
+    race = scheduler_breaks.Race()
+    whole = scheduler_breaks.ProofApart(
+        ev, search.state.slot, ev.problem.max_breaks, until, race.finish
+    )
+    try:
+        scheduler_breaks.neighbourhoods(search, until, tell, race=race)
+    finally:
+        whole.stop()  # nothing left to prove, or out of time
+    found = whole.outcome
+    if found is None or found.slot_of is None:
+        return bool(found and found.cap_impossible)
+    before = list(search.state.slot)
+    kept = search.total_cost()
+    search.load(found.slot_of)
+    if search.total_cost() > kept:  # as few breaks, more idle slots: keep the neighbourhoods'
+        search.load(before)
+    tell(f"fewest breaks with MaxSAT: {found.breaks} (proven)")
     return False
 
 
@@ -561,7 +593,7 @@ def schedule(
         if exact is not None:
             bound = min(bound, scheduler_lp.round_down(ev, exact))
     search.close_gaps(deadline, tell)
-    proven = _fewest_breaks(search, deadline, tell)
+    proven = _fewest_breaks(search, deadline, tell, workers)
     scheduler_exact.polish_gaps(search, deadline, workers, tell)
     refused = _over_cap(ev, search.state.slot, proven)
     if refused is not None:

@@ -20,6 +20,9 @@ it answers only at the optimum, within the time given, or not at all.
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ from pysat.examples.rc2 import RC2
 from pysat.formula import WCNF, IDPool
 
 from .scheduler_search import bits
+from .scheduler_search import breaks as count_breaks
 
 _SOLVER = "g4"  # Glucose 4 under RC2
 _START = 40  # meetings in the first neighbourhood
@@ -39,8 +43,9 @@ _QUICK = 0.25  # answered within this share of the round: the next neighbourhood
 
 @dataclass
 class Outcome:
-    """The slots found (None: none within the time), whether they are optimal, and whether a
-    cap on breaks was found impossible (True: proven so for this set of meetings)."""
+    """The slots found (None: none within the time; optimal when found), the event's breaks
+    with them, and whether a cap on breaks was found impossible (True: proven so for this
+    set of meetings)."""
 
     slot_of: list[int] | None
     breaks: int | None
@@ -96,10 +101,23 @@ class _Encoding:
             self._card(lits, 1, "equals")
         for lits in by_group.values():
             self._card(lits, 1, "atmost")
-        for t, lits in by_slot.items():
-            self._card(lits, ev.problem.tables - load[t], "atmost")
         self.true = self.pool.id("true")
         self.hard.append([self.true])
+        # busy[p, t] <-> p is in a moving meeting in t (at most one, by the groups above)
+        moving = {}
+        for (p, t), lits in sorted(by_part.items()):
+            b = self.pool.id(("b", p, t))
+            self.hard.append([-b, *lits])
+            for v in lits:
+                self.hard.append([-v, b])
+            moving[p, t] = b
+        # The tables: a slot's moving meetings make twice as many participants busy, so
+        # "at most L meetings" is "at most 2 L busy participants". Counted over the few
+        # participants rather than the many (meeting, slot) pairs, the SAT calls are quicker
+        # (forum-14: optimum proven in 30-40 s against no answer in 90 s).
+        for t in by_slot:
+            lits = [b for (_p, u), b in moving.items() if u == t]
+            self._card(lits, 2 * (ev.problem.tables - load[t]), "atmost", EncType.kmtotalizer)
         for p in sorted(touched):
             if count[p] < 2:
                 continue
@@ -107,17 +125,10 @@ class _Encoding:
             for t in range(n_slots):
                 if (fixed[p] >> t) & 1:
                     busy.append(self.true)
-                elif (p, t) in by_part:
-                    b = self.pool.id(("b", p, t))
-                    lits = by_part[p, t]
-                    self.hard.append([-b, *lits])
-                    for v in lits:
-                        self.hard.append([-v, b])
-                    busy.append(b)
                 else:
-                    busy.append(None)
+                    busy.append(moving.get((p, t)))
             self._card([b for b in busy if b is not None], count[p], "equals")
-            mine = self._breaks(p, busy)
+            mine = self._breaks(p, busy, count[p])
             if cap is not None and len(mine) > cap:
                 self._card(mine, cap, "atmost")
 
@@ -128,7 +139,7 @@ class _Encoding:
         out.nv, out.topw = self.pool.top, len(self.soft) + 1
         return out
 
-    def _card(self, lits, bound, kind) -> None:
+    def _card(self, lits, bound, kind, encoding=None) -> None:
         if len(lits) <= bound and kind == "atmost":
             return
         if bound < 0:
@@ -137,15 +148,17 @@ class _Encoding:
         if len(lits) == 1 and kind == "equals" and bound == 1:
             self.hard.append(list(lits))
             return
-        encoding = EncType.seqcounter if bound == 1 or kind == "atmost" else EncType.totalizer
+        if encoding is None:
+            encoding = EncType.seqcounter if bound == 1 or kind == "atmost" else EncType.totalizer
         if bound == 1 and len(lits) <= 6:
             encoding = EncType.pairwise
         make = CardEnc.equals if kind == "equals" else CardEnc.atmost
         self.hard.extend(make(lits, bound, vpool=self.pool, encoding=encoding).clauses)
 
-    def _breaks(self, p: int, busy: list) -> list[int]:
-        """The soft break literals of participant p (one per slot where a gap may end)."""
-        before, acc, mine = [None] * len(busy), None, []
+    def _breaks(self, p: int, busy: list, count: int) -> list[int]:
+        """The soft break literals of participant p (one per slot where a gap may end), p
+        having `count` meetings."""
+        before, acc, mine = [None] * len(busy), None, {}
         for t, b in enumerate(busy):
             if t and self.session[t] != self.session[t - 1]:
                 acc = None
@@ -167,8 +180,25 @@ class _Encoding:
                 clause.append(busy[t - 1])
             self.hard.append(clause)
             self.soft.append([-k])
-            mine.append(k)
-        return mine
+            mine[t] = k
+        self._windows(busy, count, mine)
+        return list(mine.values())
+
+    def _windows(self, busy: list, n: int, brk: dict) -> None:
+        """Implied clauses: a participant's n meetings fill n slots, so two of their busy
+        slots in one session n or more apart hold a gap between them, ended by one of the
+        break literals `brk` (slot -> literal) in between. Redundant, but stated directly
+        instead of derived through the counter and the chain of `before` literals."""
+        for t, b in enumerate(busy):
+            if b is None:
+                continue
+            for u in range(t + n, len(busy)):
+                if busy[u] is None or self.session[u] != self.session[t]:
+                    continue
+                if b == self.true and busy[u] == self.true:
+                    continue  # two locked meetings: the gap is there whatever the solver does
+                gaps = [brk[v] for v in range(t + 2, u + 1) if v in brk]
+                self.hard.append([-x for x in (b, busy[u]) if x != self.true] + gaps)
 
 
 def fewest_breaks(ev, slot_of, deadline: float, cap: int | None = None, free=None) -> Outcome:
@@ -176,36 +206,165 @@ def fewest_breaks(ev, slot_of, deadline: float, cap: int | None = None, free=Non
     monotonic clock reads `deadline`), every participant within `cap` breaks when given;
     only the meetings in `free` move when it is given (the breaks counted are then those
     of their participants)."""
-    enc = _Encoding(ev, slot_of, cap, free)
-    seconds = deadline - time.monotonic()
-    if seconds <= 0:
-        return Outcome(None, None)
-    solver = RC2(enc.formula(), solver=_SOLVER, adapt=True, exhaust=True, minz=True, trim=5)
-    timer = threading.Timer(seconds, solver.interrupt)
-    timer.start()
-    try:
-        model = solver.compute(expect_interrupt=True)
-        cost, interrupted = solver.cost, solver.interrupted
-    finally:
-        timer.cancel()
-        solver.delete()
-    if model is None:  # interrupted, or the hard part (the cap) cannot hold
-        return Outcome(None, None, cap_impossible=not interrupted and cap is not None)
-    chosen = {v for v in model if v > 0}
-    out = list(slot_of)
-    for (j, t), v in enc.x.items():
-        if v in chosen:
-            out[j] = t
-    return Outcome(out, cost)
+    return Proof(ev, slot_of, cap, free).run(deadline)
 
 
-def neighbourhoods(search, deadline: float, tell, size: int = _START) -> None:
+class _Halted(Exception):
+    """An RC2 run stopped from outside (time up, or the answer came from elsewhere)."""
+
+
+class _RC2(RC2):
+    """RC2 that stops at once when halted. RC2's own interrupt ends only the SAT call under
+    way and then processes the last core (trimming, minimising and exhausting it with SAT
+    calls that nothing interrupts): seconds past a deadline on the crafted events."""
+
+    halted = False
+
+    def halt(self) -> None:
+        self.halted = True
+        self.oracle.interrupt()
+
+    def _call_oracle(self, assumptions=(), expect_interrupt=False):
+        if self.halted:
+            raise _Halted
+        answer = self.oracle.solve_limited(assumptions=list(assumptions), expect_interrupt=True)
+        if self.halted:
+            raise _Halted
+        return answer
+
+
+class Proof:
+    """One RC2 run on an event (or the meetings `free` of it) that another thread may stop:
+    `run` answers the optimum, or nothing when stopped or out of time."""
+
+    def __init__(self, ev, slot_of, cap=None, free=None):
+        self.ev, self.slot_of, self.cap, self.free = ev, list(slot_of), cap, free
+        self._lock, self._solver, self._stopped = threading.Lock(), None, False
+        self.outcome: Outcome | None = None
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self._solver is not None:
+                self._solver.halt()
+
+    def run(self, deadline: float) -> Outcome:
+        enc = _Encoding(self.ev, self.slot_of, self.cap, self.free)
+        self.outcome = Outcome(None, None)
+        with self._lock:
+            if deadline <= time.monotonic() or self._stopped:
+                return self.outcome
+            solver = _RC2(
+                enc.formula(), solver=_SOLVER, adapt=True, exhaust=True, minz=True, trim=5
+            )
+            self._solver = solver
+        timer = threading.Timer(deadline - time.monotonic(), self.stop)
+        timer.start()
+        try:
+            model = solver.compute()
+        except _Halted:
+            return self.outcome
+        finally:
+            timer.cancel()
+            with self._lock:
+                self._solver = None
+                solver.delete()
+        if model is None:  # the hard part (a cap on breaks) cannot hold
+            self.outcome = Outcome(None, None, cap_impossible=self.cap is not None)
+            return self.outcome
+        chosen = {v for v in model if v > 0}
+        out = list(self.slot_of)
+        for (j, t), v in enc.x.items():
+            if v in chosen:
+                out[j] = t
+        # The solver's cost counts the participants of moving meetings; the breaks of the
+        # whole event include those between locked meetings alone.
+        self.outcome = Outcome(out, count_breaks(self.ev, out))
+        return self.outcome
+
+
+class ProofApart:
+    """The proof on the whole event in a process of its own, beside the neighbourhoods in
+    this one: it has a core of its own (no GIL shared with the neighbourhoods' Python), and
+    `stop` ends it at once (Glucose, interrupted, may go on for seconds before it looks: 1.4
+    to 4.7 s past the deadline on forum-13crafb). `then` is called, from a thread of its
+    own, when the answer or the end has come; `outcome` is then set."""
+
+    def __init__(self, ev, slot_of, cap, deadline: float, then):
+        self.outcome: Outcome | None = None
+        self._then = then
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from clusterloom.events import scheduler_breaks as b; b._child()",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        job = pickle.dumps((ev, list(slot_of), cap, deadline - time.monotonic()))
+        self._watch = threading.Thread(target=self._wait, args=(job,), daemon=True)
+        self._watch.start()
+
+    def _wait(self, job: bytes) -> None:
+        try:
+            answer, _ = self._process.communicate(job)
+            if self._process.returncode == 0 and answer:
+                slot_of, breaks, impossible = pickle.loads(answer)  # noqa: S301 (our own child)
+                self.outcome = Outcome(slot_of, breaks, impossible)
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+            self.outcome = None
+        finally:
+            self._then()
+
+    def stop(self) -> None:
+        """Ends the process (if still running) and waits for the watcher."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._watch.join()
+
+
+def _child() -> None:
+    """The process of a ProofApart: reads its job from stdin, writes the outcome."""
+    ev, slot_of, cap, seconds = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
+    found = Proof(ev, slot_of, cap).run(time.monotonic() + seconds)
+    sys.stdout.buffer.write(pickle.dumps((found.slot_of, found.breaks, found.cap_impossible)))
+    sys.stdout.buffer.flush()
+
+
+class Race:
+    """Neighbourhoods in one thread beside a proof on the whole event in another: `finish`
+    (the proof's thread, when it has an answer) stops the neighbourhood being solved."""
+
+    def __init__(self):
+        self._lock, self._done, self.current = threading.Lock(), False, None
+
+    def finish(self) -> None:
+        with self._lock:
+            self._done = True
+            if self.current is not None:
+                self.current.stop()
+
+    def done(self) -> bool:
+        return self._done
+
+    def enter(self, proof: Proof) -> bool:
+        """Makes `proof` the one `finish` stops; False when the race is already over."""
+        with self._lock:
+            self.current = proof
+            return not self._done
+
+
+def neighbourhoods(search, deadline: float, tell, size: int = _START, race=None) -> None:
     """Large-neighbourhood search: RC2 on the meetings of a few participants with breaks and
     of their partners, the rest fixed, each answer optimal for its neighbourhood; the size
-    grows while answers come quickly and shrinks when one runs out of its time."""
+    grows while answers come quickly and shrinks when one runs out of its time. Ends early
+    when the `race` (a Race) is finished."""
     ev, rng = search.ev, search.rng
     cap = ev.problem.max_breaks
-    while time.monotonic() < deadline - 0.2:
+    race = race or Race()
+    while time.monotonic() < deadline - 0.2 and not race.done():
         st = search.state
         costs = [search.cost(p, busy) for p, busy in enumerate(st.pbusy)]
         waiting = [p for p, c in enumerate(costs) if c[0] or c[1]]
@@ -214,7 +373,12 @@ def neighbourhoods(search, deadline: float, tell, size: int = _START) -> None:
         free = _pick(search, rng.choice(waiting), size)
         started = time.monotonic()
         until = min(deadline, started + _ROUND)
-        found = fewest_breaks(ev, st.slot, until, cap, free)
+        proof = Proof(ev, st.slot, cap, free)
+        if not race.enter(proof):
+            return
+        found = proof.run(until)
+        if race.done():
+            return
         if found.slot_of is None:
             size = max(_SMALLEST, int(size * 0.7))
             continue

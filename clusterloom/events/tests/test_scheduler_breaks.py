@@ -1,0 +1,186 @@
+"""The MaxSAT stage of the scheduler: its optimum of breaks is the true one (brute force on
+small events), with the tables counted over busy participants and the implied "window"
+clauses; a proof stopped from another thread gives up at once and answers nothing."""
+
+import itertools
+import random
+import threading
+import time
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clusterloom.events import scheduler, scheduler_breaks, scheduler_search
+from clusterloom.events.scheduler import Meeting, Participant, Problem
+
+from .test_scheduler import SMALL, problems
+
+
+def fewest_by_brute_force(ev, slot_of, cap=None):
+    """The fewest breaks over every way to move the scheduled meetings within their slots
+    (locked ones stay), keeping tables and groups; None when a cap on breaks cannot hold."""
+    moving = [j for j, s in enumerate(slot_of) if s >= 0 and j not in ev.locked]
+    choices = [list(scheduler_search.bits(ev.options[j] | 1 << slot_of[j])) for j in moving]
+    best = None
+    for pick in itertools.product(*choices):
+        trial = list(slot_of)
+        for j, s in zip(moving, pick, strict=True):
+            trial[j] = s
+        per_slot, held = {}, set()
+        ok = True
+        for j, s in enumerate(trial):
+            if s < 0:
+                continue
+            per_slot[s] = per_slot.get(s, 0) + 1
+            for g in ev.groups[j]:
+                if (g, s) in held:
+                    ok = False
+                held.add((g, s))
+        if not ok or any(n > ev.problem.tables for n in per_slot.values()):
+            continue
+        busy = scheduler_search.busy_masks(ev, trial)
+        each = [scheduler_search.breaks_of(b, ev.sessions) for b in busy]
+        if cap is not None and max(each, default=0) > cap:
+            continue
+        total = sum(each)
+        best = total if best is None else min(best, total)
+    return best
+
+
+@st.composite
+def crowded(draw):
+    """Few people with many meetings in few slots, holes in their availability, session
+    breaks, a table or two, fixed and time-of-day meetings: breaks are often forced."""
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    slots = tuple(f"s{i}" for i in range(rng.randint(3, 5)))
+    people = tuple(
+        Participant(f"p{i}", frozenset(s for s in slots if rng.random() < 0.75) or {slots[0]})
+        for i in range(rng.randint(3, 4))
+    )
+    meetings = []
+    for k in range(rng.randint(3, 6)):
+        a, b = rng.sample(people, 2)
+        shared = sorted(a.available & b.available) or [None]
+        slot = rng.choice(shared) if rng.random() < 0.2 else None
+        allowed = frozenset(rng.sample(slots, 2)) if slot is None and rng.random() < 0.3 else None
+        meetings.append(Meeting(f"m{k}", (a.id, b.id), slot=slot, slots=allowed))
+    breaks = frozenset(i for i in range(len(slots) - 1) if rng.random() < 0.2)
+    cap = rng.choice([None, None, 0, 1])
+    return Problem(slots, rng.randint(1, 2), people, tuple(meetings), breaks, cap)
+
+
+@settings(SMALL, max_examples=120)
+@given(st.one_of(crowded(), problems(max_slots=5, max_people=4, max_meetings=6, times=True)))
+def test_the_proven_fewest_breaks_are_the_true_fewest(problem):
+    ev = scheduler.check(problem)
+    result = scheduler.schedule(problem, time_limit=2, workers=1)
+    if result.status == "infeasible" or not result.assignments:
+        return
+    index = {s: i for i, s in enumerate(problem.slots)}
+    row = {m.id: j for j, m in enumerate(problem.meetings)}
+    slot_of = [-1] * len(problem.meetings)
+    for mid, slot, _table in result.assignments:
+        slot_of[row[mid]] = index[slot]
+    found = scheduler_breaks.fewest_breaks(ev, slot_of, time.monotonic() + 30, problem.max_breaks)
+    expected = fewest_by_brute_force(ev, slot_of, problem.max_breaks)
+    if expected is None:
+        assert found.slot_of is None and found.cap_impossible
+        return
+    assert found.breaks == expected
+    assert scheduler_search.breaks(ev, found.slot_of) == expected
+    assert fewest_by_brute_force(ev, found.slot_of, problem.max_breaks) == expected
+
+
+def test_tables_counted_over_busy_participants_still_bind():
+    """Four meetings of four different pairs want the one slot where nobody waits; with two
+    tables only two of them may take it."""
+    slots = ("s0", "s1")
+    people = tuple(Participant(p, frozenset(slots)) for p in "abcdefgh")
+    meetings = tuple(Meeting(f"m{k}", (a, b)) for k, (a, b) in enumerate(["ab", "cd", "ef", "gh"]))
+    ev = scheduler.check(Problem(slots, 2, people, meetings))
+    found = scheduler_breaks.fewest_breaks(ev, [0, 0, 1, 1], time.monotonic() + 30)
+    assert found.breaks == 0
+    assert sorted(found.slot_of) == [0, 0, 1, 1]
+
+
+def hard_event(n_people=40, n_slots=12, per_person=8, seed=3):
+    """A dense event whose proof takes far longer than the test waits."""
+    rng = random.Random(seed)
+    slots = tuple(f"s{i:02d}" for i in range(n_slots))
+    people = tuple(
+        Participant(f"p{i}", frozenset(s for s in slots if rng.random() < 0.85))
+        for i in range(n_people)
+    )
+    pairs = set()
+    while len(pairs) < n_people * per_person // 2:
+        a, b = sorted(rng.sample(range(n_people), 2))
+        pairs.add((a, b))
+    meetings = tuple(Meeting(f"m{k}", (f"p{a}", f"p{b}")) for k, (a, b) in enumerate(sorted(pairs)))
+    return Problem(slots, n_people // 2, people, meetings)
+
+
+def test_a_proof_stopped_from_another_thread_answers_nothing():
+    problem = hard_event()
+    ev = scheduler.check(problem)
+    first = scheduler.schedule_first_fit(problem)
+    index = {s: i for i, s in enumerate(problem.slots)}
+    row = {m.id: j for j, m in enumerate(problem.meetings)}
+    slot_of = [-1] * len(problem.meetings)
+    for mid, slot, _table in first.assignments:
+        slot_of[row[mid]] = index[slot]
+    proof = scheduler_breaks.Proof(ev, slot_of)
+    thread = threading.Thread(target=proof.run, args=(time.monotonic() + 600,))
+    thread.start()
+    time.sleep(0.5)
+    proof.stop()
+    thread.join(timeout=120)  # a liveness bound, not a measure: it ends at once
+    assert not thread.is_alive()
+    assert proof.outcome.slot_of is None or proof.outcome.breaks is not None
+
+
+def test_two_workers_prove_the_fewest_breaks_in_a_process_of_their_own():
+    """a meets b at s0 and c at s3 (both fixed) and d, e at any time: one break at least
+    (s0 and s3 cannot be joined by two meetings), proven by the process of its own."""
+    slots = ("s0", "s1", "s2", "s3")
+    people = tuple(Participant(p, frozenset(slots)) for p in "abcde")
+    meetings = (
+        Meeting("ab", ("a", "b"), slot="s0"),
+        Meeting("ac", ("a", "c"), slot="s3"),
+        Meeting("ad", ("a", "d")),
+        Meeting("ae", ("a", "e"), slots=frozenset({"s1", "s2"})),
+        Meeting("de", ("d", "e")),
+    )
+    calls = []
+    with mock.patch.object(scheduler, "_APART", 0):
+        result = scheduler.schedule(
+            Problem(slots, 2, people, meetings),
+            time_limit=20,
+            workers=2,
+            progress=lambda f, m: calls.append(m),
+        )
+    assert len(result.assignments) == 5
+    assert any(m.endswith("(proven)") for m in calls)
+    ev = scheduler.check(Problem(slots, 2, people, meetings))
+    index = {s: i for i, s in enumerate(slots)}
+    row = {m.id: j for j, m in enumerate(meetings)}
+    slot_of = [-1] * 5
+    for mid, slot, _table in result.assignments:
+        slot_of[row[mid]] = index[slot]
+    assert result.breaks == fewest_by_brute_force(ev, slot_of)
+
+
+def test_a_proof_apart_is_ended_at_once_when_stopped():
+    problem = hard_event()
+    ev = scheduler.check(problem)
+    first = scheduler.schedule_first_fit(problem)
+    index = {s: i for i, s in enumerate(problem.slots)}
+    row = {m.id: j for j, m in enumerate(problem.meetings)}
+    slot_of = [-1] * len(problem.meetings)
+    for mid, slot, _table in first.assignments:
+        slot_of[row[mid]] = index[slot]
+    ended = threading.Event()
+    proof = scheduler_breaks.ProofApart(ev, slot_of, None, time.monotonic() + 600, ended.set)
+    proof.stop()
+    assert ended.wait(timeout=120)  # a liveness bound, not a measure
+    assert proof.outcome is None or proof.outcome.slot_of is None
