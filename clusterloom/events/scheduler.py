@@ -49,6 +49,7 @@ _EXACT = 20_000  # (meeting, slot) pairs up to which CP-SAT tries to prove the w
 _PATIENCE = 30  # rounds without a gain after which CP-SAT takes over (small events)
 _MAXSAT = 20_000  # (meeting, slot) pairs up to which MaxSAT minimises the breaks
 _APART = 1_000  # (meeting, slot) pairs from which the proof runs in a process of its own
+_RACE_END = 0.1  # of the time left, at least 1 s, kept after that proof for the idle slots
 _MAXSAT_FIRST = 0.15  # of the time left for MaxSAT on neighbourhoods, first
 _MAXSAT_WHOLE = 0.5  # of the time left then for MaxSAT on the whole event (the proof)
 _MAXSAT_SHARE = 0.85  # of the time left then for MaxSAT on neighbourhoods; then idle slots
@@ -432,13 +433,13 @@ def _fewest_breaks(search, deadline: float, tell, workers: int = 1) -> bool:
 
 def _race_for_breaks(search, deadline: float, tell) -> bool:
     """Two workers: the proof on the whole event in a process of its own while
-    neighbourhoods improve the schedule in this one, both until _MAXSAT_SHARE of the time
-    left; the proof's optimum replaces the schedule when it comes (and ends the
+    neighbourhoods improve the schedule in this one, both until _RACE_END of the time left
+    remains; the proof's optimum replaces the schedule when it comes (and ends the
     neighbourhoods), the neighbourhoods' best stays when it does not. True when the proof
     found that the cap on breaks cannot hold."""
     ev = search.ev
     now = time.monotonic()
-    until = now + _MAXSAT_SHARE * (deadline - now)
+    until = deadline - max(1.0, _RACE_END * (deadline - now))
     race = scheduler_breaks.Race()
     whole = scheduler_breaks.ProofApart(
         ev, search.state.slot, ev.problem.max_breaks, until, race.finish
