@@ -26,10 +26,10 @@ set of scheduled meetings fixed: moves and swaps lower breaks and idle slots; on
 _MAXSAT (meeting, slot) pairs MaxSAT (RC2, scheduler_breaks) proves the fewest breaks, with two
 workers in a process of its own while neighbourhoods improve them here (the proof's optimum
 wins when it comes in time), with one worker first the one and then the other; CP-SAT closes
-idle slots last (whole or in neighbourhoods, breaks weighing more). `status`: "optimal" when the weight
-reaches the bound (breaks and idle slots minimised, not proven minimal), "feasible" when time
-ran out first, "infeasible" when locked meetings break a rule by themselves or the cap on
-breaks cannot be kept (nothing is scheduled; the messages say why).
+idle slots last (whole or in neighbourhoods, breaks weighing more). `status`: "optimal" when
+the weight reaches the bound (breaks and idle slots minimised, not proven minimal),
+"feasible" when time ran out first, "infeasible" when locked meetings break a rule by
+themselves or the cap on breaks cannot be kept (nothing is scheduled; the messages say why).
 """
 
 from __future__ import annotations
