@@ -72,6 +72,9 @@ class Built:
     need_vectors: np.ndarray | None = None
     offer_vectors: np.ndarray | None = None
     passage_vectors: np.ndarray | None = None
+    #: the docs assembled, by id (explanations and reciprocal suggestions read them, so a
+    #: search served from an older assembly never meets a doc removed since)
+    docs: Mapping[str, Doc] | None = None
 
 
 def assemble(docs_by_id: Mapping[str, Doc], with_vectors: bool) -> Built:
@@ -134,6 +137,7 @@ def assemble(docs_by_id: Mapping[str, Doc], with_vectors: bool) -> Built:
     adjacency.data[:] = 1.0  # duplicates were summed
 
     built = Built(
+        docs=dict(docs_by_id),
         ids=ids,
         slot=slot,
         vocab=vocab,

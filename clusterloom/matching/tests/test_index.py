@@ -195,6 +195,27 @@ def test_upsert_replaces_and_remove_forgets():
     assert "food" not in [m.id for m in ix.search(Query("plastics packaging"))]
 
 
+def test_above_the_sync_size_a_change_is_assembled_apart_and_searches_go_on(monkeypatch):
+    """A search right after a change is answered from the last assembly (no wait for the new
+    one), never meets a profile removed since, and the change shows once it is assembled."""
+    import clusterloom.matching.index as index_module
+
+    monkeypatch.setattr(index_module, "SYNC_ASSEMBLY", 2)
+    ix = index()
+    assert [m.id for m in ix.search(Query("olive oil"))] == ["food"]
+    ix.upsert(Profile("oil", "olive oil mill and olive oil press", (), "IT", "sme"))
+    ix.remove("food")
+    during = ix.search(Query("olive oil"))
+    assert [m.id for m in during] in (["food"], ["oil"])  # the last assembly, or the new one
+    ix.wait_assembled()
+    assert [m.id for m in ix.search(Query("olive oil"))] == ["oil"]
+    ix.upsert(Profile("oil2", "olive oil exporter, olive oil tins", (), "ES", "sme"))
+    # a reciprocal suggestion for a profile added since the last assembly waits for the next
+    assert isinstance(ix.reciprocal("oil2"), list)
+    ix.wait_assembled()
+    assert {m.id for m in ix.search(Query("olive oil"))} == {"oil", "oil2"}
+
+
 # -- properties ------------------------------------------------------------------------------
 WORDS = "textile automotive plastic recycling laser sensor battery food photonics seat".split()
 TERMS = [f"sectoral:{w}" for w in WORDS[:6]]
