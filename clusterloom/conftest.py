@@ -3,6 +3,15 @@
 import socket
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The suite runs on shared 2-core machines (CI, and beside other sessions' work): a property
+# test's data generation or a slow example is not a failure. Tests that need more examples or
+# other limits set their own `@settings`, which start from this profile.
+settings.register_profile(
+    "clusterloom", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("clusterloom")
 
 _real_connect = socket.socket.connect
 
