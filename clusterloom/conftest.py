@@ -60,6 +60,13 @@ def reference_data(transactional_db):
     load_test_reference_data()
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a fresh directory, returned."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
     """Pages are rendered afresh in tests; test_page_cache.py turns the cache on itself."""

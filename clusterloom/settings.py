@@ -167,6 +167,9 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 #: Most bytes an uploaded XLSX workbook may unpack to (a 20,000-row member list is ~6 MB).
 UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", 25 * 1024 * 1024))
+#: Most pixels an uploaded photo or logo may have, read from its header before it is decoded
+#: (a 40-megapixel photo decodes to 120 MB; a few-KB "pixel bomb" claims billions).
+UPLOAD_IMAGE_MAX_PIXELS = int(os.environ.get("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

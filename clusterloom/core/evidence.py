@@ -96,7 +96,7 @@ class EvidenceRejected(ValueError):
         return gettext(MESSAGES[self.code]) % params
 
 
-def _split_name(name: str) -> tuple[str, str | None]:
+def split_name(name: str) -> tuple[str, str | None]:
     """The base name, and its extension when that looks like one ("pdf", not "2026")."""
     shown = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "The file"
     stem, dot, extension = shown.rpartition(".")
@@ -125,7 +125,7 @@ def looks_like(content: bytes) -> str:
     return "text" if b"\x00" not in content[:4096] else "unknown"
 
 
-def _size(size: int, *, up: bool) -> str:
+def size_text(size: int, *, up: bool) -> str:
     """A size as "12.3 MB", "48 KB" or "500 B", rounded up or down so a comparison stays true."""
     rounding = math.ceil if up else math.floor
     if size >= MB // 10:
@@ -161,15 +161,15 @@ def _image_problem(content: bytes, kind: str) -> str | None:
 
 def evidence_kind(name: str, content: bytes, *, max_bytes: int) -> str:
     """The kind ("pdf", "jpeg" or "png") of an evidence upload, or EvidenceRejected."""
-    shown, extension = _split_name(name)
+    shown, extension = split_name(name)
     if not content:
         raise EvidenceRejected("empty", name=shown)
     if len(content) > max_bytes:
         raise EvidenceRejected(
             "too_large",
             name=shown,
-            size=_size(len(content), up=True),
-            limit=_size(max_bytes, up=False),
+            size=size_text(len(content), up=True),
+            limit=size_text(max_bytes, up=False),
         )
     kind = looks_like(content)
     if kind not in ALLOWED:

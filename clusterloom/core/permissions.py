@@ -74,6 +74,14 @@ def _may_change_organisation(user, organisation) -> bool:
     )
 
 
+def _manages(user, organisation) -> bool:
+    return organisation is not None and organisation.pk in managed_organisation_ids(user)
+
+
+def _is_person(user, person) -> bool:
+    return person is not None and user.is_authenticated and person.user_id == user.pk
+
+
 def _may_see_person_contact(user, person) -> bool:
     if person is None or not user.is_authenticated:
         return False
@@ -269,6 +277,9 @@ RULES: dict[str, Rule] = {
     "directory.view_person": _may_see_person_contact,
     "directory.change_person": _may_see_person_contact,
     "directory.erase_person": _may_see_person_contact,
+    # A photo is the person's own to upload or remove; a logo its organisation's managers'.
+    "directory.change_photo": _is_person,
+    "directory.change_logo": _manages,
     "geo.change_region": lambda user, obj=None: bool(coordinated_partnership_ids(user)),
     "taxonomy.change_term": lambda user, obj=None: False,
     # Partner matching: members, cluster managers and coordinators post and answer requests;

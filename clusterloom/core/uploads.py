@@ -1,32 +1,48 @@
-"""Uploaded tables (CSV or XLSX) read into rows with every size bounded before the work it
-drives: the file's bytes, what an XLSX unpacks to, rows, columns and the length of a cell.
+"""Uploads read with every size bounded before the work it drives.
 
-An XLSX file is a zip of XML parts. openpyxl loads a workbook's whole shared-string table into
-memory, so a 455 KB file unpacking to 187 MB held a worker for 30 s and 622 MB. This reader
-refuses a workbook whose parts unpack to more than UPLOAD_MAX_UNPACKED_BYTES before reading
-them, then streams the XML (expat, 64 KB at a time, no DTD or entity accepted) and stops at the
-first limit crossed. Call it before opening a transaction: nothing is locked while a file is
-read. Every refusal is an ImportFailed naming the limit.
+Tables (CSV or XLSX) are read into rows with the file's bytes, what an XLSX unpacks to, rows,
+columns and the length of a cell bounded. Pictures (a person's photo, an organisation's logo)
+are judged by their content, their pixels counted from the header before anything is decoded,
+then re-encoded by Pillow without their metadata (`picture_read`).
+
+XLSX workbooks are streamed by `core.xlsx` (see there why not openpyxl). Call these before
+opening a transaction: nothing is locked while a file is read. Every refusal is a DomainError
+(ImportFailed for tables) naming the limit.
 """
 
 import csv
 import io
-import posixpath
-import zipfile
-import zlib
+from dataclasses import dataclass
 from pathlib import Path
-from xml.parsers import expat
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
-from .errors import ImportFailed
+from .errors import DomainError, ImportFailed
+from .evidence import DESCRIPTIONS, looks_like, size_text, split_name
+from .xlsx import xlsx_rows
 
 #: Most rows (header included) and columns a table may have, and characters in one cell.
 MAX_ROWS = 20_001
 MAX_COLUMNS = 50
 MAX_CELL_CHARS = 20_000
-_CHUNK = 64 * 1024
+
+
+def upload_read(upload, *, field: str = "file", max_bytes: int | None = None) -> bytes:
+    """The bytes of an uploaded file: refused by its declared size before anything is read,
+    and never read past the limit (a client may declare less than it sends)."""
+    limit = max_bytes or settings.UPLOAD_MAX_BYTES
+    declared = getattr(upload, "size", None) or 0
+    content = upload.read(limit + 1) if declared <= limit else b""
+    if declared > limit or len(content) > limit:
+        size = size_text(max(declared, len(content)), up=True)
+        raise DomainError(
+            _("The file is too large (%(size)s; at most %(max)s).")
+            % {"size": size, "max": size_text(limit, up=False)},
+            field=field,
+        )
+    return content
 
 
 def upload_check_size(size: int) -> None:
@@ -52,7 +68,7 @@ def upload_read_rows(
     if suffix == ".xlsx":
         if not is_zip:
             raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook."))
-        return _xlsx_rows(content, limits)
+        return xlsx_rows(content, limits)
     if suffix in (".csv", ".txt"):
         if is_zip or b"\x00" in content[:8192]:
             raise ImportFailed(_("The file is named .csv but is not a text file."))
@@ -119,248 +135,136 @@ def _csv_rows(content: bytes, limits: _Limits) -> list[list[str]]:
     return rows
 
 
-# --- XLSX -------------------------------------------------------------------------------------
+# --- Pictures ---------------------------------------------------------------------------------
+
+#: The pictures accepted: Pillow's format names, the types a browser declares, the extensions.
+PICTURE_KINDS = {
+    "jpeg": ({"JPEG", "MPO"}, {"image/jpeg", "image/pjpeg"}, {"jpg", "jpeg", "jpe", "jfif"}),
+    "png": ({"PNG"}, {"image/png", "image/x-png"}, {"png"}),
+    "webp": ({"WEBP"}, {"image/webp"}, {"webp"}),
+}
 
 
-class _NotWorkbook(Exception):
-    pass
+@dataclass(frozen=True)
+class Picture:
+    """An uploaded picture re-encoded from its pixels alone (no EXIF, GPS, comments or
+    colour profile): JPEG, or PNG where it has transparency to keep."""
+
+    content: bytes
+    extension: str
+    width: int
+    height: int
 
 
-def _local(name: str) -> str:
-    return name.rsplit(":", 1)[-1]
+def picture_read(
+    file_name: str,
+    content: bytes,
+    *,
+    content_type: str = "",
+    box: int,
+    square: bool = False,
+    field: str = "file",
+) -> Picture:
+    """Check an uploaded picture by its content and re-encode it at most `box` pixels wide and
+    high (cropped to a centred square when `square`). Refused, naming `field`: an empty or
+    over-size file, anything but a JPEG, PNG or WebP image, a name or declared type that says
+    otherwise, more than UPLOAD_IMAGE_MAX_PIXELS pixels (counted from the header, before
+    decoding), a damaged or truncated image."""
+    shown, extension = split_name(file_name)
+
+    def refuse(message: str, **params) -> DomainError:
+        return DomainError(message % {"name": shown, **params}, field=field)
+
+    if not content:
+        raise refuse(_("%(name)s is empty."))
+    if len(content) > settings.UPLOAD_MAX_BYTES:
+        raise refuse(
+            _("%(name)s is %(size)s; pictures may be at most %(max)s."),
+            size=size_text(len(content), up=True),
+            max=size_text(settings.UPLOAD_MAX_BYTES, up=False),
+        )
+    kind = looks_like(content)
+    what = _(DESCRIPTIONS[kind])
+    if kind not in PICTURE_KINDS:
+        raise refuse(_("%(name)s is %(what)s; upload a JPEG, PNG or WebP image."), what=what)
+    formats, types, extensions = PICTURE_KINDS[kind]
+    if extension is not None and extension not in extensions:
+        raise refuse(
+            _("%(name)s is %(what)s, but its name ends in .%(extension)s; rename it or upload "
+              "the right file."),
+            what=what,
+            extension=extension,
+        )  # fmt: skip
+    declared = (content_type or "").split(";")[0].strip().lower()
+    if declared and declared not in types:
+        raise refuse(
+            _("%(name)s is %(what)s, but was sent as %(declared)s; upload the right file."),
+            what=what,
+            declared=declared[:60],
+        )
+    image = _picture_open(content, kind, formats, refuse, what)
+    return _picture_encode(image, box=box, square=square)
 
 
-def _attribute(attributes: dict, name: str) -> str | None:
-    for key, value in attributes.items():
-        if _local(key) == name:
-            return value
-    return None
-
-
-def _refuse_dtd(*args) -> None:
-    raise _NotWorkbook
-
-
-def _stream_xml(archive: zipfile.ZipFile, part: str, start, end, text, budget: list[int]):
-    """Parse one part with expat, 64 KB at a time, counting unpacked bytes against `budget`."""
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = _refuse_dtd
-    parser.EntityDeclHandler = _refuse_dtd
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    parser.buffer_text = True
-    with archive.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
-            budget[0] -= len(chunk)
-            if budget[0] < 0:
-                raise ImportFailed(_unpacked_message())
-            parser.Parse(chunk, False)
-    parser.Parse(b"", True)
-
-
-def _unpacked_message() -> str:
-    return _("The workbook unpacks to more than %(max)d bytes; save a smaller one.") % {
-        "max": settings.UPLOAD_MAX_UNPACKED_BYTES
-    }
-
-
-def _read_small(archive: zipfile.ZipFile, part: str, budget: list[int]) -> bytes:
-    info = archive.getinfo(part)
-    budget[0] -= info.file_size
-    if budget[0] < 0:
-        raise ImportFailed(_unpacked_message())
-    return archive.read(part)
-
-
-def _first_sheet(archive: zipfile.ZipFile, names: set[str], budget) -> tuple[str, str | None]:
-    """The first worksheet's part name and the shared strings' (None without one)."""
-    found: dict[str, str | None] = {"sheet": None}
-    rels: dict[str, tuple[str, str]] = {}
-
-    def on_sheet(name, attributes):
-        if _local(name) == "sheet" and found["sheet"] is None:
-            found["sheet"] = _attribute(attributes, "id")
-
-    def on_relationship(name, attributes):
-        if _local(name) == "Relationship":
-            rels[attributes.get("Id", "")] = (
-                attributes.get("Type", ""),
-                attributes.get("Target", ""),
-            )
-
-    for part, handler in (
-        ("xl/workbook.xml", on_sheet),
-        ("xl/_rels/workbook.xml.rels", on_relationship),
-    ):
-        if part not in names:
-            raise _NotWorkbook
-        parser = expat.ParserCreate()
-        parser.StartDoctypeDeclHandler = _refuse_dtd
-        parser.EntityDeclHandler = _refuse_dtd
-        parser.StartElementHandler = handler
-        parser.Parse(_read_small(archive, part, budget), True)
-
-    def resolve(target: str) -> str:
-        if target.startswith("/"):
-            return target.lstrip("/")
-        return posixpath.normpath(posixpath.join("xl", target))
-
-    if found["sheet"] not in rels:
-        raise _NotWorkbook
-    sheet = resolve(rels[found["sheet"]][1])
-    strings = next(
-        (resolve(t) for kind, t in rels.values() if kind.endswith("/sharedStrings")), None
-    )
-    if sheet not in names:
-        raise _NotWorkbook
-    return sheet, strings if strings in names else None
-
-
-def _shared_strings(archive, part: str, budget, limits: _Limits) -> list[str]:
-    """The shared-string table; phonetic runs (rPh) are left out as Excel shows them."""
-    strings: list[str] = []
-    state = {"in_text": False, "skip": 0, "length": 0}
-    parts: list[str] = []
-
-    def start(name, attributes):
-        local = _local(name)
-        if local == "si":
-            parts.clear()
-            state["length"] = 0
-        elif local == "rPh":
-            state["skip"] += 1
-        elif local == "t" and not state["skip"]:
-            state["in_text"] = True
-
-    def end(name):
-        local = _local(name)
-        if local == "si":
-            strings.append("".join(parts))
-        elif local == "rPh":
-            state["skip"] -= 1
-        elif local == "t":
-            state["in_text"] = False
-
-    def text(data):
-        if state["in_text"]:
-            state["length"] += len(data)
-            limits.cell(None, state["length"])
-            parts.append(data)
-
-    _stream_xml(archive, part, start, end, text, budget)
-    return strings
-
-
-def _column_number(reference: str) -> int:
-    number = 0
-    for char in reference:
-        if "A" <= char <= "Z":
-            number = number * 26 + ord(char) - 64
-        else:
-            break
-    return number
-
-
-def _number_text(value: str) -> str:
-    """A number as the member lists expect it: 3.0 -> "3", other values unchanged."""
+def _picture_open(content: bytes, kind: str, formats, refuse, what):
+    """The decoded image, after its header's pixel count and its integrity were checked."""
+    # Never above Pillow's own guard, which only warns below twice its limit.
+    limit = min(settings.UPLOAD_IMAGE_MAX_PIXELS, Image.MAX_IMAGE_PIXELS or 2**62)
+    too_many = _("%(name)s has more than %(max)s pixels; upload a smaller picture.")
+    damaged = _("%(name)s is %(what)s that cannot be read; it is damaged.")
     try:
-        number = float(value)
-    except ValueError:
-        return value
-    if number.is_integer() and abs(number) < 1e16:
-        return str(int(number))
-    return str(number)
-
-
-def _sheet_rows(archive, part: str, strings: list[str], budget, limits: _Limits):
-    rows: list[list[str]] = []
-    current: dict = {"row": None, "cells": {}, "col": 0, "type": "", "text": [], "length": 0}
-    state = {"capture": False, "skip": 0, "row_number": 0}
-
-    def start(name, attributes):
-        local = _local(name)
-        if local == "row":
-            number = attributes.get("r")
-            row = int(number) if number and number.isdigit() else state["row_number"] + 1
-            limits.row(row)
-            if row <= state["row_number"]:
-                raise _NotWorkbook
-            state["row_number"] = row
-            current["row"], current["cells"] = row, {}
-            current["next_col"] = 1
-        elif local == "c":
-            reference = attributes.get("r", "")
-            column = _column_number(reference) if reference else current["next_col"]
-            current["col"], current["type"] = column, attributes.get("t", "n")
-            current["next_col"] = column + 1
-            current["text"], current["length"] = [], 0
-        elif local in ("v", "t") and not state["skip"]:
-            state["capture"] = True
-        elif local == "rPh":
-            state["skip"] += 1
-
-    def end(name):
-        local = _local(name)
-        if local in ("v", "t"):
-            state["capture"] = False
-        elif local == "rPh":
-            state["skip"] -= 1
-        elif local == "c":
-            raw = "".join(current["text"])
-            kind = current["type"]
-            if kind == "s":
-                index = int(raw) if raw.strip().isdigit() else -1
-                if not 0 <= index < len(strings):
-                    raise _NotWorkbook
-                value = strings[index]
-            elif kind == "b":
-                value = "True" if raw.strip() == "1" else "False"
-            elif kind in ("str", "inlineStr", "e"):
-                value = raw
-            else:
-                value = _number_text(raw.strip())
-            if value != "":
-                limits.column(current["row"], current["col"])
-                current["cells"][current["col"]] = value
-        elif local == "row":
-            cells = current["cells"]
-            while len(rows) < current["row"] - 1:
-                rows.append([])  # rows the sheet leaves out are blank rows
-            width = max(cells, default=0)
-            rows.append([cells.get(i, "") for i in range(1, width + 1)])
-
-    def text(data):
-        if state["capture"]:
-            current["length"] += len(data)
-            limits.cell(current["row"], current["length"])
-            current["text"].append(data)
-
-    _stream_xml(archive, part, start, end, text, budget)
-    return rows
-
-
-def _xlsx_rows(content: bytes, limits: _Limits) -> list[list[str]]:
-    """The first worksheet's rows as text, read with every limit checked as it streams."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        names = set(archive.namelist())
-        declared = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook.")) from None
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook."))
-    if declared > settings.UPLOAD_MAX_UNPACKED_BYTES:
-        raise ImportFailed(_unpacked_message())
-    budget = [settings.UPLOAD_MAX_UNPACKED_BYTES]
-    try:
-        sheet, strings_part = _first_sheet(archive, names, budget)
-        strings = _shared_strings(archive, strings_part, budget, limits) if strings_part else []
-        return _sheet_rows(archive, sheet, strings, budget, limits)
-    except ImportFailed:
+        # Image.open reads the header only; nothing is decoded before the count is checked.
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format not in formats:
+                raise refuse(damaged, what=what)
+            pixels = image.width * image.height
+            if pixels > limit:
+                raise refuse(too_many, max=f"{limit:,}")
+            image.verify()  # PNG: every chunk's checksum
+        if _truncated(content, kind):
+            raise refuse(damaged, what=what)
+        image = Image.open(io.BytesIO(content))
+        if kind == "jpeg":
+            image.draft("RGB", (2048, 2048))  # decode a large photo at a fraction of its size
+        image.load()
+    except DomainError:
         raise
-    except (_NotWorkbook, expat.ExpatError, zipfile.BadZipFile, KeyError, ValueError, OSError,
-            EOFError, NotImplementedError, RuntimeError, zlib.error):  # fmt: skip
-        raise ImportFailed(
-            _("The Excel workbook cannot be read: it is damaged or not saved by a spreadsheet.")
-        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise refuse(too_many, max=f"{limit:,}") from None
+    except Exception:  # Pillow raises many types on malformed input; all mean "damaged"
+        raise refuse(damaged, what=what) from None
+    return image
+
+
+def _truncated(content: bytes, kind: str) -> bool:
+    """A JPEG without its end marker or a WebP shorter than its RIFF header says: Pillow would
+    pad either silently once ImageFile.LOAD_TRUNCATED_IMAGES is set (WeasyPrint sets it)."""
+    if kind == "jpeg":
+        return b"\xff\xd9" not in content[-1024:]
+    if kind == "webp":
+        return len(content) < int.from_bytes(content[4:8], "little") + 8
+    return False
+
+
+def _picture_encode(image, *, box: int, square: bool) -> Picture:
+    """`image` turned upright, reduced to `box`, copied pixel by pixel into a new image (so no
+    metadata goes along) and encoded: PNG when it has transparency, else JPEG."""
+    image = ImageOps.exif_transpose(image)
+    transparent = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    image = image.convert("RGBA" if transparent else "RGB")
+    if square:
+        image = ImageOps.fit(image, (box, box), Image.Resampling.LANCZOS)
+    else:
+        image.thumbnail((box, box), Image.Resampling.LANCZOS)
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    out = io.BytesIO()
+    if transparent:
+        clean.save(out, "PNG", optimize=True)
+        extension = "png"
+    else:
+        clean.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+        extension = "jpg"
+    return Picture(out.getvalue(), extension, clean.width, clean.height)

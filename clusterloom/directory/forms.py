@@ -1,10 +1,12 @@
-"""Directory forms: search, organisation and cluster edit, member-list upload."""
+"""Directory forms: search, organisation and cluster edit, member-list upload, pictures."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clusterloom.core.evidence import size_text
 from clusterloom.core.page_cache import versioned
 from clusterloom.geo.models import Country
 from clusterloom.taxonomy.models import Term, Vocabulary
@@ -163,3 +165,22 @@ class MembersImportForm(BootstrapForm):
             "the column names."
         ),
     )
+
+
+class PictureForm(BootstrapForm):
+    """Upload a photo (field "photo") or a logo (field "logo")."""
+
+    def __init__(self, field: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[field] = forms.FileField(
+            label=_("Photo") if field == "photo" else _("Logo"),
+            help_text=_(
+                "A JPEG, PNG or WebP image of at most %(max)s. It is reduced and stored without "
+                "its metadata (camera, place)."
+            )
+            % {"max": size_text(settings.UPLOAD_MAX_BYTES, up=False)},
+            widget=forms.FileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp", "class": "form-control"}
+            ),
+        )
+        self.picture_field = field

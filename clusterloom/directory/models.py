@@ -35,6 +35,16 @@ class OrganisationSize(models.TextChoices):
     UNKNOWN = "", _("Unknown")
 
 
+def logo_path(instance, filename: str) -> str:
+    """Logos live under organisations/<id>/ with a random name (directory/pictures.py)."""
+    return f"organisations/{instance.pk}/{filename}"
+
+
+def photo_path(instance, filename: str) -> str:
+    """Photos live under people/<id>/ with a random name (directory/pictures.py)."""
+    return f"people/{instance.pk}/{filename}"
+
+
 class Organisation(TimeStampedModel):
     """An organisation in the directory: a cluster organisation, a company, a university, ..."""
 
@@ -94,6 +104,8 @@ class Organisation(TimeStampedModel):
         related_name="managed_organisations",
         verbose_name=_("managers"),
     )
+    #: At most 512 px, re-encoded without metadata; its managers upload or remove it.
+    logo = models.FileField(_("logo"), upload_to=logo_path, max_length=200, blank=True)
 
     #: The search index's text (directory/search_index.py keeps it on every write), folded:
     #: lower case, no accents or punctuation (directory/textsearch.py). Name and short name;
@@ -221,6 +233,8 @@ class Person(TimeStampedModel):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     #: The person agreed that name and job title appear on public pages.
     consent_public = models.BooleanField(_("consent to a public profile"), default=False)
+    #: 256 × 256 px, re-encoded without metadata; only the person uploads or removes it.
+    photo = models.FileField(_("photo"), upload_to=photo_path, max_length=200, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

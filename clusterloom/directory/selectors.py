@@ -254,6 +254,8 @@ class DirectoryRow:
     region_name: str
     city: str
     terms: list[str]
+    #: The stored logo's name ("organisations/7/<token>.png"), "" without one.
+    logo: str = ""
 
 
 _ROW_FIELDS = (
@@ -268,6 +270,7 @@ _ROW_FIELDS = (
     "region__name",
     "city__name",
     "city_name",
+    "logo",
 )
 
 
@@ -303,6 +306,7 @@ def directory_rows(ids: list[int], *, language: str | None, terms_per_row=4) -> 
         region,
         city,
         city_name,
+        logo,
     ) in rows:
         result.append(
             DirectoryRow(
@@ -315,6 +319,7 @@ def directory_rows(ids: list[int], *, language: str | None, terms_per_row=4) -> 
                 region_name=region or "",
                 city=city or city_name or "",
                 terms=terms.get(pk, [])[:terms_per_row],
+                logo=logo or "",
             )
         )
     return result

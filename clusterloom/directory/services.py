@@ -21,6 +21,7 @@ from clusterloom.taxonomy.models import Term
 
 from .models import Cluster, Organisation, OrganisationKind, OrganisationSize, Person
 from .names import name_key, name_keys
+from .pictures import picture_data_url, picture_drop
 
 #: Fields a caller may set on an organisation (create and update).
 ORGANISATION_FIELDS = (
@@ -446,6 +447,7 @@ def person_export(*, person: Person) -> dict[str, Any]:
         "job_title": person.job_title,
         "languages": person.languages,
         "consent_public": person.consent_public,
+        "photo": picture_data_url(person.photo),
         "has_login": person.user_id is not None,
         "created": person.created_at.isoformat(),
         "updated": person.updated_at.isoformat(),
@@ -456,7 +458,8 @@ def person_export(*, person: Person) -> dict[str, Any]:
 def person_erase(*, actor, person: Person) -> Person:
     """Anonymise a person (GDPR Art. 17): the record stays for counts, nothing identifies them.
 
-    The link to a login is cut; the login itself is the account owner's to delete.
+    The link to a login is cut; the login itself is the account owner's to delete. The photo
+    file is deleted once the erasure is committed.
     """
     person.first_name = "—"
     person.last_name = _("(erased)")
@@ -466,6 +469,7 @@ def person_erase(*, actor, person: Person) -> Person:
     person.languages = []
     person.consent_public = False
     person.user = None
+    picture_drop(person, "photo")
     person.save()
     audit(actor, "person.erased", person)
     return person

@@ -88,6 +88,7 @@ def organisation_detail(request, slug):
         "member_of": organisation.cluster_memberships.select_related("cluster__organisation"),
         "people": selectors.people_visible_to(request.user, organisation),
         "may_edit": request.user.has_perm("directory.change_organisation", organisation),
+        "may_change_logo": request.user.has_perm("directory.change_logo", organisation),
         "may_import": organisation.is_cluster_like
         and request.user.has_perm("directory.import_members", organisation),
     }

@@ -38,7 +38,7 @@ def participant_of(user, event: MatchmakingEvent) -> Participant | None:
 def participants_visible_to(user, event: MatchmakingEvent) -> QuerySet[Participant]:
     """Organisers see every registration; approved participants see the approved ones who
     consented to a public profile (and themselves)."""
-    rows = event.participants.select_related("organisation__country", "group")
+    rows = event.participants.select_related("organisation__country", "group", "person")
     if is_admin(user) or event.partnership_id in coordinated_partnership_ids(user):
         return rows
     me = participant_of(user, event)

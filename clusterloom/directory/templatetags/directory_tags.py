@@ -18,10 +18,11 @@ def directory_rows(rows) -> str:
     base = reverse("organisation_detail", args=["-"])[:-2]
     return format_html_join(
         "\n",
-        '<tr><td><a href="{}{}/">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-        "<td>{}</td></tr>",
+        '<tr><td><div class="d-flex align-items-center gap-2">{}<div><a href="{}{}/">{}</a>{}'
+        "</div></div></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
+                _picture(row.logo, row.short_name or row.name, 32, "logo"),
                 base,
                 row.slug,
                 row.name,
@@ -76,3 +77,53 @@ def directory_facets(facets) -> str:
             for facet, links in facets
         ),
     )
+
+
+def picture_url(name: str) -> str:
+    """The address of a stored photo or logo ("people/7/<token>.jpg")."""
+    return reverse("picture_file", args=["people", 0, "-"])[: -len("people/0/-")] + name
+
+
+def _initials(text: str) -> str:
+    words = [w for w in text.replace("-", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+def _picture(name: str, text: str, size: int, kind: str):
+    """An <img> of the stored picture, or the initials of `text` in its place. Both are
+    decorative (empty alt, hidden from screen readers): the name is always written beside."""
+    style = f"width:{size}px;height:{size}px"
+    if name:
+        return format_html(
+            '<img class="picture picture-{}" src="{}" width="{}" height="{}" alt="" '
+            'loading="lazy" style="{}">',
+            kind,
+            picture_url(name),
+            size,
+            size,
+            style,
+        )
+    return format_html(
+        '<span class="picture picture-{} picture-initials" aria-hidden="true" '
+        'style="{};font-size:{}px">{}</span>',
+        kind,
+        style,
+        max(9, size * 2 // 5),
+        _initials(text),
+    )
+
+
+@register.simple_tag
+def person_photo(person, size: int = 40, name: str = ""):
+    """A person's photo, or their initials (of `name` when there is no person: a participant
+    registered without a directory entry)."""
+    if person is None:
+        return _picture("", name, size, "photo")
+    return _picture(person.photo.name, f"{person.first_name} {person.last_name}", size, "photo")
+
+
+@register.simple_tag
+def organisation_logo(organisation, size: int = 40):
+    """An organisation's logo, or the initials of its short name (else its name)."""
+    text = organisation.short_name or organisation.name
+    return _picture(organisation.logo.name, text, size, "logo")

@@ -157,6 +157,25 @@ def test_the_participant_list(client, eworld, who, status):
         assert forms == (2 if who == "supplier_it" else 0)
 
 
+def test_participants_appear_with_their_photo_or_initials(client, eworld, media):
+    from clusterloom.directory.pictures import person_photo_set
+    from clusterloom.directory.tests.test_pictures import jpeg
+
+    w = eworld
+    person = w.p_es.person
+    person_photo_set(actor=w.buyer_es, person=person, file_name="me.jpg", content=jpeg())
+    name = person.photo.name.rsplit("/", 1)[1]
+    photo = f'src="{reverse("picture_file", args=["people", person.pk, name])}"'
+    client.force_login(w.supplier_it)
+    listing = client.get(reverse("event_participants", args=[w.event.slug])).content.decode()
+    assert listing.count(photo) == 1
+    # The others have no photo: their initials stand in its place.
+    shown = listing.count('class="list-group-item py-3 participant"')
+    assert shown >= 3 and listing.count("picture-initials") == shown - 1
+    detail = reverse("event_participant_detail", args=[w.event.slug, w.p_es.pk])
+    assert photo in client.get(detail).content.decode()
+
+
 def test_a_participant_without_consent_or_approval_stays_hidden(client, eworld):
     w = eworld
     w.p_sk.consent_public = False

@@ -40,9 +40,8 @@ def today(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media(media):
     """Uploaded certificates and evidence go to a temporary folder."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 ROLES = (

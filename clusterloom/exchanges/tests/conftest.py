@@ -254,13 +254,6 @@ def anonymous():
     return AnonymousUser()
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    """Uploaded files go to a fresh directory, returned."""
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def hosting_offer(w, *, actor=None, organisation=None, partnership=None, validate=True, **data):
     """A hosting offer submitted through the service, validated by its partnership unless told."""
     from clusterloom.exchanges.services import hosting_offer_review, hosting_offer_submit
