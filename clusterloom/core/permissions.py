@@ -277,8 +277,10 @@ RULES: dict[str, Rule] = {
     "directory.view_person": _may_see_person_contact,
     "directory.change_person": _may_see_person_contact,
     "directory.erase_person": _may_see_person_contact,
-    # A photo is the person's own to upload or remove; a logo its organisation's managers'.
+    # A photo, and what a person publishes, is the person's own to decide; a logo its
+    # organisation's managers'.
     "directory.change_photo": _is_person,
+    "directory.publish_person": _is_person,
     "directory.change_logo": _manages,
     "geo.change_region": lambda user, obj=None: bool(coordinated_partnership_ids(user)),
     "taxonomy.change_term": lambda user, obj=None: False,

@@ -184,3 +184,19 @@ class PictureForm(BootstrapForm):
             ),
         )
         self.picture_field = field
+
+
+class PublicityForm(BootstrapForm):
+    """What a person publishes about themselves."""
+
+    consent_public = forms.BooleanField(
+        label=_("Show my name, job title and photo on public pages"), required=False
+    )
+    email_public = forms.BooleanField(
+        label=_("Show my e-mail address where I am a partnership's contact person"),
+        required=False,
+        help_text=_(
+            "Otherwise only signed-in users see it there; visitors and the robots that collect "
+            "addresses do not."
+        ),
+    )

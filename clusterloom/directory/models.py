@@ -233,6 +233,9 @@ class Person(TimeStampedModel):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     #: The person agreed that name and job title appear on public pages.
     consent_public = models.BooleanField(_("consent to a public profile"), default=False)
+    #: The person agreed that the e-mail address appears on public pages (as a partnership's
+    #: contact person); otherwise only signed-in users see it there.
+    email_public = models.BooleanField(_("e-mail address on public pages"), default=False)
     #: 256 × 256 px, re-encoded without metadata; only the person uploads or removes it.
     photo = models.FileField(_("photo"), upload_to=photo_path, max_length=200, blank=True)
 

@@ -1,18 +1,18 @@
-"""Pages for pictures: a person's photo and an organisation's logo (upload, remove), and the
-stored files themselves."""
+"""Pages of a person's own profile (photo, what they publish) and an organisation's logo, and
+the stored pictures themselves."""
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import page_permission
 from clusterloom.core.uploads import upload_read
 
-from . import pictures
-from .forms import PictureForm
+from . import pictures, publicity
+from .forms import PictureForm, PublicityForm
 from .models import Organisation, Person
 
 #: Where each kind of picture is stored, with the model and field that hold it.
@@ -34,6 +34,25 @@ def person_photo(request, pk):
         title=_("Your photo") if person.user_id == request.user.pk else str(person),
         back=reverse("account") if person.user_id == request.user.pk else None,
         messages=(_("Your photo has been saved."), _("Your photo has been removed.")),
+    )
+
+
+@require_POST
+def person_publicity(request, pk):
+    """The person's own choice of what public pages show about them."""
+    person = get_object_or_404(Person, pk=pk)
+    denied = page_permission(request, "directory.publish_person", person)
+    if denied:
+        return denied
+    form = PublicityForm(request.POST)
+    form.is_valid()  # two tick boxes: always valid
+    return step(
+        request,
+        lambda: publicity.person_publicity_set(
+            actor=request.user, person=person, **form.cleaned_data
+        ),
+        done="account",
+        message=_("Your choices have been saved."),
     )
 
 

@@ -447,6 +447,7 @@ def person_export(*, person: Person) -> dict[str, Any]:
         "job_title": person.job_title,
         "languages": person.languages,
         "consent_public": person.consent_public,
+        "email_public": person.email_public,
         "photo": picture_data_url(person.photo),
         "has_login": person.user_id is not None,
         "created": person.created_at.isoformat(),
@@ -468,6 +469,7 @@ def person_erase(*, actor, person: Person) -> Person:
     person.job_title = ""
     person.languages = []
     person.consent_public = False
+    person.email_public = False
     person.user = None
     picture_drop(person, "photo")
     person.save()

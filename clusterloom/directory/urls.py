@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<int:pk>/export/", views.person_export, name="person_export"),
     path("people/<int:pk>/erase/", views.person_erase, name="person_erase"),
     path("people/<int:pk>/photo/", picture_views.person_photo, name="person_photo"),
+    path("people/<int:pk>/public/", picture_views.person_publicity, name="person_publicity"),
     path(
         "pictures/<str:folder>/<int:pk>/<str:name>",
         picture_views.picture_file,

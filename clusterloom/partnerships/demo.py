@@ -126,6 +126,34 @@ def demo_logins(report: SetupReport) -> None:
         )
 
 
+def demo_contact_person(report: SetupReport, *, assign: bool = True):
+    """A person at CLUTEX who agreed to a public profile (not to a public e-mail address),
+    EXTRATEX's contact person unless `assign` is False or it already has one."""
+    from clusterloom.directory.models import Organisation, Person
+    from clusterloom.partnerships.models import Partnership
+
+    clutex = Organisation.objects.filter(name__istartswith="CLUTEX").first()
+    if clutex is None:
+        return None
+    person, _created = Person.objects.get_or_create(
+        organisation=clutex,
+        first_name="Jana",
+        last_name="Nováková",
+        defaults={
+            "job_title": "Project manager",
+            "email": "jana.novakova@example.org",
+            "languages": ["cs", "en", "de"],
+            "consent_public": True,
+        },
+    )
+    extratex = Partnership.objects.filter(acronym="EXTRATEX").first()
+    if assign and extratex is not None and extratex.contact_person_id is None:
+        extratex.contact_person = person
+        extratex.save(update_fields=["contact_person", "updated_at"])
+        report.lines.append(f"contact person of EXTRATEX: {person}")
+    return person
+
+
 def setup_all(*, cities: bool = True) -> SetupReport:
     """Everything `make run` needs after migrating; safe to run again."""
     from clusterloom.directory.imports import cordis_organisations_import
@@ -145,6 +173,7 @@ def setup_all(*, cities: bool = True) -> SetupReport:
             f"({result.created} new, {result.updated} updated)"
         )
     demo_logins(report)
+    demo_contact_person(report)
     # Apps above this one (matching, exchanges, events, excellence, activities, reporting) add
     # their own steps through their commands, so this module imports none of them.
     if apps.is_installed("clusterloom.matching"):

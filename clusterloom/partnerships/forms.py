@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .contact import contact_candidates
 from .models import Partnership, TargetCode
 
 #: Profile fields a coordinator edits on the edit page.
@@ -28,7 +29,7 @@ class PartnershipForm(forms.ModelForm):
 
     class Meta:
         model = Partnership
-        fields = PROFILE_FIELDS
+        fields = [*PROFILE_FIELDS, "contact_person"]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "origin": forms.Textarea(attrs={"rows": 3}),
@@ -42,9 +43,20 @@ class PartnershipForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             css = "form-check-input" if name == "is_published" else "form-control"
-            if name == "programme":
+            if name in ("programme", "contact_person"):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
+        if self.instance.pk:
+            contact = self.fields["contact_person"]
+            contact.queryset = contact_candidates(self.instance)
+            contact.label_from_instance = _contact_label
+            contact.empty_label = _("nobody")
+            contact.help_text = _(
+                "Shown on the public profile with their photo, job title and organisation. Only "
+                "people of the partner organisations who agreed to a public profile can be "
+                "chosen; their e-mail address is shown to visitors only if they agreed to that "
+                "too (on their account page), otherwise to signed-in users."
+            )
 
     actions = forms.CharField(
         label=_("Actions"),
@@ -78,6 +90,12 @@ class PartnershipForm(forms.ModelForm):
                 line.strip() for line in self.cleaned_data[key].splitlines() if line.strip()
             ]
         return data
+
+
+def _contact_label(person) -> str:
+    name = f"{person.first_name} {person.last_name}"
+    title = f", {person.job_title}" if person.job_title else ""
+    return f"{name}{title} ({person.organisation.short_name or person.organisation.name})"
 
 
 class TargetForm(forms.Form):

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from clusterloom.core.models import TimeStampedModel
-from clusterloom.directory.models import Organisation
+from clusterloom.directory.models import Organisation, Person
 from clusterloom.taxonomy.models import Term
 
 
@@ -60,6 +60,16 @@ class Partnership(TimeStampedModel):
         blank=True,
         related_name="coordinated_partnerships",
         verbose_name=_("coordinators"),
+    )
+    #: Shown on the public profile: one of the partners' people who agreed to a public profile,
+    #: chosen by a coordinator.
+    contact_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("contact person"),
     )
 
     class Meta:

@@ -9,6 +9,7 @@ and setting or confirming targets need `partnerships.change_partnership` /
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +24,7 @@ from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.page_cache import public_page
 
 from . import selectors
+from .contact import partnership_contact_set, public_contact
 from .forms import PartnershipForm, TargetConfirmForm, TargetForm
 from .models import Partnership, TargetCode
 from .network import layout, render_svg
@@ -110,6 +112,7 @@ def _profile_context(request, partnership: Partnership) -> dict:
         "profile": profile,
         "can_edit": can_edit,
         "can_confirm": can_confirm,
+        "contact": public_contact(partnership, request.user),
         "partner_map": mark_safe(  # noqa: S308 - every text in it is escaped by partner_map
             partner_map_svg(selectors.partners_on_map(partnership), title=title)
         ),
@@ -162,7 +165,15 @@ def partnership_edit(request, slug):
     form = PartnershipForm.for_partnership(draft, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            partnership_update(actor=request.user, partnership=partnership, data=form.update_data())
+            with transaction.atomic():
+                partnership_update(
+                    actor=request.user, partnership=partnership, data=form.update_data()
+                )
+                partnership_contact_set(
+                    actor=request.user,
+                    partnership=partnership,
+                    person=form.cleaned_data["contact_person"],
+                )
         except DomainError as exc:
             _add_domain_error(form, exc)
         else:

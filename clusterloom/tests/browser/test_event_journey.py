@@ -6,12 +6,10 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import screenshot
+from .conftest import PASSWORD, open_event, screenshot
 from .test_journeys import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "a-long-test-password-1"
 
 
 @pytest.fixture
@@ -24,35 +22,12 @@ def event_world(seeded):
     from clusterloom.directory.models import Organisation, Person
     from clusterloom.events import services
     from clusterloom.geo.models import Country
-    from clusterloom.partnerships.models import Partnership
 
     users = get_user_model().objects
     organiser = users.get(username="coordinator")
     organiser.set_password(PASSWORD)
     organiser.save()
-    extratex = Partnership.objects.get(acronym="EXTRATEX")
-    today = timezone.localdate()
-    day = today - datetime.timedelta(days=1)
-    event = services.event_create(
-        actor=organiser,
-        partnership=extratex,
-        data={
-            "title": "Textiles meet automotive",
-            "kind": "b2b",
-            "format": "onsite",
-            "venue": "Prato",
-            "time_zone": "Europe/Rome",
-            "registration_opens": today - datetime.timedelta(days=10),
-            "registration_closes": today + datetime.timedelta(days=10),
-        },
-    )
-    services.session_add(
-        actor=organiser,
-        event=event,
-        data={"name": "Morning", "starts_at": f"{day}T09:00", "ends_at": f"{day}T11:00"},
-    )
-    services.tables_set(actor=organiser, event=event, count=2)
-    services.event_status_set(actor=organiser, event=event, status="open")
+    event = open_event(organiser, day=timezone.localdate() - datetime.timedelta(days=1))
 
     def person(username, first, last, name, code, description, offers="", requests=""):
         org = Organisation.objects.create(
