@@ -25,7 +25,11 @@ ERROR_STATUSES = {
     404: "No such object (or one the caller may not see), or no such path.",
     422: "Input of the wrong type or shape: `detail` lists each problem.",
     429: "Too many failed logins or unknown tokens from this address: try again later.",
+    503: "The database is busy with another change (a lock held longer than "
+    "DATABASE_LOCK_TIMEOUT): try again after `Retry-After` seconds.",
 }
+#: Methods that write: only they wait for a lock, so only they may answer 503.
+WRITE_METHODS = {"post", "put", "patch", "delete"}
 VALIDATION_ERROR = {
     "title": "ValidationErrorOut",
     "type": "object",
@@ -47,17 +51,19 @@ class ClusterloomAPI(NinjaAPI):
 def _declare_errors(schema) -> None:
     """Add to each operation the error statuses it can answer, whatever its router declared:
     400 and 404 for every one (bad body, unknown path), 422 where it takes input, 401/403/429
-    where it authenticates."""
+    where it authenticates, 503 where it writes."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("ValidationErrorOut", VALIDATION_ERROR)
     error = {"$ref": "#/components/schemas/ErrorOut"}
     for methods in schema.get("paths", {}).values():
-        for operation in methods.values():
+        for method, operation in methods.items():
             codes = {400, 404}
             if operation.get("parameters") or operation.get("requestBody"):
                 codes.add(422)
             if operation.get("security"):
                 codes |= {401, 403, 429}
+            if method in WRITE_METHODS:
+                codes.add(503)
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
                 if str(code) in responses or code in responses:

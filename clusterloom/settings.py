@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "clusterloom.core.locks.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "clusterloom.urls"
@@ -105,15 +106,23 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'clusterloom.sqlite3'}")
+#: Seconds a write waits for another transaction's lock before the request answers 503 "the
+#: database is busy" (SQLite's busy timeout, PostgreSQL's lock_timeout); reads never wait.
+DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT", 5))
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while one writer writes; a busy timeout instead of "database is locked".
+    # WAL lets readers work while one writer writes. A transaction takes the write lock when it
+    # begins (IMMEDIATE), so it waits there, not in the middle where SQLite cannot wait.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DATABASE_LOCK_TIMEOUT,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _lock = f"-c lock_timeout={round(DATABASE_LOCK_TIMEOUT * 1000)}"
+    _options["options"] = f"{_options.get('options', '')} {_lock}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

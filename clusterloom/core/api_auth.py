@@ -8,13 +8,14 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from . import throttle
+from .locks import lock_wait
 from .models import ApiToken
 
 
 def _touch(token: ApiToken) -> None:
     """Record the token's use, at most once per TOKEN_LAST_USED_SECONDS, never waiting for a
-    lock: a read must not queue behind another request's write (SQLite has one writer). On
-    SQLite the write gives up after 50 ms and is tried on a later request."""
+    lock: a read must not queue behind another request's write. The write gives up after 50 ms
+    (SQLite's busy timeout, PostgreSQL's lock_timeout) and is tried on a later request."""
     now = timezone.now()
     every = datetime.timedelta(seconds=settings.TOKEN_LAST_USED_SECONDS)
     if token.last_used_at and now - token.last_used_at < every:
@@ -22,19 +23,11 @@ def _touch(token: ApiToken) -> None:
     if connection.in_atomic_block:  # inside a caller's transaction (tests): a plain write
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return
-    sqlite = connection.vendor == "sqlite"
     try:
-        if sqlite:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA busy_timeout = 50")
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        with lock_wait(0.05):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     except OperationalError:
         pass  # the database is busy writing: the next request records the use
-    finally:
-        if sqlite:
-            timeout = int(settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 5))
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA busy_timeout = {timeout * 1000}")
 
 
 class TokenAuth(HttpBearer):

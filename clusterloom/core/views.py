@@ -15,6 +15,7 @@ from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from . import home, services, throttle
+from .locks import busy_response_for_current_exception
 from .names import display_name
 from .permissions import roles_of
 
@@ -167,7 +168,11 @@ def not_found(request, exception):
 
 
 def server_error(request):
-    """500: JSON under /api/, Django's page elsewhere (never a stack trace)."""
+    """500: JSON under /api/, Django's page elsewhere (never a stack trace); a write that ran
+    into DATABASE_LOCK_TIMEOUT outside a view (a middleware's) answers 503 instead."""
+    busy = busy_response_for_current_exception(request)
+    if busy is not None:
+        return busy
     if _is_api(request):
         return JsonResponse({"detail": _("Server error.")}, status=500)
     return defaults.server_error(request)

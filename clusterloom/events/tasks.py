@@ -128,6 +128,7 @@ def event_schedule(
     from django.db import transaction
 
     from clusterloom.core.errors import DomainError
+    from clusterloom.core.locks import lock_wait
 
     from .models import MatchmakingEvent
     from .scheduling import _state
@@ -148,7 +149,9 @@ def event_schedule(
     if job is not None:
         _state(event, attempts=state.get("attempts", 0) + 1)
     try:
-        with transaction.atomic():
+        # A second run of the same job waits for the first to commit (then finds the mark),
+        # however long it takes, instead of failing after DATABASE_LOCK_TIMEOUT like a request.
+        with lock_wait(None), transaction.atomic():
             run(actor=user, event=event, time_limit=limit, progress=progress, started=started)
             if job is not None:
                 locked = MatchmakingEvent.objects.select_for_update().get(pk=event_id)

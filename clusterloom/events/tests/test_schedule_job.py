@@ -54,3 +54,25 @@ def test_the_progress_comes_from_the_shared_cache(client, eworld):
     finally:
         cache.delete(progress_key(w.event.pk))
     assert "37 %" in page.content.decode()
+
+
+def test_a_run_waits_for_the_lock_as_long_as_it_takes(eworld, monkeypatch):
+    # A duplicate run waits for the first one's transaction to commit, then finds the mark;
+    # requests wait DATABASE_LOCK_TIMEOUT at most, the background run is not held to that.
+    from django.db import connection
+
+    w = eworld
+    seen = []
+
+    def run(**kwargs):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW lock_timeout")
+            else:
+                cursor.execute("PRAGMA busy_timeout")
+            seen.append(str(cursor.fetchone()[0]))
+
+    monkeypatch.setattr("clusterloom.events.scheduling.event_schedule", run)
+    _state(w.event, running=True, job="job-4")
+    event_schedule(w.event.pk, w.organiser.pk, 2, job="job-4")
+    assert seen == ["0" if connection.vendor == "postgresql" else str(24 * 3600 * 1000)]
