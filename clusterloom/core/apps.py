@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the deployment checks
         from .page_cache import connect_signals
 
         connect_signals()

@@ -46,6 +46,7 @@ def _check_deploy(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
 def test_check_deploy_is_clean_with_the_production_block(tmp_path):
     env = _production_block()
     assert env["SECURE_HSTS_SECONDS"] == "31536000" and env["SECURE_SSL_REDIRECT"] == "true"
+    assert env["CACHE_URL"].startswith("redis://")  # else clusterloom.W001 (a per-process cache)
     env["SECRET_KEY"] = secrets.token_urlsafe(50)  # the block asks the operator for one
     result = _check_deploy(env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -58,6 +59,44 @@ def test_check_deploy_warns_without_it():
 
     found = {message.id for message in run_checks(include_deployment_checks=True)}
     assert {"security.W004", "security.W008", "security.W012", "security.W016"} <= found
+
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+    }
+}
+
+
+def _deploy_warnings(**kwargs) -> dict:
+    from django.core.checks import run_checks
+
+    return {m.id: m for m in run_checks(**kwargs) if m.id.startswith("clusterloom.")}
+
+
+def test_check_deploy_warns_when_production_counts_logins_per_process(settings):
+    # Login and token throttling counts in the cache: with a per-process cache each gunicorn
+    # worker counts on its own, so 2 workers let twice the wrong passwords through.
+    settings.DEBUG = False
+    settings.CACHES = LOCMEM
+    found = _deploy_warnings(include_deployment_checks=True)
+    assert list(found) == ["clusterloom.W001"]
+    assert "throttling counts per worker process" in found["clusterloom.W001"].msg
+    assert "CACHE_URL=redis://" in found["clusterloom.W001"].hint
+    assert _deploy_warnings() == {}  # `check` without --deploy says nothing
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert list(_deploy_warnings(include_deployment_checks=True)) == ["clusterloom.W001"]
+
+
+def test_a_shared_cache_or_debug_needs_no_warning(settings):
+    settings.DEBUG = False
+    settings.CACHES = REDIS
+    assert _deploy_warnings(include_deployment_checks=True) == {}
+    settings.DEBUG = True  # a developer's machine: one process
+    settings.CACHES = LOCMEM
+    assert _deploy_warnings(include_deployment_checks=True) == {}
 
 
 def test_pages_carry_a_content_security_policy(db):
