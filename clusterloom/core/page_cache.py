@@ -10,7 +10,10 @@ older than the last commit, and a write invalidates only the pages that read wha
 following a partner request no longer throws away every cached profile. Bulk writes that bypass
 signals call `content_changed(Model, ...)` themselves (with no model: everything).
 
-Pages for logged-in users are never cached (they carry edit controls and CSRF tokens).
+Pages for logged-in users are never cached (they carry edit controls and CSRF tokens). A page
+is served from the cache only on the day it was built: what counts on a page can change because
+a date passed with no write at all (an event counts as held once its last day is over, a label
+expires, a target's expected share grows with the days elapsed).
 """
 
 import functools
@@ -24,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -167,7 +171,8 @@ def public_page(view):
             or request.headers.get("HX-Request")
         ):
             return view(request, *args, **kwargs)
-        key = f"page:{get_language()}:{request.get_full_path()}"
+        # The day is part of the key: counts "as of today" must not outlive the day.
+        key = f"page:{get_language()}:{timezone.localdate():%Y%m%d}:{request.get_full_path()}"
         built = []
 
         def render():

@@ -35,6 +35,29 @@ def test_second_visit_is_served_from_cache(client, cached, partnership, django_a
         assert "First title" in profile(client)
 
 
+def test_a_page_is_built_afresh_the_next_day(client, cached, partnership, monkeypatch):
+    """What a page counts can change because a date passed, with no write (an event is held
+    once its last day is over): yesterday's page is not served today."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clusterloom.core import page_cache
+
+    profile(client)
+    today = page_cache.timezone.localdate()
+    monkeypatch.setattr(
+        page_cache.timezone, "localdate", lambda *a, **k: today + datetime.timedelta(days=1)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert "First title" in profile(client)
+    assert len(queries) > 1  # built again, not only the content version read
+    with CaptureQueriesContext(connection) as queries:
+        profile(client)
+    assert len(queries) == 1  # and cached for the rest of that day
+
+
 def test_a_committed_change_shows_at_once(
     client, cached, partnership, django_capture_on_commit_callbacks
 ):
