@@ -6,7 +6,9 @@ It reads the demo B2B event that `clusterloom setup` creates (240 participants, 
 the suggestions (k=200) of its first N approved participants and reports, over all suggested
 pairs: the quantiles of the fit, the pairs where each side's offer answers the other's request
 (both directions of the fit above 0.15) against the rest, and the share of suggestions each
-threshold labels.
+threshold labels. The same labels are shown on the two other reciprocal suggestions, so it
+reports them too: suggested partners of the demo organisations (k=10, as on their pages) and
+suggested hosts of the demo ClusterXchange visitors.
 
     .venv/bin/clusterloom setup                       # once: the demo event
     .venv/bin/python bench/match_strength.py          # 80 participants
@@ -59,8 +61,32 @@ def main() -> None:
     print(f"all suggested pairs ({len(scores)}): {_quantiles(scores)}")
     print(f"each side answers the other (both fits > 0.15, {len(both)}): {_quantiles(both)}")
     print(f"the rest ({len(rest)}): median {statistics.median(rest) if rest else '-'}")
+    _shares(scores, THRESHOLDS, match_strength)
+
+    from clusterloom.directory.models import Organisation
+    from clusterloom.exchanges.fit import host_suggestions
+    from clusterloom.exchanges.models import ExchangeApplication
+    from clusterloom.matching.selectors import partner_suggestions
+
+    partners = [
+        r.score for org in Organisation.objects.order_by("pk") for r in partner_suggestions(org)
+    ]
+    print(f"\nsuggested partners of the demo organisations (k=10): {len(partners)} pairs")
+    print(f"fit: {_quantiles(partners)}")
+    _shares(partners, THRESHOLDS, match_strength)
+    hosts = [
+        s.result.score
+        for application in ExchangeApplication.objects.order_by("pk")
+        for s in host_suggestions(application)
+    ]
+    print(f"\nsuggested hosts of the demo visitors (k=10): {len(hosts)} pairs")
+    print(f"fit: {_quantiles(hosts)}")
+    _shares(hosts, THRESHOLDS, match_strength)
+
+
+def _shares(scores, thresholds, match_strength) -> None:
     labelled = [match_strength(s) for s in scores]
-    for threshold, key in THRESHOLDS:
+    for threshold, key in thresholds:
         share = labelled.count(key) / len(scores) if scores else 0
         print(f"{key:9s} (fit >= {threshold}): {share:.1%} of the suggestions")
 

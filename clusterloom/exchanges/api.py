@@ -274,6 +274,8 @@ def application_suggestions(request: HttpRequest, application_id: int, k: int = 
             {
                 "offer": out.offer_out(s.offer),
                 "score": s.result.score,
+                "strength": s.result.strength,
+                "strength_label": s.result.strength_label,
                 "explanation": s.result.explanation_dict(),
             }
             for s in fit.host_suggestions(application, k=k)

@@ -271,6 +271,8 @@ class HostSuggestionOut(Schema):
 
     offer: OfferOut
     score: float
+    strength: str = Field(description="`strong`, `good` or `possible` (the reciprocal fit).")
+    strength_label: str = Field(description="The strength in the caller's language.")
     explanation: ExplanationOut
 
 

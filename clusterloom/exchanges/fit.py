@@ -98,7 +98,7 @@ def _suggestions(index, application, offers_by_id, k: int) -> list[HostSuggestio
         for m in matches
         if m.score > 0 and offers_by_id[m.id].organisation_id != application.organisation_id
     ]
-    results = match_results([(m, offer.organisation) for m, offer in kept])
+    results = match_results([(m, offer.organisation) for m, offer in kept], reciprocal=True)
     return [
         HostSuggestion(offer=offer, result=result)
         for (_m, offer), result in zip(kept, results, strict=True)

@@ -87,6 +87,12 @@ class MatchOut(Schema):
 
     organisation: OrganisationRefOut
     score: float
+    strength: str = Field(
+        "",
+        description="Suggestions (a reciprocal fit): `strong`, `good` or `possible`; "
+        "empty for a search, whose score ranks for one need and has no such scale.",
+    )
+    strength_label: str = Field("", description="The strength in the caller's language.")
     explanation: ExplanationOut
 
 
@@ -108,6 +114,8 @@ def _results(results: list[selectors.MatchResult]) -> dict:
                     "kind": r.organisation.kind,
                 },
                 "score": r.score,
+                "strength": r.strength,
+                "strength_label": r.strength_label,
                 "explanation": r.explanation_dict(),
             }
             for r in results

@@ -19,6 +19,7 @@ from clusterloom.taxonomy.models import Term
 from .index import EmptyQuery, Match, Query
 from .live_index import current_index
 from .models import PartnerRequest, SectorAffinity
+from .strength import match_strength, strength_label
 from .text import stems
 
 #: A word as the index reads one (letters and digits).
@@ -144,6 +145,19 @@ class MatchResult:
     matched_words: list[str]
     snippet: str
     components: dict[str, float]
+    #: A reciprocal fit (suggestions: each side fits the other), whose strength reads in words;
+    #: a search's score ranks organisations for one need and has no such scale.
+    reciprocal: bool = False
+
+    @property
+    def strength(self) -> str:
+        """ "strong", "good" or "possible" for a reciprocal fit; "" for a search's score."""
+        return match_strength(self.score) if self.reciprocal else ""
+
+    @property
+    def strength_label(self) -> str:
+        """The strength in the reader's language, e.g. "strong match" ("" for a search)."""
+        return strength_label(self.score) if self.reciprocal else ""
 
     @property
     def reasons(self) -> list[tuple[str, float]]:
@@ -198,9 +212,11 @@ def _with_a_reason(matches: list[Match]) -> list[Match]:
     ]
 
 
-def match_results(pairs: list[tuple[Match, Organisation]]) -> list[MatchResult]:
+def match_results(
+    pairs: list[tuple[Match, Organisation]], *, reciprocal: bool = False
+) -> list[MatchResult]:
     """A MatchResult for each (index match, its organisation), the terms' names looked up once
-    for all of them."""
+    for all of them; `reciprocal` for suggestions (each side fits the other)."""
     keys = set()
     for match, _organisation in pairs:
         keys.update(match.explanation.shared_terms)
@@ -222,19 +238,21 @@ def match_results(pairs: list[tuple[Match, Organisation]]) -> list[MatchResult]:
                 matched_words=list(explanation.matched_words),
                 snippet=explanation.snippet,
                 components={k: round(float(v), 4) for k, v in explanation.components.items()},
+                reciprocal=reciprocal,
             )
         )
     return results
 
 
-def _results(matches: list[Match]) -> list[MatchResult]:
+def _results(matches: list[Match], *, reciprocal: bool = False) -> list[MatchResult]:
     """Attach organisations and term names to the index's matches (best first)."""
     matches = _with_a_reason(matches)
     ids = [int(m.id) for m in matches]
     organisations = Organisation.objects.select_related("country", "city").in_bulk(ids)
     # An organisation deleted since the index last synced is left out.
     return match_results(
-        [(m, organisations[int(m.id)]) for m in matches if int(m.id) in organisations]
+        [(m, organisations[int(m.id)]) for m in matches if int(m.id) in organisations],
+        reciprocal=reciprocal,
     )
 
 
@@ -281,7 +299,7 @@ def partner_suggestions(
     matches = index.reciprocal(
         str(organisation.pk), k=k, other_country_only=other_country_only, exclude_ids=exclude
     )
-    return _results(matches)
+    return _results(matches, reciprocal=True)
 
 
 def partner_requests_visible_to(user) -> QuerySet[PartnerRequest]:

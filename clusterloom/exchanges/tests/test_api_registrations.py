@@ -10,6 +10,7 @@ from django.test import Client
 from clusterloom.directory.tests.factories import UserFactory
 from clusterloom.exchanges import services
 from clusterloom.exchanges.models import ExchangeApplication, HostingOffer
+from clusterloom.matching.strength import match_strength, strength_label
 
 from .api_support import (
     ROLES,
@@ -242,6 +243,8 @@ def test_host_suggestions_are_explained(validated):
         "components",
     }
     assert results[0]["offer"]["places_left"] == 2
+    assert all(r["strength"] == match_strength(r["score"]) != "" for r in results)
+    assert all(r["strength_label"] == strength_label(r["score"]) for r in results)
     bad = send(Client(), "get", url.replace("k=5", "k=0"), user=w.visitor_it)
     assert bad.status_code == 400 and bad.json()["field"] == "k"
 

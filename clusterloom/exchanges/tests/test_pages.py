@@ -134,6 +134,8 @@ def test_the_whole_exchange_through_the_pages(client, xworld, settings, tmp_path
     body = page.content.decode()
     assert 'id="host-suggestions"' in body and "Car interior production lines" in body
     assert "Matched words" in body
+    suggestion = page.context["suggestions"][0]
+    assert f"{suggestion.result.strength_label.capitalize()} <span" in body  # in words
     response = client.post(
         reverse("hosting_offer_propose", args=[offer.pk]),
         {

@@ -5,6 +5,7 @@ from django.core import mail
 
 from clusterloom.core.models import ApiToken
 from clusterloom.matching.models import PartnerInterest, PartnerRequest
+from clusterloom.matching.strength import match_strength, strength_label
 
 from .conftest import ROLES
 
@@ -38,6 +39,8 @@ def test_search_is_public_and_explained(as_role, role):
         "components",
     }
     assert first["score"] >= results[-1]["score"]
+    # A search's score ranks for one need: it has no strength in words (suggestions do).
+    assert first["strength"] == "" and first["strength_label"] == ""
     assert any("textiles" in r["explanation"]["matched_words"] for r in results)
     slugs = [r["organisation"]["slug"] for r in results]
     assert "turismo" not in slugs
@@ -115,6 +118,10 @@ def test_suggestions(as_role, world, role):
     assert all(r["organisation"]["country"] != "CZ" for r in results)
     assert "caar" in [r["organisation"]["slug"] for r in results]
     assert "their_offers_fit_your_requests" in results[0]["explanation"]["components"]
+    # Suggestions are reciprocal fits: their strength reads in words, as in whom to meet.
+    for r in results:
+        assert r["strength"] == match_strength(r["score"]) != ""
+        assert r["strength_label"] == strength_label(r["score"])
 
 
 def test_suggestions_errors(client, world):

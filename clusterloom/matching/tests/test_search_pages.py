@@ -141,6 +141,10 @@ def test_suggestions_are_reciprocal_and_abroad_by_default(as_role, role):
     assert "caar" in slugs  # seeks textiles for car interiors, offers access to car makers
     assert "turismo" not in slugs
     assert all(r.organisation.country_id != "CZ" for r in fragment.context["results"])
+    # The strength of each suggestion reads in words beside its fit, as in whom to meet.
+    caar = next(r for r in fragment.context["results"] if r.organisation.slug == "caar")
+    assert caar.strength in ("strong", "good", "possible")
+    assert f"{caar.strength_label.capitalize()} <span" in fragment.content.decode()
     page = client.get("/partners/organisations/lt-textilie/suggestions/")
     assert b"<html" in page.content and "Suggested partners of" in page.content.decode()
 
