@@ -53,14 +53,14 @@ def _stream_xml(archive: zipfile.ZipFile, part: str, start, end, text, budget: l
         while chunk := stream.read(_CHUNK):
             budget[0] -= len(chunk)
             if budget[0] < 0:
-                raise ImportFailed(_unpacked_message())
+                raise ImportFailed(_unpacked_message(budget[1]))
             parser.Parse(chunk, False)
     parser.Parse(b"", True)
 
 
-def _unpacked_message() -> str:
+def _unpacked_message(max_bytes: int) -> str:
     return _("The workbook unpacks to more than %(max)d bytes; save a smaller one.") % {
-        "max": settings.UPLOAD_MAX_UNPACKED_BYTES
+        "max": max_bytes
     }
 
 
@@ -68,7 +68,7 @@ def _read_small(archive: zipfile.ZipFile, part: str, budget: list[int]) -> bytes
     info = archive.getinfo(part)
     budget[0] -= info.file_size
     if budget[0] < 0:
-        raise ImportFailed(_unpacked_message())
+        raise ImportFailed(_unpacked_message(budget[1]))
     return archive.read(part)
 
 
@@ -239,8 +239,12 @@ def _sheet_rows(archive, part: str, strings: list[str], budget, limits):
     return rows
 
 
-def xlsx_rows(content: bytes, limits) -> list[list[str]]:
-    """The first worksheet's rows as text, read with every limit checked as it streams."""
+def xlsx_rows(content: bytes, limits, *, max_unpacked: int | None = None) -> list[list[str]]:
+    """The first worksheet's rows as text, read with every limit checked as it streams; the
+    parts may unpack to `max_unpacked` bytes (UPLOAD_MAX_UNPACKED_BYTES by default: uploads;
+    an operator's CORDIS export from the command line may be larger). Cells are their stored
+    text: a date is its serial day number, as a spreadsheet stores it."""
+    max_unpacked = max_unpacked or settings.UPLOAD_MAX_UNPACKED_BYTES
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = set(archive.namelist())
@@ -249,9 +253,9 @@ def xlsx_rows(content: bytes, limits) -> list[list[str]]:
         raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook.")) from None
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise ImportFailed(_("The file is named .xlsx but is not an Excel workbook."))
-    if declared > settings.UPLOAD_MAX_UNPACKED_BYTES:
-        raise ImportFailed(_unpacked_message())
-    budget = [settings.UPLOAD_MAX_UNPACKED_BYTES]
+    if declared > max_unpacked:
+        raise ImportFailed(_unpacked_message(max_unpacked))
+    budget = [max_unpacked, max_unpacked]  # what is left, the limit
     try:
         sheet, strings_part = _first_sheet(archive, names, budget)
         strings = _shared_strings(archive, strings_part, budget, limits) if strings_part else []

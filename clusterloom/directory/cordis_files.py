@@ -6,7 +6,8 @@ CORDIS publishes each framework programme's projects and participating organisat
 `organisationID`, `name`, `country`, `activityType`, `SME`, ...). The reader keeps those names
 and gives every row with where it came from, so every error names the file, row and column.
 Operator files can be large (a programme has over 100,000 participations): the CSV reader
-streams, the XLSX one reads in read-only mode, and both stop at `MAX_ROWS`.
+streams, the XLSX one is the uploads' streaming reader (core.xlsx) with a CORDIS file's limits,
+and both stop at `MAX_ROWS`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import warnings
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from clusterloom.core.errors import ImportFailed
+from clusterloom.core.xlsx import xlsx_rows
 
 #: The most rows one CORDIS file may hold (Horizon 2020's organization file has ~180,000).
 MAX_ROWS = 1_000_000
@@ -30,6 +30,8 @@ MAX_ROWS = 1_000_000
 MAX_UNPACKED_BYTES = 2_000_000_000
 #: The longest cell (an objective is a few thousand characters).
 MAX_CELL_CHARS = 50_000
+#: The most columns of a CORDIS spreadsheet (its exports have about 20).
+MAX_COLUMNS = 200
 
 
 @dataclass
@@ -195,58 +197,61 @@ def _csv_file(name: str, content: bytes) -> CordisFile:
     return CordisFile(name, header, rows)
 
 
+class _CordisLimits:
+    """The limits of an operator's CORDIS workbook for core.xlsx's streaming reader: the rows
+    and cell length of a CORDIS file (far above an upload's), any number of columns up to
+    MAX_COLUMNS; every refusal names the file."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def row(self, number: int) -> None:
+        if number > MAX_ROWS + 1:  # the header, then MAX_ROWS rows
+            raise ImportFailed(
+                _("%(file)s has more than %(max)d rows.") % {"file": self.name, "max": MAX_ROWS},
+                line=number,
+            )
+
+    def column(self, row: int, column: int) -> None:
+        if column > MAX_COLUMNS:
+            raise ImportFailed(
+                _("%(file)s row %(row)d has a value in column %(col)d: at most %(max)d columns.")
+                % {"file": self.name, "row": row, "col": column, "max": MAX_COLUMNS},
+                line=row,
+            )
+
+    def cell(self, row: int | None, length: int) -> None:
+        if length > MAX_CELL_CHARS:
+            where = (
+                _("%(file)s row %(row)d") % {"file": self.name, "row": row} if row else self.name
+            )
+            raise ImportFailed(
+                _("%(where)s: a cell is longer than %(max)d characters.")
+                % {"where": where, "max": MAX_CELL_CHARS},
+                line=row,
+            )
+
+
 def _xlsx_file(name: str, content: bytes) -> CordisFile:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        unpacked = sum(info.file_size for info in archive.infolist())
-        names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportFailed(
-            _("%(file)s is named .xlsx but is not an Excel workbook.") % {"file": name}
-        ) from None
-    if "xl/workbook.xml" not in names:
+    """The first sheet of a CORDIS workbook, read by the same streaming reader as uploads
+    (core.xlsx: no DTD or entity, unpacked size refused before reading, every limit checked as
+    it streams), with a CORDIS file's limits."""
+    if content[:4] != b"PK\x03\x04":
         raise ImportFailed(
             _("%(file)s is named .xlsx but is not an Excel workbook.") % {"file": name}
         )
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFailed(_("%(file)s unpacks to too much data.") % {"file": name})
-    from openpyxl import load_workbook
-
-    rows: list[CordisRow] = []
-    header: list[str] = []
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # styles and validations openpyxl ignores
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                values = ["" if c is None else _cell(c) for c in cells]
-                if number == 1:
-                    header = [v.strip() for v in values]
-                    continue
-                if not any(v.strip() for v in values):
-                    continue
-                if len(rows) >= MAX_ROWS:
-                    raise ImportFailed(
-                        _("%(file)s has more than %(max)d rows.") % {"file": name, "max": MAX_ROWS}
-                    )
-                rows.append(CordisRow(name, number, dict(zip(header, values, strict=False))))
-            workbook.close()
-    except ImportFailed:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any broken workbook is the file's problem
-        raise ImportFailed(
-            _("%(file)s: the Excel workbook cannot be read (%(error)s).")
-            % {"file": name, "error": type(exc).__name__}
-        ) from None
-    if not header:
+        table = xlsx_rows(content, _CordisLimits(name), max_unpacked=MAX_UNPACKED_BYTES)
+    except ImportFailed as exc:
+        if exc.message.startswith(name):
+            raise
+        raise ImportFailed(f"{name}: {exc.message}", line=exc.line) from None
+    if not table or not any(v.strip() for v in table[0]):
         raise ImportFailed(_("%(file)s has no header row.") % {"file": name})
+    header = [v.strip() for v in table[0]]
+    rows = [
+        CordisRow(name, number, dict(zip(header, values, strict=False)))
+        for number, values in enumerate(table[1:], start=2)
+        if any(v.strip() for v in values)
+    ]
     return CordisFile(name, header, rows)
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value)

@@ -43,6 +43,18 @@ class CordisResult:
     organisations: dict[str, CordisImportResult] = field(default_factory=dict)
 
 
+#: Day 0 of a spreadsheet's serial dates (1900 date system, with its 1900 leap-year bug).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _cordis_date(value: str) -> dt.date:
+    """A CORDIS date: "2024-01-01" (JSON, CSV, a text cell), or the serial day number a
+    spreadsheet stores for a date cell ("45292"). ValueError otherwise."""
+    if value.isdigit() and 1 <= int(value) <= 2_958_465:  # up to 9999-12-31
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    return dt.date.fromisoformat(value)
+
+
 def _project_values(file: CordisFile) -> dict[str, dict]:
     """Each project row checked and turned into CordisProject fields, by acronym."""
     id_column = "id" if "id" in file.columns else "projectID"  # the id is optional
@@ -67,7 +79,7 @@ def _project_values(file: CordisFile) -> dict[str, dict]:
         start_date = None
         if start:
             try:
-                start_date = dt.date.fromisoformat(start)
+                start_date = _cordis_date(start)
             except ValueError:
                 row.fail(
                     _("'%(value)s' is not a date (YYYY-MM-DD)") % {"value": start}, "startDate"

@@ -92,10 +92,14 @@ def test_csv_exports_become_organisations_with_project_passages(tmp_path, countr
 
 
 def test_xlsx_exports_are_read(tmp_path, countries):
+    import datetime
+
     from openpyxl import Workbook
 
+    projects = [list(r) for r in PROJECTS]
+    projects[1][4] = datetime.datetime(2024, 5, 1)  # a date cell, stored as a serial day
     for name, columns, rows in (
-        ("project.xlsx", PROJECT_COLUMNS, PROJECTS),
+        ("project.xlsx", PROJECT_COLUMNS, projects),
         ("organization.xlsx", ORG_COLUMNS, [r + ["participant"] for r in ORGS]),
     ):
         book = Workbook()
@@ -108,7 +112,47 @@ def test_xlsx_exports_are_read(tmp_path, countries):
         "import_cordis", str(tmp_path / "project.xlsx"), str(tmp_path / "organization.xlsx")
     )
     assert Organisation.objects.count() == 3
-    assert CordisProject.objects.get(acronym="CHIPSENSE").objective.startswith("Semiconductor")
+    chips = CordisProject.objects.get(acronym="CHIPSENSE")
+    assert chips.objective.startswith("Semiconductor")
+    assert chips.start_date == datetime.date(2024, 5, 1)
+    assert CordisProject.objects.get(acronym="LOOPTEX").start_date == datetime.date(2024, 3, 1)
+
+
+def test_a_workbook_bomb_is_refused_before_it_is_unpacked(tmp_path, countries, monkeypatch):
+    """The CORDIS reader is the uploads' streaming reader: a workbook whose parts unpack to
+    more than the limit is refused from the zip's directory, naming the file."""
+    import zipfile
+
+    from clusterloom.directory import cordis_files
+
+    monkeypatch.setattr(cordis_files, "MAX_UNPACKED_BYTES", 1_000_000)
+    bomb = tmp_path / "project.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr(
+            "xl/sharedStrings.xml", "<sst><si><t>" + "A" * 2_000_000 + "</t></si></sst>"
+        )
+    with pytest.raises(CommandError) as caught:
+        call_command("import_cordis", str(bomb))
+    assert "project.xlsx" in str(caught.value) and "unpacks to more than" in str(caught.value)
+    assert CordisProject.objects.count() == 0
+
+
+def test_a_workbook_with_a_dtd_is_refused_naming_the_file(tmp_path, countries):
+    import zipfile
+
+    evil = tmp_path / "organization.xlsx"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]><workbook>&a;</workbook>',
+        )
+    with pytest.raises(CommandError) as caught:
+        call_command("import_cordis", str(evil))
+    assert "organization.xlsx" in str(caught.value)
+    assert Organisation.objects.count() == 0
 
 
 def test_missing_column_names_the_file_and_column_and_changes_nothing(tmp_path, countries):
