@@ -111,7 +111,8 @@ def measure(data: Sequence[Example], weights: np.ndarray) -> Figures:
     return Figures(r10 / n, r50 / n, mrr / n, n)
 
 
-def _objective(f: Figures) -> float:
+def objective(f: Figures) -> float:
+    """What learning maximises: Recall@10 + MRR."""
     return f.recall_10 + f.mrr
 
 
@@ -131,7 +132,7 @@ def learn_weights(
     w = start.as_array()
     fixed = w.copy()
     w[free] = 0.5
-    best = _objective(measure(data, w))
+    best = objective(measure(data, w))
     for _ in range(rounds):
         improved = False
         for j in free:
@@ -144,7 +145,7 @@ def learn_weights(
                 trial[j] = value
                 if not trial.any():
                     continue
-                score = _objective(measure(data, trial))
+                score = objective(measure(data, trial))
                 if score > best + min_gain:
                     best, w, improved = score, trial, True
         if not improved:

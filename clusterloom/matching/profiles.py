@@ -84,14 +84,16 @@ def partners_of(organisation: Organisation) -> tuple[str, ...]:
     return tuple(str(pk) for pk in sorted(ids))
 
 
-def partners_all(projects: Iterable[str] | None = None) -> dict[int, set[int]]:
+def partners_all(
+    projects: Iterable[str] | None = None, *, with_partnerships: bool = True
+) -> dict[int, set[int]]:
     """Every organisation's partners at once (for a full rebuild); with `projects`, only
-    co-participants in those CORDIS projects count (and partnership co-members)."""
+    co-participants in those CORDIS projects count (and, unless `with_partnerships` is off,
+    partnership co-members)."""
     allowed = None if projects is None else set(projects)
     groups: dict[str, set[int]] = defaultdict(set)
-    for partnership_id, org_id in PartnershipMember.objects.values_list(
-        "partnership_id", "organisation_id"
-    ):
+    memberships = PartnershipMember.objects.values_list("partnership_id", "organisation_id")
+    for partnership_id, org_id in memberships if with_partnerships else ():
         groups[f"p{partnership_id}"].add(org_id)
     for org_id, theirs in Organisation.objects.exclude(cordis_projects=[]).values_list(
         "pk", "cordis_projects"
@@ -116,6 +118,7 @@ def profile_data(
     partners: Iterable | None = None,
     *,
     projects: Iterable[str] | None = None,
+    with_partnerships: bool = True,
 ) -> ProfileData:
     """An organisation's profile: its own texts, place and terms, its CORDIS projects as
     passages, its activity and partners.
@@ -123,7 +126,9 @@ def profile_data(
     `organisation` should come from `organisations_for_profiles()` (terms prefetched,
     partnership_count annotated); `passages` maps CORDIS acronyms to passage texts; `partners`
     (ids) are looked up when not given; `projects`, when given, are the only CORDIS projects
-    that count (a profile as of a date, for learning).
+    that count (a profile as of a date, for learning); without `with_partnerships` its
+    partnerships do not count as activity (learning from partnership compositions, where they
+    would give the answers away).
     """
     place = []
     if organisation.city_id:
@@ -152,7 +157,9 @@ def profile_data(
     text = "\n".join(p.strip() for p in parts if p and p.strip())
     terms = tuple(sorted({term_key(t) for t in organisation.terms.all()}))
     partnerships = getattr(organisation, "partnership_count", None)
-    if partnerships is None:
+    if not with_partnerships:
+        partnerships = 0
+    elif partnerships is None:
         partnerships = organisation.partnership_memberships.count()
     return ProfileData(
         text=text,

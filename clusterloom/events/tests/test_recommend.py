@@ -91,3 +91,22 @@ def test_only_approved_participants_get_and_are_given_suggestions(eworld):
     assert "waiting_pt" not in " ".join(_names(w.p_es))
     assert len(_names(w.p_es)) == 2
     assert _names(w.p_es, k=1) == ["Giulia Bianchi"]
+
+
+def test_agreed_meetings_are_needs_for_learn_ranking(eworld):
+    """learn-ranking learns from who agreed to meet: what the requester seeks, answered by the
+    organisation of the one who accepted; requests not (yet) accepted teach nothing."""
+    from clusterloom.matching.ranking_services import meeting_needs
+
+    w = eworld
+    assert meeting_needs() == []
+    meeting = ask(w)  # the Italian supplier asks the Spanish buyer
+    assert meeting_needs() == []  # not accepted yet
+    m.meeting_accept(actor=w.p_es.user, meeting=meeting)
+    needs = meeting_needs()
+    assert [n.source for n in needs] == ["meeting"]
+    need = needs[0].need
+    assert need.answers == frozenset({str(w.p_es.organisation_id)})
+    # The supplier lists offers and no request: its profile says what it seeks.
+    assert need.text == "We weave technical textiles for car seats."
+    assert needs[0].on == meeting.created_at.date()

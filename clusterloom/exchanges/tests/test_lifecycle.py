@@ -361,3 +361,20 @@ def test_an_exchange_lasts_at_most_a_month(matched):
             data={"start": "2027-02-01", "end": "2027-03-05"},
         )
     assert rules(caught.value) == ["too_long"]
+
+
+def test_exchanges_done_are_needs_for_learn_ranking(matched):
+    """learn-ranking learns from the exchanges that took place: the visitor's goals and what
+    they seek, answered by the host's organisation; a match not yet committed teaches nothing."""
+    from clusterloom.matching.ranking_services import exchange_needs
+
+    w = matched
+    assert exchange_needs() == []  # matched, no commitment signed yet
+    exchange = advance(w, w.exchange, "committed")
+    needs = exchange_needs()
+    assert [n.source for n in needs] == ["exchange"]
+    need = needs[0].need
+    assert need.answers == frozenset({str(w.offer.organisation_id)})
+    assert "technical textiles for car seats" in need.text
+    assert "Automotive suppliers of car interiors" in need.text
+    assert needs[0].on == exchange.start

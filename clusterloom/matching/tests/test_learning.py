@@ -176,3 +176,73 @@ def test_learn_ranking_learns_from_the_platforms_projects_and_the_platform_uses_
     data = json.loads(out.read_text())
     assert data["held_out_check"]["learned"]["recall@10"] > 0.9
     assert ranking_weights() == weights_read(out)
+
+
+def _partnership_world():
+    """40 partnerships on four topics, each of two organisations that work on its topic."""
+    from clusterloom.directory.tests.factories import OrganisationFactory, country
+    from clusterloom.partnerships.models import Partnership, PartnershipMember
+
+    topics = ["polyester yarn recycling", "radar chips", "olive oil presses", "wind blades"]
+    orgs = [
+        OrganisationFactory(
+            name=f"Org {i}",
+            description=f"We work on {topics[i % 4]}.",
+            country=country("IT" if i % 2 else "DE"),
+        )
+        for i in range(24)
+    ]
+    for k in range(40):
+        topic = topics[k % 4]
+        p = Partnership.objects.create(
+            acronym=f"P{k}", slug=f"p{k}", title=f"{topic} alliance {k}", objectives=f"{topic}."
+        )
+        same = [o for i, o in enumerate(orgs) if i % 4 == k % 4]
+        for order, o in enumerate(same[k % 3 : k % 3 + 2]):
+            PartnershipMember.objects.create(partnership=p, organisation=o, order=order)
+
+
+@pytest.mark.django_db
+def test_learn_ranking_learns_from_partnership_compositions_without_cordis(
+    tmp_path, settings, capsys
+):
+    """With no CORDIS record at all, the platform's partnerships (title and objectives,
+    answered by their partners) are needs enough; a partnership never gives its own members
+    away through the profiles (no co-membership partners, no partnership activity)."""
+    from clusterloom.matching.ranking_services import _profiles, partnership_needs
+
+    _partnership_world()
+    needs = partnership_needs()
+    assert len(needs) == 40 and all(len(n.need.answers) == 2 for n in needs)
+    assert all(p.activity == 0 and not p.partners for p in _profiles(set()))
+    out = tmp_path / "ranking.json"
+    settings.MATCHING_RANKING_FILE = out
+    call_command("learn_ranking")
+    text = capsys.readouterr().out
+    assert "Learned from" in text and "partnerships 40" in text
+    data = json.loads(out.read_text())
+    assert data["sources"] == {"partnership": 40}
+    assert "partnership 40" in data["learned_from"]
+    assert data["held_out_check"]["learned"]["recall@10"] > 0.9
+
+
+@pytest.mark.django_db
+def test_weights_that_do_worse_than_those_in_use_are_not_written(tmp_path, monkeypatch):
+    """learn-ranking keeps the weights in use when what it learned ranks the latest needs
+    worse; --force writes them anyway."""
+    from clusterloom.matching import ranking_services
+
+    _partnership_world()
+    real = ranking_services.learn_weights
+
+    def poor_trial(data, start, signals):
+        weights, fit = real(data, start, signals=signals)
+        return Weights(**{s: float(s == "kind") for s in SIGNALS}), fit  # ranks by kind alone
+
+    monkeypatch.setattr(ranking_services, "learn_weights", poor_trial)
+    out = tmp_path / "w.json"
+    with pytest.raises(CommandError, match="do worse on the latest needs"):
+        call_command("learn_ranking", "--out", str(out))
+    assert not out.exists()
+    call_command("learn_ranking", "--out", str(out), "--force")
+    assert out.exists()
