@@ -76,6 +76,11 @@ def content_version(scope: str = EVERYTHING) -> int:
     return ContentVersion.objects.filter(scope=scope).values_list("version", flat=True).first() or 0
 
 
+def content_versions(scopes: tuple[str, ...]) -> tuple[int, ...]:
+    """The counters of these tables (and/or "*"), in their order: one indexed read."""
+    return _versions(scopes)
+
+
 def _versions(scopes: tuple[str, ...]) -> tuple[int, ...]:
     current = dict(ContentVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
     return tuple(current.get(scope, 0) for scope in scopes)

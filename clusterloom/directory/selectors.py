@@ -79,26 +79,29 @@ def _term_ids(vocabulary: str, value: str) -> set[int]:
 
 
 def _filtered(filters: DirectoryFilters, snapshot) -> set[int] | None:
-    """Organisations passing every filter but the words (None: no filter set)."""
-    checks = []
+    """Organisations passing every filter but the words (None: no filter set): the
+    intersection of the snapshot's sets for each filter, smallest first."""
+    sets: list[set[int]] = []
     if filters.country:
-        code = filters.country.upper()[:2]
-        checks.append(lambda pk: snapshot.country[pk] == code)
+        sets.append(snapshot.with_country.get(filters.country.upper()[:2], set()))
     if filters.region:
         prefix = filters.region.upper()
-        checks.append(lambda pk: snapshot.region[pk].startswith(prefix))
+        sets.append(
+            set().union(
+                *(ids for code, ids in snapshot.with_region.items() if code.startswith(prefix))
+            )
+        )
     if filters.kind:
-        checks.append(lambda pk: snapshot.kind[pk] == filters.kind)
+        sets.append(snapshot.with_kind.get(filters.kind, set()))
     for name, vocabulary in TERM_FILTERS.items():
         value = getattr(filters, name)
         if value:
             wanted = _term_ids(vocabulary, value)
-            checks.append(
-                lambda pk, wanted=wanted: not wanted.isdisjoint(snapshot.terms.get(pk, ()))
-            )
-    if not checks:
+            sets.append(set().union(*(snapshot.with_term.get(t, set()) for t in wanted)))
+    if not sets:
         return None
-    return {pk for pk in snapshot.by_name if all(check(pk) for check in checks)}
+    sets.sort(key=len)
+    return sets[0].intersection(*sets[1:])
 
 
 @dataclass

@@ -4,14 +4,16 @@ Filters, facet counts, the relevance order and pages are computed in Python over
 snapshot; the database only answers which organisations contain a word (its trigram index).
 Reading the matched rows back from the table cost more than everything else together (on
 10,000 organisations, 50-80 ms for a common word against about 1 ms for the index look-up; see
-docs/PERFORMANCE.md). The snapshot is rebuilt when the content version changes (any committed
-write, core/page_cache.py) or when this process wrote to the directory (`touch`).
+docs/PERFORMANCE.md). The snapshot is rebuilt when the change counter of a table it reads
+moves (a write committed by any process, core/page_cache.py) or when this process wrote to the
+directory (`touch`). Filters look up the organisations of a country, kind, region or term in
+inverted maps built with it, instead of testing every organisation.
 """
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from clusterloom.core.page_cache import content_version
+from clusterloom.core.page_cache import EVERYTHING, content_versions
 from clusterloom.taxonomy.models import Term
 
 from .models import Organisation
@@ -31,7 +33,7 @@ def touch() -> None:
 class Snapshot:
     """Every organisation's filter values and search texts, and the order by name."""
 
-    key: tuple[int, int]
+    key: tuple
     #: ids ordered by (name, id)
     by_name: list[int]
     position: dict[int, int]
@@ -44,6 +46,20 @@ class Snapshot:
     terms: dict[int, tuple[int, ...]]
     #: term id -> vocabulary
     term_vocabulary: dict[int, str]
+    #: The organisations of each country, kind, region and term (for the filters).
+    with_country: dict[str, set[int]] = field(default_factory=dict)
+    with_kind: dict[str, set[int]] = field(default_factory=dict)
+    with_region: dict[str, set[int]] = field(default_factory=dict)
+    with_term: dict[int, set[int]] = field(default_factory=dict)
+
+
+#: The tables a snapshot reads: a committed change to any of them (by any process) rebuilds it.
+SCOPES = (
+    EVERYTHING,
+    Organisation._meta.db_table,
+    Organisation.terms.through._meta.db_table,
+    Term._meta.db_table,
+)
 
 
 def _build(key: tuple[int, int]) -> Snapshot:
@@ -60,10 +76,14 @@ def _build(key: tuple[int, int]) -> Snapshot:
         snapshot.names[pk] = names
         snapshot.labels[pk] = labels
         snapshot.body[pk] = body
+        snapshot.with_kind.setdefault(kind, set()).add(pk)
+        snapshot.with_country.setdefault(country, set()).add(pk)
+        snapshot.with_region.setdefault(region or "", set()).add(pk)
     terms: dict[int, list[int]] = {}
     links = Organisation.terms.through.objects.values_list("organisation_id", "term_id")
     for organisation_id, term_id in links.iterator(chunk_size=20000):
         terms.setdefault(organisation_id, []).append(term_id)
+        snapshot.with_term.setdefault(term_id, set()).add(organisation_id)
     snapshot.terms = {pk: tuple(ids) for pk, ids in terms.items()}
     snapshot.term_vocabulary = dict(Term.objects.values_list("pk", "vocabulary"))
     return snapshot
@@ -72,7 +92,7 @@ def _build(key: tuple[int, int]) -> Snapshot:
 def current() -> Snapshot:
     """The snapshot for the current content (one indexed read when it is still valid)."""
     global _current
-    key = (content_version(), _local_writes)
+    key = (content_versions(SCOPES), _local_writes)
     found = _current
     if found is not None and found.key == key:
         return found

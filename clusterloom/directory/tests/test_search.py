@@ -337,3 +337,53 @@ def test_bulk_created_organisations_are_found_after_the_rebuild_command(db):
     assert out.getvalue().startswith("search index: 1 organisations updated")
     assert names(q="lanificio") == ["Lanificio Bulk"]
     assert names(q="Italia") == ["Lanificio Bulk"]
+
+
+def test_a_change_another_process_committed_rebuilds_the_snapshot(orgs):
+    """Each web process keeps its own snapshot; a write committed by another process raises
+    the change counter of the organisations' table (not "*" since counters are per table), and
+    the next search here must see it."""
+    from clusterloom.core.models import ContentVersion
+    from clusterloom.directory import snapshot
+
+    first = snapshot.current()
+    assert snapshot.current() is first  # unchanged: kept
+    # Another process renamed an organisation and committed: its rows and the counter moved,
+    # this process's own write count did not.
+    target = Organisation.objects.order_by("pk").first()
+    Organisation.objects.filter(pk=target.pk).update(search_names=" zzyzx ")
+    row, _ = ContentVersion.objects.get_or_create(scope="directory_organisation")
+    ContentVersion.objects.filter(pk=row.pk).update(version=row.version + 1)
+    rebuilt = snapshot.current()
+    assert rebuilt is not first and rebuilt.names[target.pk] == " zzyzx "
+
+
+def test_filters_narrow_by_country_kind_and_term_as_before(orgs):
+    """The filters read the snapshot's inverted maps: every combination gives the
+    organisations that pass each filter, checked against the organisations themselves."""
+    from clusterloom.directory import snapshot
+    from clusterloom.directory.selectors import TERM_FILTERS, DirectoryFilters, _filtered
+
+    current = snapshot.current()
+    everyone = list(Organisation.objects.prefetch_related("terms"))
+    names = {vocabulary: name for name, vocabulary in TERM_FILTERS.items()}
+    checked = 0
+    for org in everyone:
+        for term in org.terms.all():
+            if term.vocabulary not in names:
+                continue
+            for country in (org.country_id, ""):
+                for kind in (org.kind, ""):
+                    filters = DirectoryFilters.from_mapping(
+                        {"country": country, "kind": kind, names[term.vocabulary]: term.slug}
+                    )
+                    expected = {
+                        o.pk
+                        for o in everyone
+                        if (not country or o.country_id == country)
+                        and (not kind or o.kind == kind)
+                        and term.pk in {t.pk for t in o.terms.all()}
+                    }
+                    assert _filtered(filters, current) == expected
+                    checked += 1
+    assert checked > 4
