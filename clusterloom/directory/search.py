@@ -155,14 +155,6 @@ def matching_some(text: TextQuery, snapshot: Snapshot, within: set[int] | None) 
     return found if within is None else found & within
 
 
-def _field_score(haystack: str, text: str, whole: str, points: tuple[int, int, int]) -> int:
-    if f" {whole} " in haystack:
-        return points[0]
-    if f" {text}" in haystack:
-        return points[1]
-    return points[2] if text in haystack else 0
-
-
 def ranked(ids: set[int], text: TextQuery, snapshot: Snapshot) -> list[int]:
     """The ids best first: per word, where it was found (name 8/5/3 for a whole word, a word
     start, elsewhere in a word; labels 4/3/1; description 1 for a word start); partial
@@ -170,25 +162,38 @@ def ranked(ids: set[int], text: TextQuery, snapshot: Snapshot) -> list[int]:
     position = snapshot.position
     if not text.words:
         return sorted(ids, key=position.__getitem__)
-    pairs = [
-        (i, stem_text, whole)
+    # Per stem: the word it belongs to, the stem, " stem" (a word start), " whole " (the whole
+    # word); the texts are folded and padded with spaces, so these are plain substring tests.
+    needles = [
+        (i, stem_text, f" {stem_text}", f" {whole} ")
         for i, word in enumerate(text.words)
         for stem_text, whole in zip(word.stems, word.wholes, strict=True)
     ]
+    names, labels, body = snapshot.names, snapshot.labels, snapshot.body
+    partial = text.partial
 
     def key(pk: int) -> tuple[int, int]:
-        names, labels, body = snapshot.names[pk], snapshot.labels[pk], snapshot.body[pk]
+        in_names, in_labels, in_body = names[pk], labels[pk], body[pk]
         score, words = 0, set()
-        for i, stem_text, whole in pairs:
-            found = (
-                _field_score(names, stem_text, whole, (8, 5, 3))
-                + _field_score(labels, stem_text, whole, (4, 3, 1))
-                + (1 if f" {stem_text}" in body else 0)
-            )
-            if found or stem_text in body:
+        for i, stem_text, start, whole in needles:
+            if whole in in_names:
+                found = 8
+            elif start in in_names:
+                found = 5
+            else:
+                found = 3 if stem_text in in_names else 0
+            if whole in in_labels:
+                found += 4
+            elif start in in_labels:
+                found += 3
+            elif stem_text in in_labels:
+                found += 1
+            if start in in_body:
+                found += 1
+            if found or stem_text in in_body:
                 words.add(i)
             score += found
-        return (-(100 * len(words) if text.partial else 0) - score, position[pk])
+        return (-(100 * len(words) if partial else 0) - score, position[pk])
 
     return sorted(ids, key=key)
 
