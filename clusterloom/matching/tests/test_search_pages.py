@@ -179,3 +179,29 @@ def test_activity_alone_is_no_reason_to_suggest(client, world):
     assert "turismo" not in _result_slugs(response)
     assert "Score from:" in response.content.decode()
     assert "words of the description" in response.content.decode()
+
+
+def test_a_long_list_of_complementary_sectors_wraps():
+    """Each complementary pair is kept together where it fits (an inline block no wider than
+    its line) and the list wraps between pairs: without a space between them, and with each
+    pair unbreakable, a suggestion with many pairs made the page thousands of pixels wide."""
+    from django.template.loader import render_to_string
+
+    from clusterloom.directory.models import Organisation
+    from clusterloom.geo.models import Country
+    from clusterloom.matching.selectors import MatchResult
+
+    pairs = [(f"s:a{i}", f"Sector A{i}", f"s:b{i}", f"Sector B{i}", 1.0) for i in range(3)]
+    result = MatchResult(
+        organisation=Organisation(slug="x", name="X", kind="sme", country=Country(code="IT")),
+        score=0.2,
+        shared_terms=[],
+        complementary=pairs,
+        matched_words=[],
+        snippet="",
+        components={},
+        reciprocal=True,
+    )
+    html = render_to_string("matching/_match.html", {"result": result})
+    assert html.count('class="me-2 d-inline-block mw-100"') == 3
+    assert "</span><span" not in html.split('class="complementary"')[1].split("</dd>")[0]
