@@ -94,3 +94,24 @@ def city_lookup(name: str, *, country: Country | str) -> City | None:
         if fold(city.name) == wanted:
             return city
     return None
+
+
+def largest_cities(codes) -> dict[str, City]:
+    """Each country's most populous city (of the countries that have cities), in two queries
+    however many countries: the place a map or a distance falls back on."""
+    from django.db.models import Max
+
+    codes = {c for c in codes if c}
+    if not codes:
+        return {}
+    top = dict(
+        City.objects.filter(country_id__in=codes)
+        .values("country_id")
+        .annotate(top=Max("population"))
+        .values_list("country_id", "top")
+    )
+    found: dict[str, City] = {}
+    for city in City.objects.filter(country_id__in=list(top), population__in=set(top.values())):
+        if city.population == top[city.country_id] and city.country_id not in found:
+            found[city.country_id] = city
+    return found

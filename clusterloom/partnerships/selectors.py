@@ -237,13 +237,18 @@ def partnership_network(user, *, partnership_url, organisation_url) -> NetworkDa
 def partners_on_map(partnership: Partnership) -> list:
     """The partners as map points: at their own coordinates, their city's, or (approximate)
     their country's largest city; partners of unknown place are left out."""
-    from clusterloom.geo.models import City
+    from clusterloom.geo.selectors import largest_cities
 
     from .partner_map import MapPoint
 
-    largest: dict[str, tuple[float, float] | None] = {}
     points = []
-    members = partnership.members.select_related("organisation__city").order_by("order", "id")
+    members = list(partnership.members.select_related("organisation__city").order_by("order", "id"))
+    largest = largest_cities(
+        m.organisation.country_id
+        for m in members
+        if (m.organisation.latitude is None or m.organisation.longitude is None)
+        and not m.organisation.city_id
+    )
     for member in members:
         organisation = member.organisation
         label = organisation.short_name or organisation.name
@@ -255,11 +260,8 @@ def partners_on_map(partnership: Partnership) -> list:
         elif organisation.city_id:
             where, approximate = (organisation.city.latitude, organisation.city.longitude), False
         else:
-            code = organisation.country_id
-            if code not in largest:
-                city = City.objects.filter(country_id=code).order_by("-population").first()
-                largest[code] = (city.latitude, city.longitude) if city else None
-            where, approximate = largest[code], True
+            city = largest.get(organisation.country_id)
+            where, approximate = ((city.latitude, city.longitude) if city else None), True
         if where is not None:
             points.append(MapPoint(label, where[0], where[1], approximate, link))
     return points

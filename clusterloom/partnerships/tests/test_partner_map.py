@@ -34,3 +34,35 @@ def test_the_profile_shows_the_partners_on_a_map(client, seeds):
     html = client.get("/partnerships/extratex/").content.decode()
     assert 'id="partner-map"' in html and "<svg" in html
     assert "AECIM (ES)" in html
+
+
+@pytest.mark.django_db
+def test_partners_known_by_country_sit_at_its_largest_city_in_two_queries(
+    django_assert_max_num_queries,
+):
+    """A partner with neither coordinates nor a city is placed (hollow) at its country's most
+    populous city; looking those up costs two queries however many countries there are."""
+    from clusterloom.directory.tests.factories import OrganisationFactory
+    from clusterloom.geo.models import City, Country
+    from clusterloom.partnerships.models import Partnership, PartnershipMember
+    from clusterloom.partnerships.selectors import partners_on_map
+
+    partnership = Partnership.objects.create(acronym="MAP", slug="map", title="Map")
+    for n, code in enumerate(["XA", "XB", "XC", "XD"]):  # no real cities there
+        country = Country.objects.get_or_create(code=code, defaults={"name": code})[0]
+        City.objects.create(
+            geonameid=100 + n, name=f"Big {code}", country=country, latitude=40 + n,
+            longitude=10 + n, population=1_000_000,
+        )  # fmt: skip
+        City.objects.create(
+            geonameid=200 + n, name=f"Small {code}", country=country, latitude=0, longitude=0,
+            population=1_000,
+        )  # fmt: skip
+        organisation = OrganisationFactory(country=country, city=None, latitude=None)
+        PartnershipMember.objects.create(partnership=partnership, organisation=organisation)
+    with django_assert_max_num_queries(3):  # the members, then two for the four countries
+        points = partners_on_map(partnership)
+    assert sorted((p.latitude, p.longitude) for p in points) == [
+        (40, 10), (41, 11), (42, 12), (43, 13)
+    ]  # fmt: skip
+    assert all(p.approximate for p in points)
