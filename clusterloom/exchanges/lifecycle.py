@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError
 from clusterloom.core.evidence import EvidenceRejected, evidence_kind
-from clusterloom.core.inputs import date_value, dates_in_order
+from clusterloom.core.inputs import date_value, dates_in_order, long_date
 from clusterloom.core.inputs import text_value as _text
 from clusterloom.core.names import display_name
 from clusterloom.core.permissions import has_rule_perm, is_admin, require
@@ -461,13 +461,47 @@ def exchange_validate(*, actor, exchange: Exchange, approve: bool, note: str = "
     return exchange
 
 
+def payment_date(exchange: Exchange, paid_on, *, today=None):
+    """The date of the lump sum's payment (today when none is given): on or after the visit's
+    last day, never in the future; a refusal on `paid_on` says the visit's dates."""
+    today = today or timezone.localdate()
+    day = date_value(paid_on, "paid_on") or today
+    visit = {
+        "paid": long_date(day),
+        "start": long_date(exchange.start) if exchange.start else "—",
+        "end": long_date(exchange.end) if exchange.end else "—",
+    }
+    if exchange.end and day < exchange.end:
+        raise DomainError(
+            _(
+                "The payment (%(paid)s) is dated before the visit ended: the visit ran from "
+                "%(start)s to %(end)s; a payment is dated on or after its last day."
+            )
+            % visit,
+            field="paid_on",
+        )
+    if day > today:
+        raise DomainError(
+            _(
+                "The payment (%(paid)s) is dated in the future (today is %(today)s): record it "
+                "once it is made; the visit ran from %(start)s to %(end)s."
+            )
+            % {**visit, "today": long_date(today)},
+            field="paid_on",
+        )
+    return day
+
+
 @transaction.atomic
-def exchange_mark_paid(*, actor, exchange: Exchange, paid_on=None, reference: str = "") -> Exchange:
-    """Record the payment of the lump sum."""
+def exchange_mark_paid(
+    *, actor, exchange: Exchange, paid_on=None, reference: str = "", today=None
+) -> Exchange:
+    """Record the payment of the lump sum, dated on or after the visit's last day and not in the
+    future (`payment_date`)."""
     exchange = Exchange.objects.select_for_update().get(pk=exchange.pk)
     require(actor, "exchanges.validate_exchange", exchange)
     _expect(exchange, ExchangeStatus.VALIDATED)
-    exchange.paid_at = date_value(paid_on, "paid_on") or timezone.localdate()
+    exchange.paid_at = payment_date(exchange, paid_on, today=today)
     exchange.payment_reference = _text({"reference": reference}, "reference", limit=100)
     _set_status(
         actor,

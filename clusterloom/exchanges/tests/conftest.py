@@ -371,7 +371,9 @@ def advance(w, exchange, until: str, *, signers=None):
     exchange = lifecycle.exchange_validate(actor=validator, exchange=exchange, approve=True)
     if until == "validated":
         return exchange
-    return lifecycle.exchange_mark_paid(actor=validator, exchange=exchange, reference="PAY-1")
+    return lifecycle.exchange_mark_paid(
+        actor=validator, exchange=exchange, reference="PAY-1", today=last
+    )
 
 
 def trail(exchange) -> list[tuple[str, str]]:

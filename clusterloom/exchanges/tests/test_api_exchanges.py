@@ -1,6 +1,7 @@
 """The ClusterXchange API: an exchange from the proposed match to the payment, per role;
 evidence uploads judged by content; refused steps write nothing."""
 
+import datetime
 import json
 
 import pytest
@@ -438,8 +439,9 @@ def test_validate_per_role(reported):
     assert back.json()["status"] == "committed" and back.json()["review_note"] == "Add the invoice."
 
 
-def test_paid_per_role(validated_report):
+def test_paid_per_role(validated_report, monkeypatch):
     w = validated_report
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2027, 3, 2))
     url = f"/api/exchanges/exchanges/{w.exchange.pk}/paid"
     bodies = matrix(
         w,
@@ -459,3 +461,27 @@ def test_paid_per_role(validated_report):
     }
     malformed = send(Client(), "post", url, {"paid_on": "March"}, w.coordinator)
     assert malformed.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "words"),
+    [
+        ("2020-01-01", "The payment (1 January 2020) is dated before the visit ended"),
+        ("2027-02-04", "The payment (4 February 2027) is dated before the visit ended"),
+        ("2027-03-03", "The payment (3 March 2027) is dated in the future (today is 2 March 2027)"),
+    ],
+)
+def test_a_payment_before_the_visit_ends_or_in_the_future_is_refused(
+    validated_report, monkeypatch, paid_on, words
+):
+    w = validated_report
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2027, 3, 2))
+    url = f"/api/exchanges/exchanges/{w.exchange.pk}/paid"
+    response = send(Client(), "post", url, {"paid_on": paid_on}, w.coordinator)
+    assert response.status_code == 400 and response.json()["field"] == "paid_on"
+    assert words in response.json()["detail"]
+    assert "from 1 February 2027 to 5 February 2027" in response.json()["detail"]
+    w.exchange.refresh_from_db()
+    assert (w.exchange.status, w.exchange.paid_at) == ("validated", None)
+    on_the_last_day = send(Client(), "post", url, {"paid_on": "2027-02-05"}, w.coordinator)
+    assert on_the_last_day.json()["payment"]["paid_on"] == "2027-02-05"

@@ -136,12 +136,47 @@ def test_validation_then_payment(committed):
     assert exchange.status == "validated"
     assert exchange.validated_by == w.coordinator and exchange.validated_at is not None
     exchange = lifecycle.exchange_mark_paid(
-        actor=w.coordinator, exchange=exchange, paid_on="2027-03-01", reference="SEPA 42"
+        actor=w.coordinator,
+        exchange=exchange,
+        paid_on="2027-03-01",
+        reference="SEPA 42",
+        today=datetime.date(2027, 3, 2),
     )
     assert (exchange.status, exchange.paid_at) == ("paid", datetime.date(2027, 3, 1))
     assert exchange.payment_reference == "SEPA 42"
     with pytest.raises(DomainError, match="not possible now"):
         lifecycle.exchange_mark_paid(actor=w.coordinator, exchange=exchange)
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "today", "words"),
+    [
+        # A payment dated before the visit took place (the issue: 2020-01-01 for a 2026 visit).
+        ("2020-01-01", AFTER_VISIT, "The payment (1 January 2020) is dated before the visit"),
+        ("2027-02-04", AFTER_VISIT, "The payment (4 February 2027) is dated before the visit"),
+        # Left out, the payment is dated today: refused while the visit is not over.
+        (None, datetime.date(2027, 2, 4), "The payment (4 February 2027) is dated before"),
+        ("2027-02-07", AFTER_VISIT, "The payment (7 February 2027) is dated in the future"),
+    ],
+)
+def test_a_payment_is_dated_from_the_visits_last_day_to_today(committed, paid_on, today, words):
+    w = committed
+    exchange = advance(w, w.exchange, "validated")
+    before = snapshot(exchange)
+    with pytest.raises(DomainError) as caught:
+        lifecycle.exchange_mark_paid(
+            actor=w.coordinator, exchange=exchange, paid_on=paid_on, today=today
+        )
+    assert caught.value.field == "paid_on"
+    assert words in caught.value.message
+    assert "the visit ran from 1 February 2027 to 5 February 2027" in caught.value.message
+    assert snapshot(exchange) == before
+    exchange.refresh_from_db()
+    assert (exchange.status, exchange.paid_at) == ("validated", None)
+    exchange = lifecycle.exchange_mark_paid(
+        actor=w.coordinator, exchange=exchange, paid_on="2027-02-05", today=AFTER_VISIT
+    )
+    assert (exchange.status, exchange.paid_at) == ("paid", datetime.date(2027, 2, 5))
 
 
 def test_every_state_change_is_audited_from_and_to(cross, media):

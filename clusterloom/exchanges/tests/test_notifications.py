@@ -165,7 +165,9 @@ def test_each_later_step_reaches_the_people_it_concerns(cross, media, send):
     )
     sent = send(lifecycle.exchange_validate, actor=w.coordinator, exchange=exchange, approve=True)
     assert sent == {f"Your exchange report was validated: {exchange}": side(w.visitor_it)}
-    sent = send(lifecycle.exchange_mark_paid, actor=w.coordinator, exchange=exchange)
+    sent = send(
+        lifecycle.exchange_mark_paid, actor=w.coordinator, exchange=exchange, today=AFTER_VISIT
+    )
     assert sent == {f"Your ClusterXchange lump sum was paid: {exchange}": side(w.visitor_it)}
 
 

@@ -202,6 +202,19 @@ def test_the_whole_exchange_through_the_pages(client, xworld, settings, tmp_path
     assert exchange.status == "validated"
     page = client.get(reverse("partnership_detail", args=["xtex"])).content.decode()
     assert 'id="exchange-progress"' in page
+    # A payment dated before the visit's last day, or in the future, is refused on its field.
+    for paid_on, words in (
+        ("2020-01-01", "The payment (1 January 2020) is dated before the visit ended"),
+        ("2026-11-05", "The payment (5 November 2026) is dated before the visit ended"),
+        ("2026-11-23", "The payment (23 November 2026) is dated in the future"),
+    ):
+        refused = client.post(reverse("exchange_paid", args=[exchange.pk]), {"paid_on": paid_on})
+        assert refused.status_code == 400
+        errors = refused.context["payment_form"].errors
+        assert words in errors["paid_on"][0]
+        assert "the visit ran from 2 November 2026 to 6 November 2026" in errors["paid_on"][0]
+        exchange.refresh_from_db()
+        assert (exchange.status, exchange.paid_at) == ("validated", None)
     client.post(reverse("exchange_paid", args=[exchange.pk]), {"paid_on": "2026-11-22"})
     exchange.refresh_from_db()
     assert exchange.status == "paid"

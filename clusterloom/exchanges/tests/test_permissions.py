@@ -111,7 +111,7 @@ STEPS = {
     ),
     "mark paid": (
         "validated",
-        lambda w, a: lifecycle.exchange_mark_paid(actor=a, exchange=w.exchange),
+        lambda w, a: lifecycle.exchange_mark_paid(actor=a, exchange=w.exchange, today=AFTER_VISIT),
         {"visitor_coordinator", "admin"},
     ),
 }
