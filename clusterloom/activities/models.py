@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterloom.core.models import TimeStampedModel
+from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.directory.models import Organisation, Person
 from clusterloom.geo.models import Country
 from clusterloom.partnerships.models import Partnership
@@ -58,12 +58,7 @@ class Channel(models.TextChoices):
 class Activity(TimeStampedModel):
     """One joint activity of a partnership."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="activities",
-        verbose_name=_("partnership"),
-    )
+    partnership = link(Partnership, _("partnership"), "activities")
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -73,23 +68,9 @@ class Activity(TimeStampedModel):
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
     #: The partner (or other organisation) that organised or hosted it.
-    organiser = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="organised_activities",
-        verbose_name=_("organised by"),
-    )
+    organiser = optional_link(Organisation, _("organised by"), "organised_activities")
     city_name = models.CharField(_("city"), max_length=200, blank=True)
-    country = models.ForeignKey(
-        Country,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("country"),
-    )
+    country = optional_link(Country, _("country"), "+")
     is_online = models.BooleanField(_("online"), default=False)
     #: Topic of a training or coaching (cluster management, internationalisation, ...).
     topic = models.CharField(_("topic"), max_length=200, blank=True)
@@ -102,14 +83,7 @@ class Activity(TimeStampedModel):
     reach = models.PositiveIntegerField(_("reach"), null=True, blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
-    created_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    created_by = optional_link(User, _("recorded by"), "+")
 
     class Meta:
         ordering = ["-starts_on", "id"]
@@ -145,27 +119,11 @@ class AttendeeRole(models.TextChoices):
 class Attendance(TimeStampedModel):
     """One person who attended an activity (a directory person, or a name)."""
 
-    activity = models.ForeignKey(
-        Activity, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("activity")
-    )
-    person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="attendance",
-        verbose_name=_("person"),
-    )
+    activity = link(Activity, _("activity"), "attendance")
+    person = optional_link(Person, _("person"), "attendance")
     #: The attendee's name when not in the directory (erased on request, as a person is).
     name = models.CharField(_("name"), max_length=200, blank=True)
-    organisation = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="attendance",
-        verbose_name=_("organisation"),
-    )
+    organisation = optional_link(Organisation, _("organisation"), "attendance")
     organisation_name = models.CharField(_("organisation (name)"), max_length=255, blank=True)
     role = models.CharField(
         _("role"), max_length=20, choices=AttendeeRole.choices, default=AttendeeRole.OTHER

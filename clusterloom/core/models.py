@@ -8,6 +8,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def link(to, verbose_name, related_name=None, *, on_delete=models.CASCADE, **options):
+    """A required foreign key, declared on one line: the target, its label, its reverse name."""
+    return models.ForeignKey(
+        to, on_delete=on_delete, related_name=related_name, verbose_name=verbose_name, **options
+    )
+
+
+def optional_link(to, verbose_name, related_name=None, **options):
+    """A foreign key that may be empty and is emptied when its target is deleted."""
+    return models.ForeignKey(
+        to,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
 class TimeStampedModel(models.Model):
     """Every table records when a row was created and last changed."""
 

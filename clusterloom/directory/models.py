@@ -6,7 +6,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
-from clusterloom.core.models import TimeStampedModel
+from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.geo.models import City, Country, Region
 from clusterloom.taxonomy.models import Term
 
@@ -58,25 +58,9 @@ class Organisation(TimeStampedModel):
         default=OrganisationKind.OTHER,
         db_index=True,
     )
-    country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
-    )
-    region = models.ForeignKey(
-        Region,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="organisations",
-        verbose_name=_("region"),
-    )
-    city = models.ForeignKey(
-        City,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="organisations",
-        verbose_name=_("city"),
-    )
+    country = link(Country, _("country"), "organisations", on_delete=models.PROTECT)
+    region = optional_link(Region, _("region"), "organisations")
+    city = optional_link(City, _("city"), "organisations")
     #: City as written in the source, kept when it matches no known city.
     city_name = models.CharField(_("city name"), max_length=200, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
@@ -186,15 +170,8 @@ class Cluster(TimeStampedModel):
 class ClusterMembership(TimeStampedModel):
     """An organisation that is a member of a cluster."""
 
-    cluster = models.ForeignKey(
-        Cluster, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cluster")
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="cluster_memberships",
-        verbose_name=_("member"),
-    )
+    cluster = link(Cluster, _("cluster"), "memberships")
+    organisation = link(Organisation, _("member"), "cluster_memberships")
     since = models.DateField(_("member since"), null=True, blank=True)
 
     class Meta:
@@ -211,12 +188,7 @@ class ClusterMembership(TimeStampedModel):
 class Person(TimeStampedModel):
     """A person at an organisation; a member of the platform when linked to a login."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="people",
-        verbose_name=_("organisation"),
-    )
+    organisation = link(Organisation, _("organisation"), "people")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterloom.core.models import TimeStampedModel
+from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.directory.models import Organisation, Person
 from clusterloom.partnerships.models import Partnership
 from clusterloom.taxonomy.models import Term
@@ -55,12 +55,7 @@ def _token() -> str:
 class MatchmakingEvent(TimeStampedModel):
     """A partnership's B2B/C2C matchmaking event."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="matchmaking_events",
-        verbose_name=_("partnership"),
-    )
+    partnership = link(Partnership, _("partnership"), "matchmaking_events")
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -102,13 +97,8 @@ class MatchmakingEvent(TimeStampedModel):
     held = models.BooleanField(_("held"), default=False)
     #: Where a participant who registers (or is imported) without a group lands; with rules,
     #: a participant in no group may meet nobody.
-    default_group = models.ForeignKey(
-        "ParticipantGroup",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("group of participants who choose none"),
+    default_group = optional_link(
+        "ParticipantGroup", _("group of participants who choose none"), "+"
     )
 
     class Meta:
@@ -123,12 +113,7 @@ class MatchmakingEvent(TimeStampedModel):
 class EventSession(models.Model):
     """A block of meeting time on one day, cut into slots of equal length."""
 
-    event = models.ForeignKey(
-        MatchmakingEvent,
-        on_delete=models.CASCADE,
-        related_name="sessions",
-        verbose_name=_("event"),
-    )
+    event = link(MatchmakingEvent, _("event"), "sessions")
     name = models.CharField(_("name"), max_length=100)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -149,12 +134,8 @@ class EventSession(models.Model):
 class TimeSlot(models.Model):
     """One meeting slot of a session."""
 
-    event = models.ForeignKey(
-        MatchmakingEvent, on_delete=models.CASCADE, related_name="slots", verbose_name=_("event")
-    )
-    session = models.ForeignKey(
-        EventSession, on_delete=models.CASCADE, related_name="slots", verbose_name=_("session")
-    )
+    event = link(MatchmakingEvent, _("event"), "slots")
+    session = link(EventSession, _("session"), "slots")
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
 
@@ -170,9 +151,7 @@ class TimeSlot(models.Model):
 class MeetingTable(models.Model):
     """A table at the venue or a virtual room; one meeting per slot."""
 
-    event = models.ForeignKey(
-        MatchmakingEvent, on_delete=models.CASCADE, related_name="tables", verbose_name=_("event")
-    )
+    event = link(MatchmakingEvent, _("event"), "tables")
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=100, blank=True)
     seats = models.PositiveSmallIntegerField(_("seats"), default=2)
@@ -194,9 +173,7 @@ class MeetingTable(models.Model):
 class ParticipantGroup(models.Model):
     """A group of participants (buyers, suppliers, clusters) for who-may-meet-whom rules."""
 
-    event = models.ForeignKey(
-        MatchmakingEvent, on_delete=models.CASCADE, related_name="groups", verbose_name=_("event")
-    )
+    event = link(MatchmakingEvent, _("event"), "groups")
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -213,18 +190,9 @@ class GroupRule(models.Model):
     """Members of group A may meet members of group B (both ways). With no rule at all in an
     event, everyone may meet everyone."""
 
-    event = models.ForeignKey(
-        MatchmakingEvent,
-        on_delete=models.CASCADE,
-        related_name="group_rules",
-        verbose_name=_("event"),
-    )
-    group_a = models.ForeignKey(
-        ParticipantGroup, on_delete=models.CASCADE, related_name="+", verbose_name=_("group")
-    )
-    group_b = models.ForeignKey(
-        ParticipantGroup, on_delete=models.CASCADE, related_name="+", verbose_name=_("may meet")
-    )
+    event = link(MatchmakingEvent, _("event"), "group_rules")
+    group_a = link(ParticipantGroup, _("group"), "+")
+    group_b = link(ParticipantGroup, _("may meet"), "+")
 
     class Meta:
         constraints = [
@@ -249,42 +217,14 @@ class RegistrationStatus(models.TextChoices):
 class Participant(TimeStampedModel):
     """A person registered for an event on behalf of an organisation."""
 
-    event = models.ForeignKey(
-        MatchmakingEvent,
-        on_delete=models.CASCADE,
-        related_name="participants",
-        verbose_name=_("event"),
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
-    )
-    person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("person"),
-    )
-    user = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="event_registrations",
-        verbose_name=_("login"),
-    )
+    event = link(MatchmakingEvent, _("event"), "participants")
+    organisation = link(Organisation, _("organisation"), "+", on_delete=models.PROTECT)
+    person = optional_link(Person, _("person"), "+")
+    user = optional_link(User, _("login"), "event_registrations")
     #: Shown on the participant list (a person without a login is registered by import).
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
-    group = models.ForeignKey(
-        ParticipantGroup,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="participants",
-        verbose_name=_("group"),
-    )
+    group = optional_link(ParticipantGroup, _("group"), "participants")
     profile = models.TextField(_("profile"), blank=True)
     terms = models.ManyToManyField(Term, blank=True, related_name="+", verbose_name=_("industries"))
     status = models.CharField(
@@ -308,14 +248,7 @@ class Participant(TimeStampedModel):
         verbose_name=_("available in"),
     )
     #: An exhibitor at a booth: all their meetings take place at this table.
-    fixed_table = models.ForeignKey(
-        MeetingTable,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("fixed table"),
-    )
+    fixed_table = optional_link(MeetingTable, _("fixed table"), "+")
     meeting_link = models.URLField(_("video link for virtual meetings"), max_length=500, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     #: Secret part of the participant's calendar feed URL.
@@ -348,9 +281,7 @@ class ItemKind(models.TextChoices):
 class MarketplaceItem(TimeStampedModel):
     """An offer, a request or a cooperation a participant proposes."""
 
-    participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="items", verbose_name=_("participant")
-    )
+    participant = link(Participant, _("participant"), "items")
     kind = models.CharField(_("kind"), max_length=12, choices=ItemKind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -389,24 +320,9 @@ class Attendance(models.TextChoices):
 class Meeting(TimeStampedModel):
     """A meeting request between two participants, and, once accepted, the meeting."""
 
-    event = models.ForeignKey(
-        MatchmakingEvent,
-        on_delete=models.CASCADE,
-        related_name="meetings",
-        verbose_name=_("event"),
-    )
-    requester = models.ForeignKey(
-        Participant,
-        on_delete=models.CASCADE,
-        related_name="requests_sent",
-        verbose_name=_("requested by"),
-    )
-    invitee = models.ForeignKey(
-        Participant,
-        on_delete=models.CASCADE,
-        related_name="requests_received",
-        verbose_name=_("invitee"),
-    )
+    event = link(MatchmakingEvent, _("event"), "meetings")
+    requester = link(Participant, _("requested by"), "requests_sent")
+    invitee = link(Participant, _("invitee"), "requests_received")
     message = models.TextField(_("message"), blank=True)
     status = models.CharField(
         _("status"),
@@ -420,22 +336,8 @@ class Meeting(TimeStampedModel):
     mutual = models.BooleanField(_("mutual"), default=False)
     #: Extra weight the organiser gives this meeting in the schedule (0: none).
     priority = models.PositiveSmallIntegerField(_("organiser priority"), default=0)
-    slot = models.ForeignKey(
-        TimeSlot,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="meetings",
-        verbose_name=_("slot"),
-    )
-    table = models.ForeignKey(
-        MeetingTable,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="meetings",
-        verbose_name=_("table"),
-    )
+    slot = optional_link(TimeSlot, _("slot"), "meetings")
+    table = optional_link(MeetingTable, _("table"), "meetings")
     #: The only slots the meeting may take (a time of day both sides chose); none: any.
     allowed_slots = models.ManyToManyField(
         TimeSlot, blank=True, related_name="restricted_meetings", verbose_name=_("time of day")
@@ -568,15 +470,8 @@ STAGE_OUTCOMES = {
 class MeetingFeedback(TimeStampedModel):
     """One participant's feedback on one meeting at one stage."""
 
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("meeting")
-    )
-    participant = models.ForeignKey(
-        Participant,
-        on_delete=models.CASCADE,
-        related_name="feedback",
-        verbose_name=_("participant"),
-    )
+    meeting = link(Meeting, _("meeting"), "feedback")
+    participant = link(Participant, _("participant"), "feedback")
     stage = models.CharField(_("stage"), max_length=12, choices=FeedbackStage.choices)
     outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices)
     comment = models.TextField(_("comment"), blank=True)

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterloom.core.models import TimeStampedModel
+from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.directory.models import Cluster, Organisation, Person
 from clusterloom.partnerships.models import Partnership
 from clusterloom.taxonomy.models import Term
@@ -27,12 +27,7 @@ class CallStatus(models.TextChoices):
 class ExchangeCall(TimeStampedModel):
     """A partnership's call for ClusterXchange exchanges, with its funding rules and targets."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="exchange_calls",
-        verbose_name=_("partnership"),
-    )
+    partnership = link(Partnership, _("partnership"), "exchange_calls")
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -93,25 +88,9 @@ class ReviewStatus(models.TextChoices):
 class RegistrationProfile(TimeStampedModel):
     """What visitor applications and hosting offers share: who, what they offer and seek."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
-    )
-    person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("contact person"),
-    )
-    submitted_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    organisation = link(Organisation, _("organisation"), "+", on_delete=models.PROTECT)
+    person = optional_link(Person, _("contact person"), "+")
+    submitted_by = optional_link(User, _("submitted by"), "+")
     offers = models.TextField(_("what you offer"), blank=True)
     seeks = models.TextField(_("what you seek"), blank=True)
     languages = models.JSONField(_("working languages"), default=list, blank=True)
@@ -123,14 +102,7 @@ class RegistrationProfile(TimeStampedModel):
         db_index=True,
     )
     review_note = models.TextField(_("note from the partnership"), blank=True)
-    reviewed_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = optional_link(User, _("reviewed by"), "+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:
@@ -141,12 +113,7 @@ class HostingOffer(RegistrationProfile):
     """A host's registration and offer: topics, capacity and when it can receive visitors."""
 
     #: The partnership that validates the host (and co-signs its commitments).
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="hosting_offers",
-        verbose_name=_("partnership"),
-    )
+    partnership = link(Partnership, _("partnership"), "hosting_offers")
     title = models.CharField(_("title"), max_length=200)
     topics = models.TextField(_("topics a visitor can learn about"))
     terms = models.ManyToManyField(Term, blank=True, related_name="+", verbose_name=_("industries"))
@@ -166,21 +133,9 @@ class HostingOffer(RegistrationProfile):
 class ExchangeApplication(RegistrationProfile):
     """A visitor's registration for a call: goals, offers and needs, preferred dates."""
 
-    call = models.ForeignKey(
-        ExchangeCall,
-        on_delete=models.CASCADE,
-        related_name="applications",
-        verbose_name=_("call"),
-    )
+    call = link(ExchangeCall, _("call"), "applications")
     #: The cluster the visiting organisation belongs to (required unless it is a cluster).
-    member_of = models.ForeignKey(
-        Cluster,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("member of the cluster"),
-    )
+    member_of = optional_link(Cluster, _("member of the cluster"), "+")
     goals = models.TextField(_("goals of the exchange"))
     preferred_start = models.DateField(_("preferred first day"), null=True, blank=True)
     preferred_end = models.DateField(_("preferred last day"), null=True, blank=True)
@@ -226,18 +181,8 @@ SIGNATORIES = ("visitor", "host", "visitor_partnership", "host_partnership")
 class Exchange(TimeStampedModel):
     """One visit: an application matched with a hosting offer, its commitment, report and grant."""
 
-    application = models.ForeignKey(
-        ExchangeApplication,
-        on_delete=models.CASCADE,
-        related_name="exchanges",
-        verbose_name=_("application"),
-    )
-    offer = models.ForeignKey(
-        HostingOffer,
-        on_delete=models.PROTECT,
-        related_name="exchanges",
-        verbose_name=_("hosting offer"),
-    )
+    application = link(ExchangeApplication, _("application"), "exchanges")
+    offer = link(HostingOffer, _("hosting offer"), "exchanges", on_delete=models.PROTECT)
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -267,14 +212,7 @@ class Exchange(TimeStampedModel):
     # -- Finalisation
     report = models.TextField(_("closing report"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
-    validated_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("validated by"),
-    )
+    validated_by = optional_link(User, _("validated by"), "+")
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
     review_note = models.TextField(_("note from the partnership"), blank=True)
     paid_at = models.DateField(_("paid on"), null=True, blank=True)
@@ -310,23 +248,14 @@ def evidence_path(instance, filename: str) -> str:
 class ExchangeEvidence(TimeStampedModel):
     """A document proving a visit took place (boarding pass, invoice, photo), checked by content."""
 
-    exchange = models.ForeignKey(
-        Exchange, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("exchange")
-    )
+    exchange = link(Exchange, _("exchange"), "evidence")
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
     kind = models.CharField(_("type"), max_length=8)
     token = models.CharField(max_length=32, editable=False)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"))
     description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = optional_link(User, _("uploaded by"), "+")
 
     class Meta:
         ordering = ["created_at"]

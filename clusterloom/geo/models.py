@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clusterloom.core.models import link
+
 from .labels import country_label
 
 
@@ -50,9 +52,7 @@ class Region(models.Model):
     code = models.CharField(_("NUTS code"), max_length=8, primary_key=True)
     name = models.CharField(_("name"), max_length=150, db_index=True)
     level = models.PositiveSmallIntegerField(_("NUTS level"))
-    country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="regions", verbose_name=_("country")
-    )
+    country = link(Country, _("country"), "regions", on_delete=models.PROTECT)
     #: Set by a user per NUTS 2 region; no machine-readable official list is known.
     category = models.CharField(
         _("region category"),
@@ -91,9 +91,7 @@ class City(models.Model):
 
     geonameid = models.PositiveIntegerField(primary_key=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
-    country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="cities", verbose_name=_("country")
-    )
+    country = link(Country, _("country"), "cities", on_delete=models.PROTECT)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
     population = models.PositiveIntegerField(_("population"), default=0)

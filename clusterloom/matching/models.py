@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from clusterloom.core.models import TimeStampedModel
+from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.directory.models import Organisation
 from clusterloom.taxonomy.models import Term
 
@@ -111,14 +111,7 @@ class SectorAffinity(models.Model):
     term_b = models.CharField(_("term"), max_length=230)
     learned = models.FloatField(_("learned value"), null=True, blank=True)
     adjusted = models.FloatField(_("adjusted value"), null=True, blank=True)
-    adjusted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("adjusted by"),
-    )
+    adjusted_by = optional_link(settings.AUTH_USER_MODEL, _("adjusted by"), "+")
     adjusted_at = models.DateTimeField(_("adjusted at"), null=True, blank=True)
     learned_at = models.DateTimeField(_("learned at"), null=True, blank=True)
 
@@ -154,18 +147,13 @@ class RequestStatus(models.TextChoices):
 class PartnerRequest(TimeStampedModel):
     """A posted search for partners (as on the ECCP): what is sought and what is offered."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="partner_requests",
-        verbose_name=_("for organisation"),
-    )
-    posted_by = models.ForeignKey(
+    organisation = link(Organisation, _("for organisation"), "partner_requests")
+    posted_by = link(
         settings.AUTH_USER_MODEL,
-        null=True,
+        _("posted by"),
+        "partner_requests",
         on_delete=models.SET_NULL,
-        related_name="partner_requests",
-        verbose_name=_("posted by"),
+        null=True,
     )
     title = models.CharField(_("title"), max_length=200)
     sought = models.TextField(_("what is sought"))
@@ -204,26 +192,9 @@ class PartnerRequest(TimeStampedModel):
 class PartnerInterest(TimeStampedModel):
     """Someone's answer to a partner request: "we are interested", with a message."""
 
-    request = models.ForeignKey(
-        PartnerRequest,
-        on_delete=models.CASCADE,
-        related_name="interests",
-        verbose_name=_("partner request"),
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="partner_interests",
-        verbose_name=_("user"),
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="partner_interests",
-        verbose_name=_("organisation"),
-    )
+    request = link(PartnerRequest, _("partner request"), "interests")
+    user = link(settings.AUTH_USER_MODEL, _("user"), "partner_interests")
+    organisation = optional_link(Organisation, _("organisation"), "partner_interests")
     message = models.TextField(_("message"))
     #: When the poster was told by e-mail (None until the notification went out).
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)

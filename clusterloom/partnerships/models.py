@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from clusterloom.core.models import TimeStampedModel
+from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.directory.models import Organisation, Person
 from clusterloom.taxonomy.models import Term
 
@@ -63,14 +63,7 @@ class Partnership(TimeStampedModel):
     )
     #: Shown on the public profile: one of the partners' people who agreed to a public profile,
     #: chosen by a coordinator.
-    contact_person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("contact person"),
-    )
+    contact_person = optional_link(Person, _("contact person"), "+")
 
     class Meta:
         ordering = ["acronym"]
@@ -91,17 +84,9 @@ class PartnerRole(models.TextChoices):
 class PartnershipMember(TimeStampedModel):
     """One partner cluster in a partnership's composition."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="members",
-        verbose_name=_("partnership"),
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="partnership_memberships",
-        verbose_name=_("organisation"),
+    partnership = link(Partnership, _("partnership"), "members")
+    organisation = link(
+        Organisation, _("organisation"), "partnership_memberships", on_delete=models.PROTECT
     )
     role = models.CharField(
         _("role"), max_length=20, choices=PartnerRole.choices, default=PartnerRole.PARTNER
@@ -129,12 +114,7 @@ class PartnershipMember(TimeStampedModel):
 class Action(models.Model):
     """One action the partnership plans (as listed in its profile)."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="actions",
-        verbose_name=_("partnership"),
-    )
+    partnership = link(Partnership, _("partnership"), "actions")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("text"))
 
@@ -150,12 +130,7 @@ class Action(models.Model):
 class ExpectedResult(models.Model):
     """One result the partnership expects (as listed in its profile)."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="expected_results",
-        verbose_name=_("partnership"),
-    )
+    partnership = link(Partnership, _("partnership"), "expected_results")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("text"))
 
@@ -200,12 +175,7 @@ class TargetStatus(models.TextChoices):
 class Target(TimeStampedModel):
     """A numeric target of a partnership (e.g. 59 exchanges)."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="targets",
-        verbose_name=_("partnership"),
-    )
+    partnership = link(Partnership, _("partnership"), "targets")
     code = models.CharField(_("code"), max_length=40, choices=TargetCode.choices)
     value = models.PositiveIntegerField(_("target"))
     status = models.CharField(

@@ -3,18 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clusterloom.core.models import link
 from clusterloom.partnerships.models import Partnership
 
 
 class KpiSnapshot(models.Model):
     """A target's actual value at the end of a month (recomputed, never typed)."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        on_delete=models.CASCADE,
-        related_name="kpi_snapshots",
-        verbose_name=_("partnership"),
-    )
+    partnership = link(Partnership, _("partnership"), "kpi_snapshots")
     #: The first day of the month the value was taken for (as of its last day).
     month = models.DateField(_("month"))
     code = models.CharField(_("code"), max_length=40)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterloom.core.models import TimeStampedModel
+from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
 
@@ -31,14 +31,7 @@ class IndicatorSet(TimeStampedModel):
         _("label level"), max_length=10, choices=LabelLevel.choices, blank=True
     )
     #: The partnership that defined the set; empty for the sets every partnership may use.
-    partnership = models.ForeignKey(
-        Partnership,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="indicator_sets",
-        verbose_name=_("partnership"),
-    )
+    partnership = link(Partnership, _("partnership"), "indicator_sets", null=True, blank=True)
     #: A benchmarking counts toward the targets once complete by this rule.
     complete_when = models.CharField(
         _("a benchmarking is complete when"),
@@ -61,9 +54,7 @@ class IndicatorSet(TimeStampedModel):
 class BenchmarkArea(models.Model):
     """One area of an indicator set (e.g. "Financing")."""
 
-    indicator_set = models.ForeignKey(
-        IndicatorSet, on_delete=models.CASCADE, related_name="areas", verbose_name=_("set")
-    )
+    indicator_set = link(IndicatorSet, _("set"), "areas")
     name = models.CharField(_("name"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -82,9 +73,7 @@ class BenchmarkArea(models.Model):
 class Indicator(models.Model):
     """One indicator of an area, scored 0–100 %; gold indicators carry a threshold."""
 
-    area = models.ForeignKey(
-        BenchmarkArea, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("area")
-    )
+    area = link(BenchmarkArea, _("area"), "indicators")
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -108,28 +97,13 @@ class Indicator(models.Model):
 class Benchmarking(TimeStampedModel):
     """A benchmarking of one cluster organisation on one date against an indicator set."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="benchmarkings",
-        verbose_name=_("cluster organisation"),
-    )
-    indicator_set = models.ForeignKey(
-        IndicatorSet,
-        on_delete=models.PROTECT,
-        related_name="benchmarkings",
-        verbose_name=_("indicator set"),
+    organisation = link(Organisation, _("cluster organisation"), "benchmarkings")
+    indicator_set = link(
+        IndicatorSet, _("indicator set"), "benchmarkings", on_delete=models.PROTECT
     )
     held_on = models.DateField(_("held on"))
     #: The partnership whose work the benchmarking belongs to (counts toward its targets).
-    partnership = models.ForeignKey(
-        Partnership,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="benchmarkings",
-        verbose_name=_("partnership"),
-    )
+    partnership = optional_link(Partnership, _("partnership"), "benchmarkings")
     assessor = models.CharField(_("assessor"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     #: Mean of the area scores (0–100), kept in step with the scores by the service.
@@ -140,14 +114,7 @@ class Benchmarking(TimeStampedModel):
     #: complete benchmarkings count toward the partnership's target.
     is_complete = models.BooleanField(_("complete"), default=False)
     is_published = models.BooleanField(_("results published"), default=False)
-    recorded_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = optional_link(User, _("recorded by"), "+")
 
     class Meta:
         ordering = ["-held_on", "id"]
@@ -162,23 +129,9 @@ class BenchmarkScore(models.Model):
     """A score (0–100 %) of a benchmarking: for an indicator, or for a whole area when the area
     has no indicators (as the preloaded bronze areas)."""
 
-    benchmarking = models.ForeignKey(
-        Benchmarking,
-        on_delete=models.CASCADE,
-        related_name="scores",
-        verbose_name=_("benchmarking"),
-    )
-    area = models.ForeignKey(
-        BenchmarkArea, on_delete=models.CASCADE, related_name="scores", verbose_name=_("area")
-    )
-    indicator = models.ForeignKey(
-        Indicator,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="scores",
-        verbose_name=_("indicator"),
-    )
+    benchmarking = link(Benchmarking, _("benchmarking"), "scores")
+    area = link(BenchmarkArea, _("area"), "scores")
+    indicator = link(Indicator, _("indicator"), "scores", null=True, blank=True)
     value = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
 
@@ -226,20 +179,8 @@ def improvement_evidence_path(instance, filename: str) -> str:
 class ImprovementArea(TimeStampedModel):
     """An improvement a benchmarking asked for, tracked to its evidence (silver needs 3)."""
 
-    benchmarking = models.ForeignKey(
-        Benchmarking,
-        on_delete=models.CASCADE,
-        related_name="improvement_areas",
-        verbose_name=_("benchmarking"),
-    )
-    area = models.ForeignKey(
-        BenchmarkArea,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="improvement_areas",
-        verbose_name=_("area"),
-    )
+    benchmarking = link(Benchmarking, _("benchmarking"), "improvement_areas")
+    area = optional_link(BenchmarkArea, _("area"), "improvement_areas")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("what was improved"), blank=True)
     status = models.CharField(

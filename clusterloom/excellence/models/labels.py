@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterloom.core.models import TimeStampedModel
+from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
 
@@ -36,12 +36,7 @@ def label_evidence_path(instance, filename: str) -> str:
 class ClusterLabel(TimeStampedModel):
     """A label a cluster organisation was awarded, with its validity and evidence."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="labels",
-        verbose_name=_("cluster organisation"),
-    )
+    organisation = link(Organisation, _("cluster organisation"), "labels")
     level = models.CharField(_("level"), max_length=10, choices=LabelLevel.choices)
     awarding_body = models.CharField(
         _("awarding body"),
@@ -52,23 +47,9 @@ class ClusterLabel(TimeStampedModel):
     #: Last day the label is valid; by default LABEL_VALIDITY_MONTHS after the award month.
     valid_until = models.DateField(_("valid until"))
     #: The benchmarking (bronze, silver) or assessment (gold) the label rests on.
-    benchmarking = models.ForeignKey(
-        "excellence.Benchmarking",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="labels",
-        verbose_name=_("benchmarking"),
-    )
+    benchmarking = optional_link("excellence.Benchmarking", _("benchmarking"), "labels")
     #: The partnership whose work led to the label (counts toward its label targets).
-    partnership = models.ForeignKey(
-        Partnership,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="labels",
-        verbose_name=_("partnership"),
-    )
+    partnership = optional_link(Partnership, _("partnership"), "labels")
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
     evidence = models.FileField(
         _("certificate"), upload_to=label_evidence_path, max_length=200, blank=True
@@ -81,14 +62,7 @@ class ClusterLabel(TimeStampedModel):
     is_published = models.BooleanField(_("published"), default=True)
     #: When the expiry reminder was sent (so it is sent once per label).
     expiry_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
-    recorded_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = optional_link(User, _("recorded by"), "+")
 
     class Meta:
         ordering = ["-awarded_on", "id"]

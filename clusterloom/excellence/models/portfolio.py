@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterloom.core.models import TimeStampedModel
+from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
 
@@ -19,12 +19,7 @@ class ServiceNovelty(models.TextChoices):
 class ClusterService(TimeStampedModel):
     """A service a cluster organisation offers its members, and who built it with them."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="cluster_services",
-        verbose_name=_("cluster organisation"),
-    )
+    organisation = link(Organisation, _("cluster organisation"), "cluster_services")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     novelty = models.CharField(_("new or improved"), max_length=10, choices=ServiceNovelty.choices)
@@ -34,14 +29,7 @@ class ClusterService(TimeStampedModel):
     built_with = models.ManyToManyField(
         Organisation, blank=True, related_name="co_built_services", verbose_name=_("built with")
     )
-    partnership = models.ForeignKey(
-        Partnership,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="cluster_services",
-        verbose_name=_("partnership"),
-    )
+    partnership = optional_link(Partnership, _("partnership"), "cluster_services")
     is_published = models.BooleanField(_("published"), default=True)
 
     class Meta:

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterloom.core.models import TimeStampedModel
+from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
 
@@ -31,38 +31,19 @@ class Strategy(TimeStampedModel):
 
     scope = models.CharField(_("scope"), max_length=10, choices=StrategyScope.choices)
     #: The cluster a cluster strategy belongs to (empty for a joint strategy).
-    organisation = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="strategies",
-        verbose_name=_("cluster organisation"),
+    organisation = link(
+        Organisation, _("cluster organisation"), "strategies", null=True, blank=True
     )
     #: The joint strategy's partnership; for a cluster strategy, the partnership whose work
     #: produced it (counts toward its `cluster_strategies` target).
-    partnership = models.ForeignKey(
-        Partnership,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="strategies",
-        verbose_name=_("partnership"),
-    )
+    partnership = link(Partnership, _("partnership"), "strategies", null=True, blank=True)
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(
         _("status"), max_length=10, choices=StrategyStatus.choices, default=StrategyStatus.DRAFT
     )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     #: The version that was adopted (later versions are drafts of a revision).
-    adopted_version = models.ForeignKey(
-        "excellence.StrategyVersion",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("adopted version"),
-    )
+    adopted_version = optional_link("excellence.StrategyVersion", _("adopted version"), "+")
     period_start = models.DateField(_("period from"), null=True, blank=True)
     period_end = models.DateField(_("period until"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
@@ -102,23 +83,14 @@ class Strategy(TimeStampedModel):
 class StrategyVersion(models.Model):
     """One saved text of a strategy (Markdown; rendered sanitised)."""
 
-    strategy = models.ForeignKey(
-        Strategy, on_delete=models.CASCADE, related_name="versions", verbose_name=_("strategy")
-    )
+    strategy = link(Strategy, _("strategy"), "versions")
     number = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("text (Markdown)"))
     #: The text rendered and sanitised when the version was saved (pages never render again).
     html = models.TextField(_("text (HTML)"), blank=True, editable=False)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("saved by"),
-    )
+    created_by = optional_link(User, _("saved by"), "+")
 
     class Meta:
         ordering = ["strategy", "-number"]
@@ -144,19 +116,10 @@ class ActionStatus(models.TextChoices):
 class RoadmapAction(TimeStampedModel):
     """One action of a strategy's roadmap: owner, dates, status and the targets it serves."""
 
-    strategy = models.ForeignKey(
-        Strategy, on_delete=models.CASCADE, related_name="actions", verbose_name=_("strategy")
-    )
+    strategy = link(Strategy, _("strategy"), "actions")
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="roadmap_actions",
-        verbose_name=_("owner"),
-    )
+    owner = optional_link(Organisation, _("owner"), "roadmap_actions")
     #: A person or team when the owner is not an organisation of the directory.
     owner_name = models.CharField(_("owner (name)"), max_length=200, blank=True)
     starts_on = models.DateField(_("start"))
@@ -187,9 +150,7 @@ class RoadmapAction(TimeStampedModel):
 class Milestone(models.Model):
     """A dated milestone of a roadmap action."""
 
-    action = models.ForeignKey(
-        RoadmapAction, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("action")
-    )
+    action = link(RoadmapAction, _("action"), "milestones")
     title = models.CharField(_("title"), max_length=300)
     due_on = models.DateField(_("due on"))
     reached_on = models.DateField(_("reached on"), null=True, blank=True)
