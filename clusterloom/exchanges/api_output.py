@@ -102,6 +102,7 @@ def call_summary(call: ExchangeCall) -> dict:
         "slug": call.slug,
         "title": call.title,
         "status": call.status,
+        "state": call.state,
         "partnership": partnership(call.partnership),
         "opens_on": call.opens_on,
         "closes_on": call.closes_on,

@@ -82,7 +82,12 @@ class CallSummaryOut(Schema):
 
     slug: str
     title: str
-    status: str
+    status: str = Field(description="As the coordinator set it: draft, open or closed.")
+    state: str = Field(
+        description="What people are shown, from the status and the application dates: "
+        "draft, upcoming (opened, applications not yet open), open, or closed "
+        "(closed by the coordinator or past the closing date)."
+    )
     partnership: PartnershipRefOut
     opens_on: date
     closes_on: date

@@ -1,10 +1,12 @@
 """ClusterXchange: calls with their funding rules, hosting offers, visitor applications and
 the exchanges themselves, from the match to the payment."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -22,6 +24,30 @@ class CallStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("call status", "draft")
     OPEN = "open", pgettext_lazy("call status", "open")
     CLOSED = "closed", pgettext_lazy("call status", "closed")
+
+
+class CallState(models.TextChoices):
+    """What people are shown: the coordinator's status read with the application dates."""
+
+    DRAFT = "draft", pgettext_lazy("call status", "draft")
+    UPCOMING = "upcoming", pgettext_lazy("call status", "upcoming")
+    OPEN = "open", pgettext_lazy("call status", "open")
+    CLOSED = "closed", pgettext_lazy("call status", "closed")
+
+
+def call_state(
+    status: str, opens_on: datetime.date, closes_on: datetime.date, today: datetime.date
+) -> str:
+    """A call opened by its coordinator is upcoming before its applications open, open from
+    the first to the last day of applications, and closed after; a draft stays a draft and a
+    call its coordinator closed stays closed, whatever the dates."""
+    if status == CallStatus.DRAFT:
+        return CallState.DRAFT
+    if status == CallStatus.CLOSED or today > closes_on:
+        return CallState.CLOSED
+    if today < opens_on:
+        return CallState.UPCOMING
+    return CallState.OPEN
 
 
 class ExchangeCall(TimeStampedModel):
@@ -74,6 +100,14 @@ class ExchangeCall(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.partnership.acronym}: {self.title}"
+
+    @property
+    def state(self) -> str:
+        """Upcoming, open or closed from the dates and today (see `call_state`)."""
+        return call_state(self.status, self.opens_on, self.closes_on, timezone.localdate())
+
+    def get_state_display(self) -> str:
+        return str(CallState(self.state).label)
 
 
 class ReviewStatus(models.TextChoices):

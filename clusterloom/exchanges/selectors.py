@@ -4,7 +4,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from clusterloom.core.inputs import long_date
 from clusterloom.core.permissions import (
     coordinated_partnership_ids,
     is_admin,
@@ -19,6 +22,7 @@ from clusterloom.partnerships.models import Partnership, TargetCode
 from . import grants
 from .eligibility import ExchangeFacts
 from .models import (
+    CallState,
     CallStatus,
     Exchange,
     ExchangeApplication,
@@ -154,6 +158,44 @@ def calls_visible_to(user) -> QuerySet[ExchangeCall]:
         return rows
     public = Q(partnership__is_published=True) & ~Q(status=CallStatus.DRAFT)
     return rows.filter(public | Q(partnership_id__in=coordinated_partnership_ids(user)))
+
+
+def registration_refusal(call: ExchangeCall, user) -> str | None:
+    """Why `user` cannot register as a visitor for `call` now, in words (with when
+    applications open), or None when registering can succeed. The same rules as
+    `services.application_submit`, checked before anyone fills the form in."""
+    state = call.state
+    if state == CallState.DRAFT:
+        return _("This call is not open for applications.")
+    if state == CallState.UPCOMING:
+        return _("Applications open on %(opens)s and close on %(closes)s.") % {
+            "opens": long_date(call.opens_on),
+            "closes": long_date(call.closes_on),
+        }
+    if state == CallState.CLOSED:
+        if call.status == CallStatus.CLOSED and timezone.localdate() <= call.closes_on:
+            return _("The partnership has closed this call to applications.")
+        return _("Applications closed on %(closes)s.") % {"closes": long_date(call.closes_on)}
+    if not (user and user.is_authenticated):
+        return _("Log in to register as a visitor.")
+    if not user.has_perm("exchanges.apply", call):
+        return _(
+            "Only people who act for an organisation can register; your account is not "
+            "linked to one."
+        )
+    if is_admin(user):
+        return None
+    mine = user_organisations(user)
+    applied = set(
+        call.applications.filter(organisation__in=mine)
+        .exclude(status__in=[ReviewStatus.REJECTED, ReviewStatus.WITHDRAWN])
+        .values_list("organisation_id", flat=True)
+    )
+    if mine and all(o.pk in applied for o in mine):
+        return _("%(org)s has already applied to this call.") % {
+            "org": ", ".join(o.name for o in mine)
+        }
+    return None
 
 
 def acting_for(user) -> Q:

@@ -145,7 +145,7 @@ def call_detail(request, slug):
         "counts": selectors.call_counts(call),
         "money": selectors.call_budget(call),
         "may_manage": may_manage,
-        "may_apply": call.status == "open" and request.user.has_perm("exchanges.apply", call),
+        "apply_refusal": selectors.registration_refusal(call, request.user),
         "applications": applications,
         "bands": funding.travel_bands,
     }
@@ -162,6 +162,15 @@ def application_create(request, slug):
     denied = page_permission(request, "exchanges.apply", call)
     if denied:
         return denied
+    refusal = selectors.registration_refusal(call, request.user)
+    if refusal is not None:
+        # Said before anyone fills the form in, not after (the service would refuse anyway).
+        return render(
+            request,
+            "exchanges/application_form.html",
+            {"call": call, "refusal": refusal},
+            status=403,
+        )
     organisations = selectors.user_organisations(request.user)
     return form_page(
         request,
