@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 
 from .errors import DomainError
 from .forms import form_error
+from .permissions import page_permission
 
 #: Where to go after a change: a URL name and its arguments, a URL, or a response.
 Target = Any
@@ -35,23 +36,31 @@ def form_page(
     save: Callable[[dict], Any],
     done: Target,
     message: str | Callable[[Any], str] = "",
-    context: dict | None = None,
+    context: dict | Callable[[Any], dict] | None = None,
+    permission: tuple | None = None,
+    error: Callable[[Any, DomainError], None] = form_error,
 ):
     """Validate `form` on POST and `save(cleaned_data)`; then `message` and redirect to `done`
-    (each may be a function of what `save` returned). A DomainError goes on the form, which
-    is shown again with status 400."""
+    (each may be a function of what `save` returned). A DomainError goes on the form (by
+    `error`), which is shown again with status 400; `context` may be a function of the form.
+    `permission` is (perm, object): without it the user is sent to log in or refused first."""
+    if permission is not None:
+        refused = page_permission(request, *permission)
+        if refused:
+            return refused
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
+        except DomainError as failure:
+            error(form, failure)
         else:
             text = message(result) if callable(message) else message
             if text:
                 messages.success(request, text)
             return _go(done, result)
     status = 400 if form.errors else 200
-    return render(request, template, {"form": form, **(context or {})}, status=status)
+    extra = context(form) if callable(context) else context or {}
+    return render(request, template, {"form": form, **extra}, status=status)
 
 
 def step(
@@ -60,14 +69,23 @@ def step(
     *,
     done: Target,
     message: str | Callable[[Any], str] = "",
+    permission: tuple | None = None,
+    failed: Target = None,
 ):
     """Run one change (a POST button): say `message` when it worked, the DomainError's message
-    when it did not, and redirect to `done` either way."""
+    when it did not, and redirect to `done` either way (to `failed` instead, when given, after
+    a failure); `permission` as for form_page."""
+    if permission is not None:
+        refused = page_permission(request, *permission)
+        if refused:
+            return refused
     result = None
     try:
         result = do()
     except DomainError as error:
         messages.error(request, error.message)
+        if failed is not None:
+            return _go(failed, result)
     else:
         text = message(result) if callable(message) else message
         if text:

@@ -1,14 +1,16 @@
 """Benchmarking pages: record and show a benchmarking, its improvement areas, indicator sets."""
 
-from django.contrib import messages
+from functools import partial
+
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.forms import form_error
 from clusterloom.core.inputs import id_value
+from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import has_rule_perm, page_permission
 from clusterloom.partnerships.models import Partnership
 
@@ -30,16 +32,13 @@ def _usable_sets(organisation):
     )
 
 
-def _benchmarking_page(request, organisation, indicator_set, form, benchmarking=None):
-    context = {
+def _benchmarking_context(organisation, indicator_set, benchmarking=None) -> dict:
+    return {
         "organisation": organisation,
         "indicator_set": indicator_set,
         "sets": _usable_sets(organisation).order_by("name"),
-        "form": form,
         "benchmarking": benchmarking,
     }
-    status = 400 if form.errors else 200
-    return render(request, "excellence/benchmarking_form.html", context, status=status)
 
 
 def benchmarking_create(request, slug):
@@ -58,18 +57,19 @@ def benchmarking_create(request, slug):
     form = BenchmarkingForm(
         request.POST or None, organisation=organisation, indicator_set=indicator_set
     )
-    if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data, "indicator_set": indicator_set.pk, "scores": form.scores()}
-        try:
-            found = services.benchmarking_create(
-                actor=request.user, organisation=organisation, data=data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The benchmarking is recorded."))
-            return redirect("excellence_benchmarking", found.pk)
-    return _benchmarking_page(request, organisation, indicator_set, form)
+    return form_page(
+        request,
+        form,
+        template="excellence/benchmarking_form.html",
+        context=_benchmarking_context(organisation, indicator_set),
+        save=lambda data: services.benchmarking_create(
+            actor=request.user,
+            organisation=organisation,
+            data={**data, "indicator_set": indicator_set.pk, "scores": form.scores()},
+        ),
+        message=_("The benchmarking is recorded."),
+        done=lambda found: ("excellence_benchmarking", found.pk),
+    )
 
 
 def benchmarking_detail(request, pk):
@@ -90,26 +90,25 @@ def benchmarking_detail(request, pk):
 def benchmarking_edit(request, pk):
     """Change a benchmarking and its scores."""
     benchmarking = _benchmarking_or_404(request, pk)
-    refused = page_permission(request, "excellence.change_benchmarking", benchmarking)
-    if refused:
-        return refused
     form = BenchmarkingForm(
         request.POST or None,
         organisation=benchmarking.organisation,
         indicator_set=benchmarking.indicator_set,
         initial=BenchmarkingForm.initial_for(benchmarking),
     )
-    if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data, "scores": form.scores()}
-        try:
-            services.benchmarking_update(actor=request.user, benchmarking=benchmarking, data=data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The benchmarking is saved."))
-            return redirect("excellence_benchmarking", benchmarking.pk)
-    return _benchmarking_page(
-        request, benchmarking.organisation, benchmarking.indicator_set, form, benchmarking
+    return form_page(
+        request,
+        form,
+        permission=("excellence.change_benchmarking", benchmarking),
+        template="excellence/benchmarking_form.html",
+        context=_benchmarking_context(
+            benchmarking.organisation, benchmarking.indicator_set, benchmarking
+        ),
+        save=lambda data: services.benchmarking_update(
+            actor=request.user, benchmarking=benchmarking, data={**data, "scores": form.scores()}
+        ),
+        message=_("The benchmarking is saved."),
+        done=("excellence_benchmarking", benchmarking.pk),
     )
 
 
@@ -117,48 +116,41 @@ def benchmarking_edit(request, pk):
 def benchmarking_delete(request, pk):
     """Delete a benchmarking no label rests on."""
     benchmarking = _benchmarking_or_404(request, pk)
-    refused = page_permission(request, "excellence.change_benchmarking", benchmarking)
-    if refused:
-        return refused
-    try:
-        services.benchmarking_delete(actor=request.user, benchmarking=benchmarking)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("excellence_benchmarking", benchmarking.pk)
-    messages.success(request, _("The benchmarking is deleted."))
-    return redirect("excellence_organisation", benchmarking.organisation.slug)
+    return step(
+        request,
+        lambda: services.benchmarking_delete(actor=request.user, benchmarking=benchmarking),
+        permission=("excellence.change_benchmarking", benchmarking),
+        message=_("The benchmarking is deleted."),
+        done=("excellence_organisation", benchmarking.organisation.slug),
+        failed=("excellence_benchmarking", benchmarking.pk),
+    )
 
 
 # -- improvement areas -----------------------------------------------------------------------
 
 
-def _improvement_page(request, benchmarking, form, improvement=None):
-    context = {"benchmarking": benchmarking, "form": form, "improvement": improvement}
-    status = 400 if form.errors else 200
-    return render(request, "excellence/improvement_form.html", context, status=status)
+def _improvement_form(request, benchmarking, save, initial=None, improvement=None):
+    """The improvement area form of `benchmarking`: `save(data=..., evidence=...)` records it."""
+    form = ImprovementForm(
+        request.POST or None, request.FILES or None, benchmarking=benchmarking, initial=initial
+    )
+    return form_page(
+        request,
+        form,
+        permission=("excellence.change_benchmarking", benchmarking),
+        template="excellence/improvement_form.html",
+        context={"benchmarking": benchmarking, "improvement": improvement},
+        save=lambda data: save(data=data, evidence=upload_of(form, "evidence")),
+        message=_("The improvement area is saved."),
+        done=("excellence_benchmarking", benchmarking.pk),
+    )
 
 
 def improvement_create(request, pk):
     """Add an improvement area to a benchmarking."""
     benchmarking = _benchmarking_or_404(request, pk)
-    refused = page_permission(request, "excellence.change_benchmarking", benchmarking)
-    if refused:
-        return refused
-    form = ImprovementForm(request.POST or None, request.FILES or None, benchmarking=benchmarking)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.improvement_create(
-                actor=request.user,
-                benchmarking=benchmarking,
-                data=form.cleaned_data,
-                evidence=upload_of(form, "evidence"),
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The improvement area is saved."))
-            return redirect("excellence_benchmarking", benchmarking.pk)
-    return _improvement_page(request, benchmarking, form)
+    save = partial(services.improvement_create, actor=request.user, benchmarking=benchmarking)
+    return _improvement_form(request, benchmarking, save)
 
 
 def _improvement_or_404(request, pk) -> ImprovementArea:
@@ -170,10 +162,6 @@ def _improvement_or_404(request, pk) -> ImprovementArea:
 def improvement_edit(request, pk):
     """Move an improvement area on, with its evidence."""
     improvement = _improvement_or_404(request, pk)
-    benchmarking = improvement.benchmarking
-    refused = page_permission(request, "excellence.change_benchmarking", benchmarking)
-    if refused:
-        return refused
     initial = {
         "title": improvement.title,
         "description": improvement.description,
@@ -182,35 +170,21 @@ def improvement_edit(request, pk):
         "documented_on": improvement.documented_on,
         "evidence_url": improvement.evidence_url,
     }
-    form = ImprovementForm(
-        request.POST or None, request.FILES or None, benchmarking=benchmarking, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.improvement_update(
-                actor=request.user,
-                improvement=improvement,
-                data=form.cleaned_data,
-                evidence=upload_of(form, "evidence"),
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The improvement area is saved."))
-            return redirect("excellence_benchmarking", benchmarking.pk)
-    return _improvement_page(request, benchmarking, form, improvement)
+    save = partial(services.improvement_update, actor=request.user, improvement=improvement)
+    return _improvement_form(request, improvement.benchmarking, save, initial, improvement)
 
 
 @require_POST
 def improvement_delete(request, pk):
     """Delete an improvement area."""
     improvement = _improvement_or_404(request, pk)
-    refused = page_permission(request, "excellence.change_benchmarking", improvement.benchmarking)
-    if refused:
-        return refused
-    services.improvement_delete(actor=request.user, improvement=improvement)
-    messages.success(request, _("The improvement area is deleted."))
-    return redirect("excellence_benchmarking", improvement.benchmarking_id)
+    return step(
+        request,
+        lambda: services.improvement_delete(actor=request.user, improvement=improvement),
+        permission=("excellence.change_benchmarking", improvement.benchmarking),
+        message=_("The improvement area is deleted."),
+        done=("excellence_benchmarking", improvement.benchmarking_id),
+    )
 
 
 def improvement_evidence(request, pk):
@@ -264,33 +238,25 @@ def _set_error(form, error: DomainError) -> None:
 def indicator_set_create(request):
     """A coordinator defines a set for their partnership."""
     partnership = get_object_or_404(Partnership, slug=request.GET.get("partnership", ""))
-    refused = page_permission(request, "excellence.add_indicatorset", partnership)
-    if refused:
-        return refused
     form = IndicatorSetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = {**form.cleaned_data, "areas": form.areas()}
-            found = indicator_sets.indicator_set_create(
-                actor=request.user, partnership=partnership, data=data
-            )
-        except DomainError as error:
-            _set_error(form, error)
-        else:
-            messages.success(request, _("The indicator set is saved."))
-            return redirect("excellence_indicator_set", found.pk)
-    context = {"form": form, "partnership": partnership}
-    return render(
-        request, "excellence/indicator_set_form.html", context, status=400 if form.errors else 200
+    return form_page(
+        request,
+        form,
+        permission=("excellence.add_indicatorset", partnership),
+        template="excellence/indicator_set_form.html",
+        context={"partnership": partnership},
+        error=_set_error,
+        save=lambda data: indicator_sets.indicator_set_create(
+            actor=request.user, partnership=partnership, data={**data, "areas": form.areas()}
+        ),
+        message=_("The indicator set is saved."),
+        done=lambda found: ("excellence_indicator_set", found.pk),
     )
 
 
 def indicator_set_edit(request, pk):
     """Change a set; its structure only while no benchmarking uses it."""
     found = _set_or_404(request, pk)
-    refused = page_permission(request, "excellence.change_indicatorset", found)
-    if refused:
-        return refused
     initial = {
         "name": found.name,
         "description": found.description,
@@ -299,19 +265,22 @@ def indicator_set_edit(request, pk):
         "outline": IndicatorSetForm.outline_of(found),
     }
     form = IndicatorSetForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = dict(form.cleaned_data)
-            if form.has_changed() and "outline" in form.changed_data:
-                data["areas"] = form.areas()
-            data.pop("outline")
-            indicator_sets.indicator_set_update(actor=request.user, indicator_set=found, data=data)
-        except DomainError as error:
-            _set_error(form, error)
-        else:
-            messages.success(request, _("The indicator set is saved."))
-            return redirect("excellence_indicator_set", found.pk)
-    context = {"form": form, "partnership": found.partnership, "set": found}
-    return render(
-        request, "excellence/indicator_set_form.html", context, status=400 if form.errors else 200
+
+    def save(data):
+        data = dict(data)
+        if form.has_changed() and "outline" in form.changed_data:
+            data["areas"] = form.areas()
+        data.pop("outline")
+        indicator_sets.indicator_set_update(actor=request.user, indicator_set=found, data=data)
+
+    return form_page(
+        request,
+        form,
+        permission=("excellence.change_indicatorset", found),
+        template="excellence/indicator_set_form.html",
+        context={"partnership": found.partnership, "set": found},
+        error=_set_error,
+        save=save,
+        message=_("The indicator set is saved."),
+        done=("excellence_indicator_set", found.pk),
     )

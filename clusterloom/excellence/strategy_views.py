@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError, NotFound, PermissionDenied
-from clusterloom.core.forms import form_error
 from clusterloom.core.inputs import id_value
+from clusterloom.core.pages import form_page
 from clusterloom.core.permissions import has_rule_perm, is_admin, page_permission
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import TargetCode
@@ -44,8 +44,19 @@ def _done(request, strategy, text):
     return redirect("strategy_detail", strategy.pk)
 
 
-def _page(request, template, context, form):
-    return render(request, template, context, status=400 if form.errors else 200)
+def _strategy_form(request, strategy, form, template, save, message, **context):
+    """A form that changes `strategy` (for those who may change it): `save(data)`, then back
+    to the strategy with `message`."""
+    return form_page(
+        request,
+        form,
+        permission=(CHANGE, strategy),
+        template=template,
+        context={"strategy": strategy, **context},
+        save=save,
+        message=message,
+        done=("strategy_detail", strategy.pk),
+    )
 
 
 def strategy_overview(request, slug):
@@ -84,30 +95,22 @@ def strategy_create(request):
         if organisation is None:
             raise Http404
         owner = organisation
-    refused = page_permission(request, "excellence.add_strategy", owner)
-    if refused:
-        return refused
-    form = StrategyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            strategy = services.strategy_create(
-                actor=request.user,
-                scope=scope,
-                organisation=organisation,
-                partnership=partnership,
-                data=form.cleaned_data,
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            return _done(request, strategy, _("The strategy is saved as a draft."))
-    context = {
-        "form": form,
-        "scope": scope,
-        "partnership": partnership,
-        "organisation": organisation,
-    }
-    return _page(request, "excellence/strategy_form.html", context, form)
+    return form_page(
+        request,
+        StrategyForm(request.POST or None),
+        permission=("excellence.add_strategy", owner),
+        template="excellence/strategy_form.html",
+        context={"scope": scope, "partnership": partnership, "organisation": organisation},
+        save=lambda data: services.strategy_create(
+            actor=request.user,
+            scope=scope,
+            organisation=organisation,
+            partnership=partnership,
+            data=data,
+        ),
+        message=_("The strategy is saved as a draft."),
+        done=lambda strategy: ("strategy_detail", strategy.pk),
+    )
 
 
 def strategy_detail(request, pk):
@@ -141,47 +144,39 @@ def strategy_detail(request, pk):
 def strategy_edit(request, pk):
     """Change title, period and text (a changed text is saved as a new version)."""
     strategy = _strategy(request, pk)
-    refused = page_permission(request, CHANGE, strategy)
-    if refused:
-        return refused
-    form = StrategyForm(request.POST or None, initial=StrategyForm.initial_for(strategy))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.strategy_update(actor=request.user, strategy=strategy, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            return _done(request, strategy, _("The strategy is saved."))
-    context = {"form": form, "strategy": strategy, "scope": strategy.scope}
-    return _page(request, "excellence/strategy_form.html", context, form)
+    return _strategy_form(
+        request,
+        strategy,
+        StrategyForm(request.POST or None, initial=StrategyForm.initial_for(strategy)),
+        "excellence/strategy_form.html",
+        lambda data: services.strategy_update(actor=request.user, strategy=strategy, data=data),
+        _("The strategy is saved."),
+        scope=strategy.scope,
+    )
 
 
 def strategy_adopt(request, pk):
     """Adopt a version on a date (again: the date and version move)."""
     strategy = _strategy(request, pk)
-    refused = page_permission(request, CHANGE, strategy)
-    if refused:
-        return refused
     versions = list(strategy.versions.order_by("-number"))
     initial = {
         "adopted_on": timezone.localdate(),
         "version": versions[0].number if versions else "",
     }
-    form = AdoptForm(request.POST or None, versions=versions, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.strategy_adopt(
-                actor=request.user,
-                strategy=strategy,
-                adopted_on=form.cleaned_data["adopted_on"],
-                version=form.cleaned_data["version"],
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            return _done(request, strategy, _("The strategy is adopted."))
-    context = {"form": form, "strategy": strategy, "versions": versions}
-    return _page(request, "excellence/strategy_adopt.html", context, form)
+    return _strategy_form(
+        request,
+        strategy,
+        AdoptForm(request.POST or None, versions=versions, initial=initial),
+        "excellence/strategy_adopt.html",
+        lambda data: services.strategy_adopt(
+            actor=request.user,
+            strategy=strategy,
+            adopted_on=data["adopted_on"],
+            version=data["version"],
+        ),
+        _("The strategy is adopted."),
+        versions=versions,
+    )
 
 
 @require_POST
@@ -273,72 +268,59 @@ def strategy_gantt_svg(request, pk):
 def action_create(request, pk):
     """Add an action to the roadmap."""
     strategy = _strategy(request, pk)
-    refused = page_permission(request, CHANGE, strategy)
-    if refused:
-        return refused
-    form = ActionForm(request.POST or None, owners=services.owner_choices(strategy))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_create(actor=request.user, strategy=strategy, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            return _done(request, strategy, _("The action is added to the roadmap."))
-    context = {"form": form, "strategy": strategy}
-    return _page(request, "excellence/roadmap_action_form.html", context, form)
+    return _strategy_form(
+        request,
+        strategy,
+        ActionForm(request.POST or None, owners=services.owner_choices(strategy)),
+        "excellence/roadmap_action_form.html",
+        lambda data: services.action_create(actor=request.user, strategy=strategy, data=data),
+        _("The action is added to the roadmap."),
+    )
 
 
 def action_edit(request, action_id):
     """Change a roadmap action."""
     action = _action(request, action_id)
     strategy = action.strategy
-    refused = page_permission(request, CHANGE, strategy)
-    if refused:
-        return refused
     form = ActionForm(
         request.POST or None,
         owners=services.owner_choices(strategy),
         initial=ActionForm.initial_for(action),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(actor=request.user, action=action, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            return _done(request, strategy, _("The action is saved."))
-    context = {"form": form, "strategy": strategy, "action": action}
-    return _page(request, "excellence/roadmap_action_form.html", context, form)
+    return _strategy_form(
+        request,
+        strategy,
+        form,
+        "excellence/roadmap_action_form.html",
+        lambda data: services.action_update(actor=request.user, action=action, data=data),
+        _("The action is saved."),
+        action=action,
+    )
 
 
 @require_POST
 def action_delete(request, action_id):
     """Remove an action from the roadmap."""
     action = _action(request, action_id)
-    strategy = action.strategy
-    refused = page_permission(request, CHANGE, strategy)
+    refused = page_permission(request, CHANGE, action.strategy)
     if refused:
         return refused
     services.action_delete(actor=request.user, action=action)
-    return _done(request, strategy, _("The action is removed from the roadmap."))
+    return _done(request, action.strategy, _("The action is removed from the roadmap."))
 
 
 def milestone_create(request, action_id):
     """Add a milestone to an action."""
     action = _action(request, action_id)
-    refused = page_permission(request, CHANGE, action.strategy)
-    if refused:
-        return refused
-    form = MilestoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_add(actor=request.user, action=action, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            return _done(request, action.strategy, _("The milestone is added."))
-    context = {"form": form, "strategy": action.strategy, "action": action}
-    return _page(request, "excellence/roadmap_milestone_form.html", context, form)
+    return _strategy_form(
+        request,
+        action.strategy,
+        MilestoneForm(request.POST or None),
+        "excellence/roadmap_milestone_form.html",
+        lambda data: services.milestone_add(actor=request.user, action=action, data=data),
+        _("The milestone is added."),
+        action=action,
+    )
 
 
 def milestone_edit(request, milestone_id):
@@ -347,21 +329,16 @@ def milestone_edit(request, milestone_id):
         Milestone.objects.select_related("action__strategy"), pk=milestone_id
     )
     action = _action(request, milestone.action_id)
-    refused = page_permission(request, CHANGE, action.strategy)
-    if refused:
-        return refused
-    form = MilestoneForm(request.POST or None, initial=MilestoneForm.initial_for(milestone))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_update(
-                actor=request.user, milestone=milestone, data=form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            return _done(request, action.strategy, _("The milestone is saved."))
-    context = {"form": form, "strategy": action.strategy, "action": action, "milestone": milestone}
-    return _page(request, "excellence/roadmap_milestone_form.html", context, form)
+    return _strategy_form(
+        request,
+        action.strategy,
+        MilestoneForm(request.POST or None, initial=MilestoneForm.initial_for(milestone)),
+        "excellence/roadmap_milestone_form.html",
+        lambda data: services.milestone_update(actor=request.user, milestone=milestone, data=data),
+        _("The milestone is saved."),
+        action=action,
+        milestone=milestone,
+    )
 
 
 @require_POST

@@ -3,17 +3,18 @@
 Benchmarkings, improvement areas and indicator sets are in `benchmarking_views.py`.
 """
 
-from django.contrib import messages
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.forms import form_error
 from clusterloom.core.inputs import id_value
-from clusterloom.core.permissions import page_permission
+from clusterloom.core.pages import form_page, step
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
 
@@ -134,23 +135,19 @@ def benchmarking_charts(benchmarking, user) -> dict:
     return context
 
 
-def _label_page(request, organisation, form, label=None):
-    benchmarking_id = form.data.get("benchmarking") if form.is_bound else None
-    on = None
-    if form.is_bound and form.is_valid():
-        on = form.cleaned_data.get("awarded_on")
-    context = {
-        "organisation": organisation,
-        "form": form,
-        "label": label,
-        "checks": rule_checks(
-            organisation,
-            on=on,
-            benchmarking_id=id_value(benchmarking_id),
-        ),
-    }
-    status = 400 if form.errors else 200
-    return render(request, "excellence/label_form.html", context, status=status)
+def _label_context(organisation, label=None):
+    """The label form's page around the form: the rules checked on the date and benchmarking
+    chosen."""
+
+    def context(form) -> dict:
+        benchmarking_id = form.data.get("benchmarking") if form.is_bound else None
+        on = None
+        if form.is_bound and form.is_valid():
+            on = form.cleaned_data.get("awarded_on")
+        checks = rule_checks(organisation, on=on, benchmarking_id=id_value(benchmarking_id))
+        return {"organisation": organisation, "label": label, "checks": checks}
+
+    return context
 
 
 def label_error(form, error: DomainError) -> None:
@@ -168,30 +165,33 @@ def _label_data(form) -> dict:
     return data
 
 
+def _label_form(request, form, permission, save, message, label=None):
+    """The label form of `permission`'s organisation or label: `save(data=..., certificate=...)`
+    records it."""
+    organisation = label.organisation if label else permission[1]
+    return form_page(
+        request,
+        form,
+        permission=permission,
+        template="excellence/label_form.html",
+        context=_label_context(organisation, label),
+        error=label_error,
+        save=lambda _data: save(data=_label_data(form), certificate=upload_of(form, "certificate")),
+        message=message,
+        done=("excellence_organisation", organisation.slug),
+    )
+
+
 def label_create(request, slug):
     """Record a label of a cluster (its managers, its partnerships' coordinators)."""
     organisation = cluster_or_404(slug)
-    refused = page_permission(request, "excellence.add_label", organisation)
-    if refused:
-        return refused
     initial = {"level": request.GET.get("level", "bronze")}
     form = LabelForm(
         request.POST or None, request.FILES or None, organisation=organisation, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.label_create(
-                actor=request.user,
-                organisation=organisation,
-                data=_label_data(form),
-                certificate=upload_of(form, "certificate"),
-            )
-        except DomainError as error:
-            label_error(form, error)
-        else:
-            messages.success(request, _("The label is recorded."))
-            return redirect("excellence_organisation", organisation.slug)
-    return _label_page(request, organisation, form)
+    save = partial(services.label_create, actor=request.user, organisation=organisation)
+    permission = ("excellence.add_label", organisation)
+    return _label_form(request, form, permission, save, _("The label is recorded."))
 
 
 def _label_or_404(request, pk) -> ClusterLabel:
@@ -201,41 +201,28 @@ def _label_or_404(request, pk) -> ClusterLabel:
 def label_edit(request, pk):
     """Change a label."""
     label = _label_or_404(request, pk)
-    refused = page_permission(request, "excellence.change_label", label)
-    if refused:
-        return refused
     form = LabelForm(
         request.POST or None,
         request.FILES or None,
         organisation=label.organisation,
         initial=LabelForm.initial_for(label),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.label_update(
-                actor=request.user,
-                label=label,
-                data=_label_data(form),
-                certificate=upload_of(form, "certificate"),
-            )
-        except DomainError as error:
-            label_error(form, error)
-        else:
-            messages.success(request, _("The label is saved."))
-            return redirect("excellence_organisation", label.organisation.slug)
-    return _label_page(request, label.organisation, form, label)
+    save = partial(services.label_update, actor=request.user, label=label)
+    permission = ("excellence.change_label", label)
+    return _label_form(request, form, permission, save, _("The label is saved."), label)
 
 
 @require_POST
 def label_delete(request, pk):
     """Delete a label."""
     label = _label_or_404(request, pk)
-    refused = page_permission(request, "excellence.change_label", label)
-    if refused:
-        return refused
-    services.label_delete(actor=request.user, label=label)
-    messages.success(request, _("The label is deleted."))
-    return redirect("excellence_organisation", label.organisation.slug)
+    return step(
+        request,
+        lambda: services.label_delete(actor=request.user, label=label),
+        permission=("excellence.change_label", label),
+        message=_("The label is deleted."),
+        done=("excellence_organisation", label.organisation.slug),
+    )
 
 
 def evidence_response(obj):
@@ -263,30 +250,21 @@ def label_certificate(request, pk):
 # -- services --------------------------------------------------------------------------------
 
 
-def _service_page(request, organisation, form, service=None):
-    context = {"organisation": organisation, "form": form, "service": service}
-    status = 400 if form.errors else 200
-    return render(request, "excellence/service_form.html", context, status=status)
-
-
 def service_create(request, slug):
     """Add a service to a cluster's portfolio."""
     organisation = cluster_or_404(slug)
-    refused = page_permission(request, "excellence.add_clusterservice", organisation)
-    if refused:
-        return refused
-    form = ServiceForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_create(
-                actor=request.user, organisation=organisation, data=form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The service is saved."))
-            return redirect("excellence_organisation", organisation.slug)
-    return _service_page(request, organisation, form)
+    return form_page(
+        request,
+        ServiceForm(request.POST or None, organisation=organisation),
+        permission=("excellence.add_clusterservice", organisation),
+        template="excellence/service_form.html",
+        context={"organisation": organisation, "service": None},
+        save=lambda data: services.service_create(
+            actor=request.user, organisation=organisation, data=data
+        ),
+        message=_("The service is saved."),
+        done=("excellence_organisation", organisation.slug),
+    )
 
 
 def _service_or_404(request, pk) -> ClusterService:
@@ -296,9 +274,6 @@ def _service_or_404(request, pk) -> ClusterService:
 def service_edit(request, pk):
     """Change a service of the portfolio."""
     service = _service_or_404(request, pk)
-    refused = page_permission(request, "excellence.change_clusterservice", service)
-    if refused:
-        return refused
     initial = {
         "name": service.name,
         "description": service.description,
@@ -309,25 +284,26 @@ def service_edit(request, pk):
         "partnership": service.partnership.slug if service.partnership_id else "",
         "is_published": service.is_published,
     }
-    form = ServiceForm(request.POST or None, organisation=service.organisation, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_update(actor=request.user, service=service, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The service is saved."))
-            return redirect("excellence_organisation", service.organisation.slug)
-    return _service_page(request, service.organisation, form, service)
+    return form_page(
+        request,
+        ServiceForm(request.POST or None, organisation=service.organisation, initial=initial),
+        permission=("excellence.change_clusterservice", service),
+        template="excellence/service_form.html",
+        context={"organisation": service.organisation, "service": service},
+        save=lambda data: services.service_update(actor=request.user, service=service, data=data),
+        message=_("The service is saved."),
+        done=("excellence_organisation", service.organisation.slug),
+    )
 
 
 @require_POST
 def service_delete(request, pk):
     """Remove a service from the portfolio."""
     service = _service_or_404(request, pk)
-    refused = page_permission(request, "excellence.change_clusterservice", service)
-    if refused:
-        return refused
-    services.service_delete(actor=request.user, service=service)
-    messages.success(request, _("The service is deleted."))
-    return redirect("excellence_organisation", service.organisation.slug)
+    return step(
+        request,
+        lambda: services.service_delete(actor=request.user, service=service),
+        permission=("excellence.change_clusterservice", service),
+        message=_("The service is deleted."),
+        done=("excellence_organisation", service.organisation.slug),
+    )
