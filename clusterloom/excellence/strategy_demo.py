@@ -109,6 +109,13 @@ def _roadmap(strategy, partners, start, end, today, *, joint: bool) -> None:
         starts, ends = day(first), day(last)
         if ends < starts:
             starts, ends = ends, starts
+        # Within the strategy's period (an action outside it needs the author's confirmation).
+        if strategy.period_end and ends > strategy.period_end:
+            ends = strategy.period_end
+            starts = min(starts, ends)
+        if strategy.period_start and starts < strategy.period_start:
+            starts = strategy.period_start
+            ends = max(starts, ends)
         late = title.startswith("Prepare the silver")
         if late or starts <= today < ends:
             status = "in_progress"

@@ -89,6 +89,10 @@ class ActionForm(BootstrapForm):
         choices=TargetCode.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    confirm_outside_period = forms.BooleanField(
+        label=_("Keep these dates even if they lie outside the strategy's period"),
+        required=False,
+    )
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)

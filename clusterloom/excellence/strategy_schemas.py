@@ -151,6 +151,10 @@ class RoadmapActionIn(Schema):
     completed_on: date | None = None
     target_codes: list[str] = []
     order: int | None = None
+    confirm_outside_period: bool = Field(
+        False,
+        description="Keep dates that lie outside the strategy's period (refused otherwise).",
+    )
 
 
 class RoadmapActionPatch(Schema):
@@ -166,6 +170,10 @@ class RoadmapActionPatch(Schema):
     completed_on: date | None = None
     target_codes: list[str] | None = None
     order: int | None = None
+    confirm_outside_period: bool = Field(
+        False,
+        description="Keep dates that lie outside the strategy's period (refused otherwise).",
+    )
 
 
 class RoadmapMilestoneIn(Schema):

@@ -15,6 +15,7 @@ from clusterloom.core.errors import DomainError, NotFound, PermissionDenied
 from clusterloom.core.inputs import (
     date_in_range,
     dates_in_order,
+    long_date,
     parse_date,
     required_date,
     text_value,
@@ -43,10 +44,15 @@ def _roadmap_date(data: dict, field: str) -> datetime.date:
     return date_in_range(required_date(data, field), field)
 
 
-def _not_future(day: datetime.date | None, field: str) -> None:
-    if day is not None and day > timezone.localdate():
+def _not_future(day: datetime.date | None, field: str, name=None) -> None:
+    """Refuse a date after today: "The completion (3 March 2027) lies in the future (today is
+    7 December 2026)." on its field."""
+    today = timezone.localdate()
+    if day is not None and day > today:
         raise DomainError(
-            _("%(date)s lies in the future.") % {"date": day.isoformat()}, field=field
+            _("%(name)s (%(date)s) lies in the future (today is %(today)s).")
+            % {"name": name or _("The date"), "date": long_date(day), "today": long_date(today)},
+            field=field,
         )
 
 
@@ -216,7 +222,7 @@ def strategy_adopt(
     require(actor, "excellence.change_strategy", strategy)
     locked = strategy_lock(strategy)
     day = required_date({"adopted_on": adopted_on}, "adopted_on")
-    _not_future(day, "adopted_on")
+    _not_future(day, "adopted_on", _("The adoption"))
     versions = locked.versions.order_by("-number")
     chosen = versions.filter(number=version).first() if version else versions.first()
     if chosen is None:
@@ -361,17 +367,78 @@ def _action_values(data: dict[str, Any], strategy: Strategy, current) -> dict[st
             % {"end": values["ends_on"].isoformat(), "start": values["starts_on"].isoformat()},
             field="ends_on",
         )
-    if status == ActionStatus.DONE:
-        values["completed_on"] = values["completed_on"] or timezone.localdate()
-        _not_future(values["completed_on"], "completed_on")
-    else:
-        values["completed_on"] = None
+    _completion_check(values)
+    if current is None or (current.starts_on, current.ends_on) != (
+        values["starts_on"],
+        values["ends_on"],
+    ):
+        _period_check(values, strategy, confirmed=_flag(data.get("confirm_outside_period")))
     if "order" in data and data["order"] not in (None, ""):
         try:
             values["order"] = max(0, min(int(data["order"]), 32767))
         except (TypeError, ValueError):
             raise DomainError(_("Give a whole number."), field="order") from None
     return values
+
+
+def _completion_check(values: dict[str, Any]) -> None:
+    """An action is done only once it has started, and its completion lies between its start
+    and today (today when left empty); any other status has no completion date."""
+    if values["status"] != ActionStatus.DONE:
+        values["completed_on"] = None
+        return
+    today = timezone.localdate()
+    if values["starts_on"] > today:
+        raise DomainError(
+            _(
+                "An action can be marked done once it has started: this one starts on "
+                "%(start)s (today is %(today)s)."
+            )
+            % {"start": long_date(values["starts_on"]), "today": long_date(today)},
+            field="status",
+        )
+    values["completed_on"] = values["completed_on"] or today
+    dates_in_order(
+        values["starts_on"],
+        values["completed_on"],
+        "starts_on",
+        "completed_on",
+        first_name=_("the start of the action"),
+        last_name=_("The completion"),
+    )
+    _not_future(values["completed_on"], "completed_on", _("The completion"))
+
+
+def _period_check(values: dict[str, Any], strategy: Strategy, *, confirmed: bool) -> None:
+    """An action outside its strategy's period is refused, saying the period, unless the author
+    confirms it (`confirm_outside_period`). Checked when an action is added or its dates change,
+    so an action already outside stays editable."""
+    first, last = strategy.period_start, strategy.period_end
+    if confirmed or not (first or last):
+        return
+
+    def outside(day):
+        return bool((first and day < first) or (last and day > last))
+
+    if outside(values["starts_on"]):
+        field = "starts_on"
+    elif outside(values["ends_on"]):
+        field = "ends_on"
+    else:
+        return
+    raise DomainError(
+        _(
+            "The action (%(start)s to %(end)s) lies outside the strategy's period (%(first)s to "
+            "%(last)s). Change its dates, or confirm that it lies outside the period."
+        )
+        % {
+            "start": long_date(values["starts_on"]),
+            "end": long_date(values["ends_on"]),
+            "first": long_date(first) if first else "…",
+            "last": long_date(last) if last else "…",
+        },
+        field=field,
+    )
 
 
 @transaction.atomic
@@ -428,7 +495,7 @@ def _milestone_values(data: dict[str, Any], current) -> dict[str, Any]:
         "due_on": _roadmap_date({"due_on": get("due_on")}, "due_on"),
         "reached_on": parse_date(get("reached_on"), "reached_on"),
     }
-    _not_future(values["reached_on"], "reached_on")
+    _not_future(values["reached_on"], "reached_on", _("The day it was reached"))
     return values
 
 

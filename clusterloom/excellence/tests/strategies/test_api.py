@@ -220,3 +220,39 @@ def test_roadmap_lifecycle_and_errors(world):
 )
 def test_missing_is_404(world, url):
     assert send(Client(), "get", url, user=world.admin).status_code == 404
+
+
+def test_roadmap_actions_are_plausible_through_the_api(world):
+    Strategy.objects.filter(pk=world.strategy.pk).update(
+        period_start="2026-01-01", period_end="2028-12-31"
+    )
+    client, user = Client(), world.manager
+    url = f"{API}/{world.strategy.pk}/actions"
+    future = {"title": "A", "starts_on": "2027-01-04", "ends_on": "2027-06-30"}
+    done = send(client, "post", url, {**future, "status": "done"}, user)
+    assert done.status_code == 400 and done.json() == {
+        "detail": "An action can be marked done once it has started: this one starts on "
+        "4 January 2027 (today is 22 November 2026).",
+        "field": "status",
+    }
+    early = send(
+        client,
+        "post",
+        url,
+        {"title": "B", "starts_on": "2026-03-01", "ends_on": "2026-06-30", "status": "done",
+         "completed_on": "2026-02-01"},
+        user,
+    )  # fmt: skip
+    assert early.status_code == 400 and early.json()["field"] == "completed_on"
+    assert "is before the start of the action (1 March 2026)" in early.json()["detail"]
+    outside = {"title": "C", "starts_on": "2035-03-01", "ends_on": "2036-06-30"}
+    refused = send(client, "post", url, outside, user)
+    assert refused.status_code == 400 and refused.json()["field"] == "starts_on"
+    assert "(1 January 2026 to 31 December 2028)" in refused.json()["detail"]
+    assert not RoadmapAction.objects.exists()
+    kept = send(client, "post", url, {**outside, "confirm_outside_period": True}, user)
+    assert kept.status_code == 201 and kept.json()["starts_on"] == "2035-03-01"
+    made = send(client, "post", url, future, user).json()
+    patch = send(client, "patch", f"{API}/actions/{made['id']}", {"status": "done"}, user)
+    assert patch.status_code == 400 and patch.json()["field"] == "status"
+    assert RoadmapAction.objects.get(pk=made["id"]).completed_on is None

@@ -269,3 +269,36 @@ def test_section_is_empty_for_the_public_without_published_strategies(world):
     request.user = world.coordinator
     html = partnership_section(request, world.partnership)
     assert "Cluster A strategy" in html and "XTEX joint strategy" in html
+
+
+def test_action_form_refuses_implausible_dates_on_their_fields(world):
+    Strategy.objects.filter(pk=world.strategy.pk).update(
+        period_start="2026-01-01", period_end="2028-12-31"
+    )
+    client = _client(world.manager)
+    url = f"/strategies/{world.strategy.pk}/actions/new/"
+    action = {"title": "Study visit", "starts_on": "2027-01-04", "ends_on": "2027-06-30",
+              "status": "done"}  # fmt: skip
+    response = client.post(url, action)
+    assert response.status_code == 400
+    assert response.context["form"].errors["status"] == [
+        "An action can be marked done once it has started: this one starts on 4 January 2027 "
+        "(today is 22 November 2026)."
+    ]
+    response = client.post(url, {**action, "starts_on": "2026-03-01", "completed_on": "2026-02-01"})
+    assert response.context["form"].errors["completed_on"] == [
+        "The completion (1 February 2026) is before the start of the action (1 March 2026)."
+    ]
+    outside = {**action, "starts_on": "2035-03-01", "ends_on": "2036-06-30", "status": "planned"}
+    response = client.post(url, outside)
+    assert response.status_code == 400
+    assert (
+        "lies outside the strategy's period (1 January 2026 to 31 December 2028)"
+        in (response.context["form"].errors["starts_on"][0])
+    )
+    page = response.content.decode()
+    assert 'name="confirm_outside_period"' in page
+    assert not RoadmapAction.objects.exists()
+    response = client.post(url, {**outside, "confirm_outside_period": "on"})
+    assert response.status_code == 302
+    assert RoadmapAction.objects.get().starts_on == datetime.date(2035, 3, 1)

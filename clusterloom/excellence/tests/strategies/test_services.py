@@ -375,3 +375,119 @@ def test_personal_data_export_and_erase(world):
     services.personal_data_erase(world.manager)
     assert world.strategy.versions.get().created_by is None
     assert services.personal_data_export(world.manager) is None
+
+
+# -- plausibility of roadmap actions (issue 13) -------------------------------------------------
+
+
+def test_an_action_that_starts_in_the_future_cannot_be_marked_done(world):
+    message = _refused(
+        services.action_create,
+        "status",
+        actor=world.manager,
+        strategy=world.strategy,
+        data=_action_data(starts_on="2027-01-04", ends_on="2027-06-30", status="done"),
+    )
+    assert message == (
+        "An action can be marked done once it has started: this one starts on 4 January 2027 "
+        "(today is 22 November 2026)."
+    )
+    action = services.action_create(
+        actor=world.manager,
+        strategy=world.strategy,
+        data=_action_data(starts_on="2027-01-04", ends_on="2027-06-30"),
+    )
+    # Marking it done later is refused too: today's date is not stamped onto it.
+    with pytest.raises(DomainError) as raised:
+        services.action_update(actor=world.manager, action=action, data={"status": "done"})
+    assert raised.value.field == "status"
+    action.refresh_from_db()
+    assert (action.status, action.completed_on) == ("planned", None)
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "message"),
+    [
+        (
+            "2025-12-31",
+            "The completion (31 December 2025) is before the start of the action (1 January 2026).",
+        ),
+        (
+            "2026-11-23",
+            "The completion (23 November 2026) lies in the future (today is 22 November 2026).",
+        ),
+    ],
+)
+def test_a_completion_lies_between_the_start_and_today(world, completed_on, message):
+    refused = _refused(
+        services.action_create,
+        "completed_on",
+        actor=world.manager,
+        strategy=world.strategy,
+        data=_action_data(status="done", completed_on=completed_on),
+    )
+    assert refused == message
+    for day in ("2026-01-01", "2026-11-22"):
+        action = services.action_create(
+            actor=world.manager,
+            strategy=world.strategy,
+            data=_action_data(status="done", completed_on=day),
+        )
+        assert action.completed_on == datetime.date.fromisoformat(day)
+
+
+def _with_period(strategy, first="2026-01-01", last="2028-12-31"):
+    Strategy.objects.filter(pk=strategy.pk).update(period_start=first, period_end=last)
+    strategy.refresh_from_db()
+    return strategy
+
+
+@pytest.mark.parametrize(
+    ("dates", "field", "shown"),
+    [
+        (("2035-03-01", "2036-06-30"), "starts_on", "(1 March 2035 to 30 June 2036)"),
+        (("2025-10-01", "2026-03-31"), "starts_on", "(1 October 2025 to 31 March 2026)"),
+        (("2028-10-01", "2029-03-31"), "ends_on", "(1 October 2028 to 31 March 2029)"),
+    ],
+)
+def test_an_action_outside_its_strategys_period_needs_the_authors_confirmation(
+    world, dates, field, shown
+):
+    strategy = _with_period(world.strategy)
+    data = _action_data(starts_on=dates[0], ends_on=dates[1])
+    message = _refused(
+        services.action_create, field, actor=world.manager, strategy=strategy, data=data
+    )
+    assert message == (
+        f"The action {shown} lies outside the strategy's period (1 January 2026 to "
+        "31 December 2028). Change its dates, or confirm that it lies outside the period."
+    )
+    action = services.action_create(
+        actor=world.manager,
+        strategy=strategy,
+        data={**data, "confirm_outside_period": True},
+    )
+    assert (action.starts_on.isoformat(), action.ends_on.isoformat()) == dates
+    # Once confirmed, it stays editable without confirming again while its dates stay...
+    services.action_update(actor=world.manager, action=action, data={"title": "Renamed"})
+    # ... and new dates outside the period need the confirmation again.
+    with pytest.raises(DomainError) as raised:
+        services.action_update(actor=world.manager, action=action, data={"ends_on": "2036-12-31"})
+    assert raised.value.field in ("starts_on", "ends_on")
+    action.refresh_from_db()
+    assert (action.title, action.ends_on.isoformat()) == ("Renamed", dates[1])
+
+
+def test_an_action_inside_the_period_or_of_a_strategy_without_one_needs_no_confirmation(world):
+    strategy = _with_period(world.strategy, first=None, last="2026-12-31")
+    services.action_create(
+        actor=world.manager,
+        strategy=strategy,
+        data=_action_data(starts_on="2020-01-01", ends_on="2026-12-31"),
+    )
+    services.action_create(
+        actor=world.coordinator,
+        strategy=world.joint,
+        data=_action_data(starts_on="2035-01-01", ends_on="2036-12-31"),
+    )
+    assert RoadmapAction.objects.count() == 2
