@@ -60,3 +60,12 @@ class BrowserSessionAuth(SessionAuth):
 
 #: Writes accept a logged-in browser session (with its CSRF token) or an API token.
 WRITE_AUTH = [TokenAuth(), BrowserSessionAuth()]
+
+
+def anyone(request) -> bool:
+    """Reads need no login; a valid token or session still identifies the caller."""
+    return True
+
+
+#: Reads: a token first (so a token's user sees what they may, their drafts too), then anyone.
+READ_AUTH = [TokenAuth(), anyone]

@@ -15,7 +15,7 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
 from clusterloom.core.errors import DomainError, NotFound, PermissionDenied
 from clusterloom.core.permissions import require
 from clusterloom.core.uploads import upload_check_size
@@ -72,13 +72,6 @@ from .recommend import whom_to_meet
 router = Router(tags=["matchmaking events"])
 
 
-def _public(request: HttpRequest):
-    """Reads of events need no login; a valid token or session still identifies the caller."""
-    return True
-
-
-#: Token first (so an organiser's token shows their drafts), then anyone.
-READ_AUTH = [TokenAuth(), _public]
 #: Participants and meetings are for logged-in users: no session or token is a 401.
 LOGIN_AUTH = WRITE_AUTH
 #: Lists stop at this many rows.
@@ -441,127 +434,84 @@ def meeting_detail(request: HttpRequest, slug: str, meeting_id: int):
     return out.meeting_out(request, _meeting(request, slug, meeting_id))
 
 
-@router.post(
-    "/{slug}/meetings/{meeting_id}/accept",
-    response={200: MeetingOut, **ERRORS},
-    auth=WRITE_AUTH,
-)
+def _meeting_post(change: str):
+    """A POST that changes a meeting and answers with it."""
+    return router.post(
+        f"/{{slug}}/meetings/{{meeting_id}}/{change}",
+        response={200: MeetingOut, **ERRORS},
+        auth=WRITE_AUTH,
+    )
+
+
+def _changed(request: HttpRequest, slug: str, meeting_id: int, change, **fields):
+    """`change(actor=..., meeting=..., **fields)` on a meeting the caller sees; the meeting as
+    it is then."""
+    meeting = change(actor=request.user, meeting=_meeting(request, slug, meeting_id), **fields)
+    return out.meeting_out(request, meeting)
+
+
+@_meeting_post("accept")
 def meeting_accept(request: HttpRequest, slug: str, meeting_id: int):
     """Accept a request (the invitee); a proposed slot is booked at once."""
-    meeting = meetings.meeting_accept(
-        actor=request.user, meeting=_meeting(request, slug, meeting_id)
-    )
-    return out.meeting_out(request, meeting)
+    return _changed(request, slug, meeting_id, meetings.meeting_accept)
 
 
-@router.post(
-    "/{slug}/meetings/{meeting_id}/decline",
-    response={200: MeetingOut, **ERRORS},
-    auth=WRITE_AUTH,
-)
+@_meeting_post("decline")
 def meeting_decline(request: HttpRequest, slug: str, meeting_id: int, payload: ReasonIn):
     """Decline a request (the invitee), with a reason the requester sees."""
-    meeting = meetings.meeting_decline(
-        actor=request.user, meeting=_meeting(request, slug, meeting_id), reason=payload.reason
-    )
-    return out.meeting_out(request, meeting)
+    return _changed(request, slug, meeting_id, meetings.meeting_decline, reason=payload.reason)
 
 
-@router.post(
-    "/{slug}/meetings/{meeting_id}/cancel",
-    response={200: MeetingOut, **ERRORS},
-    auth=WRITE_AUTH,
-)
+@_meeting_post("cancel")
 def meeting_cancel(request: HttpRequest, slug: str, meeting_id: int, payload: ReasonIn):
     """Cancel a request or a meeting (either side, the organisers); its slot is freed."""
-    meeting = meetings.meeting_cancel(
-        actor=request.user, meeting=_meeting(request, slug, meeting_id), reason=payload.reason
-    )
-    return out.meeting_out(request, meeting)
+    return _changed(request, slug, meeting_id, meetings.meeting_cancel, reason=payload.reason)
 
 
-@router.post(
-    "/{slug}/meetings/{meeting_id}/reschedule",
-    response={200: MeetingOut, **ERRORS},
-    auth=WRITE_AUTH,
-)
+@_meeting_post("reschedule")
 def meeting_reschedule(request: HttpRequest, slug: str, meeting_id: int, payload: RescheduleIn):
     """Move an agreed meeting to another slot: its sides while it is not published or locked,
     the organisers always (and they may choose the table)."""
-    meeting = meetings.meeting_reschedule(
-        actor=request.user,
-        meeting=_meeting(request, slug, meeting_id),
-        slot=payload.slot,
-        table=payload.table,
-    )
-    return out.meeting_out(request, meeting)
+    fields = {"slot": payload.slot, "table": payload.table}
+    return _changed(request, slug, meeting_id, meetings.meeting_reschedule, **fields)
 
 
-@router.post(
-    "/{slug}/meetings/{meeting_id}/times",
-    response={200: MeetingOut, **ERRORS},
-    auth=WRITE_AUTH,
-)
+@_meeting_post("times")
 def meeting_times(request: HttpRequest, slug: str, meeting_id: int, payload: TimesIn):
     """Keep a meeting to a time of day: any, morning, afternoon, a session, or a window of
     slots (its sides while it is not published or locked, the organisers always); the next
     scheduling run places it in one of those slots."""
     from . import scheduling
 
-    meeting = scheduling.meeting_times_set(
-        actor=request.user,
-        meeting=_meeting(request, slug, meeting_id),
-        when=payload.when,
-        session=payload.session,
-        start=payload.start,
-        end=payload.end,
-    )
-    return out.meeting_out(request, meeting)
+    fields = {
+        "when": payload.when,
+        "session": payload.session,
+        "start": payload.start,
+        "end": payload.end,
+    }
+    return _changed(request, slug, meeting_id, scheduling.meeting_times_set, **fields)
 
 
-@router.post(
-    "/{slug}/meetings/{meeting_id}/lock",
-    response={200: MeetingOut, **ERRORS},
-    auth=WRITE_AUTH,
-)
+@_meeting_post("lock")
 def meeting_lock(request: HttpRequest, slug: str, meeting_id: int, payload: LockIn):
     """Lock a scheduled meeting where it is, or unlock it (the organisers)."""
-    meeting = meetings.meeting_lock(
-        actor=request.user, meeting=_meeting(request, slug, meeting_id), locked=payload.locked
-    )
-    return out.meeting_out(request, meeting)
+    return _changed(request, slug, meeting_id, meetings.meeting_lock, locked=payload.locked)
 
 
-@router.post(
-    "/{slug}/meetings/{meeting_id}/priority",
-    response={200: MeetingOut, **ERRORS},
-    auth=WRITE_AUTH,
-)
+@_meeting_post("priority")
 def meeting_priority(request: HttpRequest, slug: str, meeting_id: int, payload: PriorityIn):
     """Give a meeting extra weight in the schedule, 0 to 10 (the organisers)."""
-    meeting = meetings.meeting_priority_set(
-        actor=request.user,
-        meeting=_meeting(request, slug, meeting_id),
-        priority=payload.priority,
-    )
-    return out.meeting_out(request, meeting)
+    change = meetings.meeting_priority_set
+    return _changed(request, slug, meeting_id, change, priority=payload.priority)
 
 
-@router.post(
-    "/{slug}/meetings/{meeting_id}/attendance",
-    response={200: MeetingOut, **ERRORS},
-    auth=WRITE_AUTH,
-)
+@_meeting_post("attendance")
 def meeting_attendance(
     request: HttpRequest, slug: str, meeting_id: int, payload: MeetingAttendanceIn
 ):
     """Record that a scheduled meeting was held or someone did not show (sides, organisers)."""
-    meeting = meetings.attendance_set(
-        actor=request.user,
-        meeting=_meeting(request, slug, meeting_id),
-        attendance=payload.attendance,
-    )
-    return out.meeting_out(request, meeting)
+    attendance = payload.attendance
+    return _changed(request, slug, meeting_id, meetings.attendance_set, attendance=attendance)
 
 
 @router.post(

@@ -17,7 +17,7 @@ from ninja import File, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.permissions import has_rule_perm, require
 from clusterloom.directory.models import Organisation
@@ -47,12 +47,6 @@ from .models import ImprovementArea, LabelLevel, LabelStatus
 router = Router(tags=["excellence"])
 
 
-def _public(request: HttpRequest):
-    """Reads need no login; a valid token still identifies the caller."""
-    return True
-
-
-READ_AUTH = [TokenAuth(), _public]
 MAX_ROWS = 1000
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
-from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
 from clusterloom.core.errors import NotFound
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.selectors import partnership_get_visible
@@ -41,14 +41,6 @@ from .strategy_schemas import (
 
 router = Router(tags=["strategies and roadmaps"])
 MAX_ROWS = 1000
-
-
-def _public(request: HttpRequest):
-    """Reads need no login; a valid token or session still identifies the caller."""
-    return True
-
-
-READ_AUTH = [TokenAuth(), _public]
 
 
 # -- output -------------------------------------------------------------------------------------

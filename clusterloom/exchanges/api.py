@@ -16,7 +16,7 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.permissions import require
 from clusterloom.partnerships.selectors import partnership_get_visible
@@ -65,13 +65,6 @@ router = Router(tags=["ClusterXchange"])
 partnership_router = Router(tags=["ClusterXchange"])
 
 
-def _public(request: HttpRequest):
-    """Reads of calls need no login; a valid token or session still identifies the caller."""
-    return True
-
-
-#: Token first (so a coordinator's token shows their draft calls), then anyone.
-READ_AUTH = [TokenAuth(), _public]
 #: Registrations, offers and exchanges are for logged-in users: no session or token is a 401.
 LOGIN_AUTH = WRITE_AUTH
 #: Lists stop at this many rows.
@@ -387,65 +380,53 @@ def exchange_create(request: HttpRequest, payload: ExchangeIn):
     return Status(201, out.exchange_out(request, exchange))
 
 
-@router.post(
-    "/exchanges/{exchange_id}/confirm", response={200: ExchangeOut, **ERRORS}, auth=WRITE_AUTH
-)
+def _exchange_change(method: str, change: str):
+    """An endpoint that changes an exchange and answers with it."""
+    return getattr(router, method)(
+        f"/exchanges/{{exchange_id}}/{change}",
+        response={200: ExchangeOut, **ERRORS},
+        auth=WRITE_AUTH,
+    )
+
+
+def _changed(request: HttpRequest, exchange_id: int, change, **fields):
+    """`change(actor=..., exchange=..., **fields)` on an exchange the caller sees; the exchange
+    as it is then."""
+    exchange = change(
+        actor=request.user, exchange=out.visible_exchange(request, exchange_id), **fields
+    )
+    return out.exchange_out(request, exchange)
+
+
+@_exchange_change("post", "confirm")
 def exchange_confirm(request: HttpRequest, exchange_id: int):
     """Confirm a proposed match (the visitor's or the host's side); both: matched."""
-    exchange = lifecycle.exchange_confirm(
-        actor=request.user, exchange=out.visible_exchange(request, exchange_id)
-    )
-    return out.exchange_out(request, exchange)
+    return _changed(request, exchange_id, lifecycle.exchange_confirm)
 
 
-@router.post(
-    "/exchanges/{exchange_id}/decline", response={200: ExchangeOut, **ERRORS}, auth=WRITE_AUTH
-)
+@_exchange_change("post", "decline")
 def exchange_decline(request: HttpRequest, exchange_id: int, payload: ReasonIn):
     """Decline a proposed match (the visitor's or the host's side)."""
-    exchange = lifecycle.exchange_decline(
-        actor=request.user,
-        exchange=out.visible_exchange(request, exchange_id),
-        reason=payload.reason,
-    )
-    return out.exchange_out(request, exchange)
+    return _changed(request, exchange_id, lifecycle.exchange_decline, reason=payload.reason)
 
 
-@router.post(
-    "/exchanges/{exchange_id}/cancel", response={200: ExchangeOut, **ERRORS}, auth=WRITE_AUTH
-)
+@_exchange_change("post", "cancel")
 def exchange_cancel(request: HttpRequest, exchange_id: int, payload: ReasonIn):
     """Cancel an exchange not yet validated (visitor, host, the visitor's partnership)."""
-    exchange = lifecycle.exchange_cancel(
-        actor=request.user,
-        exchange=out.visible_exchange(request, exchange_id),
-        reason=payload.reason,
-    )
-    return out.exchange_out(request, exchange)
+    return _changed(request, exchange_id, lifecycle.exchange_cancel, reason=payload.reason)
 
 
-@router.patch(
-    "/exchanges/{exchange_id}/commitment", response={200: ExchangeOut, **ERRORS}, auth=WRITE_AUTH
-)
+@_exchange_change("patch", "commitment")
 def exchange_commitment(request: HttpRequest, exchange_id: int, payload: CommitmentIn):
     """Draft the Commitment to Quality (visitor or host); a change clears the signatures."""
-    exchange = lifecycle.commitment_update(
-        actor=request.user,
-        exchange=out.visible_exchange(request, exchange_id),
-        data=payload.model_dump(exclude_unset=True),
-    )
-    return out.exchange_out(request, exchange)
+    data = payload.model_dump(exclude_unset=True)
+    return _changed(request, exchange_id, lifecycle.commitment_update, data=data)
 
 
-@router.post(
-    "/exchanges/{exchange_id}/sign", response={200: ExchangeOut, **ERRORS}, auth=WRITE_AUTH
-)
+@_exchange_change("post", "sign")
 def exchange_sign(request: HttpRequest, exchange_id: int, payload: SignIn):
     """Sign the commitment as one of the four signatories; the fourth makes it committed."""
-    exchange = lifecycle.commitment_sign(
-        actor=request.user, exchange=out.visible_exchange(request, exchange_id), role=payload.role
-    )
-    return out.exchange_out(request, exchange)
+    return _changed(request, exchange_id, lifecycle.commitment_sign, role=payload.role)
 
 
 @router.post(
@@ -486,45 +467,24 @@ def exchange_evidence_remove(request: HttpRequest, exchange_id: int, evidence_id
     return Status(204, None)
 
 
-@router.post(
-    "/exchanges/{exchange_id}/report", response={200: ExchangeOut, **ERRORS}, auth=WRITE_AUTH
-)
+@_exchange_change("post", "report")
 def exchange_report(request: HttpRequest, exchange_id: int, payload: ReportIn):
     """File the closing report after the visit, with evidence attached (the visitor's side)."""
-    exchange = lifecycle.exchange_report(
-        actor=request.user,
-        exchange=out.visible_exchange(request, exchange_id),
-        report=payload.report,
-    )
-    return out.exchange_out(request, exchange)
+    return _changed(request, exchange_id, lifecycle.exchange_report, report=payload.report)
 
 
-@router.post(
-    "/exchanges/{exchange_id}/validate", response={200: ExchangeOut, **ERRORS}, auth=WRITE_AUTH
-)
+@_exchange_change("post", "validate")
 def exchange_validate(request: HttpRequest, exchange_id: int, payload: ValidateIn):
     """Validate the report or return it (coordinators of the visitor's partnership)."""
-    exchange = lifecycle.exchange_validate(
-        actor=request.user,
-        exchange=out.visible_exchange(request, exchange_id),
-        approve=payload.approve,
-        note=payload.note,
-    )
-    return out.exchange_out(request, exchange)
+    fields = {"approve": payload.approve, "note": payload.note}
+    return _changed(request, exchange_id, lifecycle.exchange_validate, **fields)
 
 
-@router.post(
-    "/exchanges/{exchange_id}/paid", response={200: ExchangeOut, **ERRORS}, auth=WRITE_AUTH
-)
+@_exchange_change("post", "paid")
 def exchange_paid(request: HttpRequest, exchange_id: int, payload: PaidIn):
     """Record the payment of the lump sum (coordinators of the visitor's partnership)."""
-    exchange = lifecycle.exchange_mark_paid(
-        actor=request.user,
-        exchange=out.visible_exchange(request, exchange_id),
-        paid_on=payload.paid_on,
-        reference=payload.reference,
-    )
-    return out.exchange_out(request, exchange)
+    fields = {"paid_on": payload.paid_on, "reference": payload.reference}
+    return _changed(request, exchange_id, lifecycle.exchange_mark_paid, **fields)
 
 
 # -- progress of a partnership --------------------------------------------------------------------

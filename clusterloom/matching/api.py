@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
 from clusterloom.core.api_schemas import ErrorOut
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.permissions import require
@@ -17,15 +17,6 @@ from . import request_services, selectors
 from .models import PartnerRequest
 
 router = Router(tags=["partner matching"])
-
-
-def _public(request: HttpRequest):
-    """Reads need no login; a valid token or session still identifies the caller."""
-    return True
-
-
-#: A token identifies its user (own organisation left out of results); anyone may read.
-READ_AUTH = [TokenAuth(), _public]
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}

@@ -11,7 +11,7 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
 from clusterloom.core.api_schemas import ErrorOut
 from clusterloom.core.permissions import require
 
@@ -19,15 +19,6 @@ from . import selectors, services
 from .models import Partnership
 
 router = Router(tags=["partnerships"])
-
-
-def _public(request: HttpRequest):
-    """Reads need no login; a valid token or session still identifies the user."""
-    return True
-
-
-#: Token first (so a token user sees what they coordinate), then the session, then anyone.
-READ_AUTH = [TokenAuth(), _public]
 
 
 class ValueChainOut(Schema):

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from clusterloom.core.api_auth import WRITE_AUTH, TokenAuth
+from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
 from clusterloom.core.api_schemas import ErrorOut
 from clusterloom.core.inputs import date_in_range, parse_date
 from clusterloom.core.permissions import require
@@ -38,15 +38,10 @@ class KpiOut(Schema):
     excluded: list[str]
 
 
-def _public(request: HttpRequest):
-    """KPIs of published partnerships need no login; a token still identifies the caller."""
-    return True
-
-
 @router.get(
     "/partnerships/{slug}/kpis",
     response={200: list[KpiOut], **ERRORS},
-    auth=[TokenAuth(), _public],
+    auth=READ_AUTH,
 )
 def partnership_kpis(request: HttpRequest, slug: str, as_of: str = ""):
     """Every target of the partnership with its value as of the date (today by default).
