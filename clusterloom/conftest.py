@@ -25,6 +25,17 @@ def _loopback_only(self, address):
     return _real_connect(self, address)
 
 
+@pytest.fixture
+def today(monkeypatch):
+    """Freeze django.utils.timezone.localdate() at TODAY for the services."""
+    from django.utils import timezone
+
+    from clusterloom.tests.support import TODAY
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    return TODAY
+
+
 @pytest.fixture(autouse=True)
 def _no_outbound_network(monkeypatch, settings):
     """Block outbound HTTP and send e-mail to the in-memory outbox."""

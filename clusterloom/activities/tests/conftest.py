@@ -2,7 +2,6 @@
 manager, a member; another partnership with its coordinator and cluster manager; an admin;
 activities recorded through the services. Today is frozen at 22 November 2026."""
 
-import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -20,28 +19,8 @@ from clusterloom.partnerships.tests.factories import (
     PartnershipMemberFactory,
 )
 from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
-
-TODAY = datetime.date(2026, 11, 22)
-
-#: The roles of the permission matrices.
-ROLES = (
-    "anonymous",
-    "member",
-    "manager",
-    "other_manager",
-    "coordinator",
-    "other_coordinator",
-    "admin",
-)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Freeze django.utils.timezone.localdate() at TODAY for the services."""
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
-    return TODAY
+from clusterloom.tests.support import CLUSTER_ROLES as ROLES  # noqa: F401
+from clusterloom.tests.support import TODAY
 
 
 def training_data(**extra) -> dict:

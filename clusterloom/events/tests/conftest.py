@@ -16,8 +16,8 @@ from clusterloom.directory.tests.factories import (
 from clusterloom.partnerships.tests.factories import PartnershipFactory
 from clusterloom.taxonomy.services import term_get_or_create
 from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
+from clusterloom.tests.support import TODAY
 
-TODAY = datetime.date(2026, 11, 22)
 #: The event's day (sessions at 09:00-12:00 and 14:00-16:00, Europe/Rome).
 DAY = datetime.date(2027, 3, 10)
 
@@ -29,15 +29,6 @@ def _fresh_live_index():
     live_index.forget()
     yield
     live_index.forget()
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Freeze django.utils.timezone.localdate() at TODAY for the services."""
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
-    return TODAY
 
 
 @pytest.fixture
@@ -219,38 +210,16 @@ def eworld(db, today):
         "es": [{"kind": "request", "title": "Technical textiles for car seats"}],
         "sk": [{"kind": "request", "title": "Door-panel fabrics"}],
     }
-    w.p_it = register(
-        w,
-        w.supplier_it,
-        orgs["it"],
-        group=suppliers.pk,
-        items=items["it"],
-        profile="We weave technical textiles for car seats.",
-    )
-    w.p_cz = register(
-        w,
-        w.supplier_cz,
-        orgs["cz"],
-        group=suppliers.pk,
-        items=items["cz"],
-        profile="Knitted spacer fabrics.",
-    )
-    w.p_es = register(
-        w,
-        w.buyer_es,
-        orgs["es"],
-        group=buyers.pk,
-        items=items["es"],
-        profile="We buy technical textiles for car interiors.",
-    )
-    w.p_sk = register(
-        w,
-        w.buyer_sk,
-        orgs["sk"],
-        group=buyers.pk,
-        items=items["sk"],
-        profile="We need door-panel fabrics.",
-    )
+    for key, user, group, profile in (
+        ("it", w.supplier_it, suppliers, "We weave technical textiles for car seats."),
+        ("cz", w.supplier_cz, suppliers, "Knitted spacer fabrics."),
+        ("es", w.buyer_es, buyers, "We buy technical textiles for car interiors."),
+        ("sk", w.buyer_sk, buyers, "We need door-panel fabrics."),
+    ):
+        participant = register(
+            w, user, orgs[key], group=group.pk, items=items[key], profile=profile
+        )
+        setattr(w, f"p_{key}", participant)
     return w
 
 

@@ -16,8 +16,9 @@ from clusterloom.directory.tests.factories import (
 )
 from clusterloom.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
 from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
+from clusterloom.tests.support import CLUSTER_ROLES as ROLES  # noqa: F401
+from clusterloom.tests.support import TODAY  # noqa: F401
 
-TODAY = datetime.date(2026, 11, 22)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -30,29 +31,9 @@ def png() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-def today(monkeypatch):
-    """Freeze django.utils.timezone.localdate() at TODAY."""
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
-    return TODAY
-
-
 @pytest.fixture(autouse=True)
 def _media(media):
     """Uploaded certificates and evidence go to a temporary folder."""
-
-
-ROLES = (
-    "anonymous",
-    "member",
-    "manager",
-    "other_manager",
-    "coordinator",
-    "other_coordinator",
-    "admin",
-)
 
 
 def user_of(w, role):

@@ -23,9 +23,7 @@ from clusterloom.partnerships.tests.factories import (
     TargetFactory,
 )
 from clusterloom.taxonomy.services import term_get_or_create
-
-#: "Today" for the world: the call is open and exchanges may take place from next month.
-TODAY = datetime.date(2026, 11, 22)
+from clusterloom.tests.support import TODAY
 
 
 @pytest.fixture(autouse=True)
@@ -35,15 +33,6 @@ def _fresh_live_index():
     live_index.forget()
     yield
     live_index.forget()
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Freeze django.utils.timezone.localdate() at TODAY for the services."""
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
-    return TODAY
 
 
 def _member(organisation, username):
@@ -252,6 +241,24 @@ def anonymous():
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+def second_call(w, *, open_it=True, **data):
+    """A second call of the world's partnership, open from 1 November 2026 (left a draft when
+    open_it is False); `data` adds to or overrides its form."""
+    from clusterloom.exchanges.services import call_create, call_status_set
+
+    dates = {
+        "title": "Second call",
+        "opens_on": "2026-11-01",
+        "closes_on": "2027-01-31",
+        "exchanges_from": "2027-02-01",
+        "exchanges_until": "2027-06-30",
+    }
+    call = call_create(actor=w.coordinator, partnership=w.partnership, data={**dates, **data})
+    if open_it:
+        call_status_set(actor=w.coordinator, call=call, status="open")
+    return call
 
 
 def hosting_offer(w, *, actor=None, organisation=None, partnership=None, validate=True, **data):

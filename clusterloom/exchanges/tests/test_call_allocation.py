@@ -13,7 +13,7 @@ from clusterloom.exchanges.call_allocation import call_allocation_confirm, call_
 from clusterloom.exchanges.fit import host_suggestions
 from clusterloom.exchanges.models import Exchange
 
-from .conftest import hosting_offer, member_user, visitor_application
+from .conftest import hosting_offer, member_user, second_call, visitor_application
 
 
 @pytest.fixture
@@ -126,19 +126,7 @@ def test_a_withdrawn_offer_keeps_its_match_and_the_call_can_still_be_allocated(s
 
 def test_an_organisation_taking_part_through_another_call_is_left_out(small):
     w = small
-    second = services.call_create(
-        actor=w.coordinator,
-        partnership=w.partnership,
-        data={
-            "title": "Second call",
-            "opens_on": "2026-11-01",
-            "closes_on": "2027-01-31",
-            "exchanges_from": "2027-02-01",
-            "exchanges_until": "2027-06-30",
-            "default_daily_rate": "100",
-        },
-    )
-    services.call_status_set(actor=w.coordinator, call=second, status="open")
+    second = second_call(w, default_daily_rate="100")
     czech = visitor_application(w, call=second, actor=w.visitor_cz, organisation=w.sme_cz)
     lifecycle.exchange_propose(actor=w.visitor_cz, application=czech, offer=w.offers["PT"])
     proposal = call_allocation_propose(actor=w.coordinator, call=w.call, time_limit=5)

@@ -16,6 +16,7 @@ from .conftest import (
     advance,
     hosting_offer,
     rules,
+    second_call,
     sign_all,
     snapshot,
     trail,
@@ -127,16 +128,7 @@ def test_a_visitor_has_one_live_exchange(matched):
 
 def test_an_organisation_visits_once_across_calls(matched):
     w = matched
-    data = {
-        "title": "Second call",
-        "opens_on": "2026-11-01",
-        "closes_on": "2027-01-31",
-        "exchanges_from": "2027-02-01",
-        "exchanges_until": "2027-06-30",
-        "daily_rates": {"PT": "120", "ES": "130"},
-    }
-    second = services.call_create(actor=w.coordinator, partnership=w.partnership, data=data)
-    services.call_status_set(actor=w.coordinator, call=second, status="open")
+    second = second_call(w, daily_rates={"PT": "120", "ES": "130"})
     # once matched, the organisation cannot even register for another call
     with pytest.raises(IneligibleError) as caught:
         visitor_application(w, call=second, validate=False)
@@ -145,16 +137,7 @@ def test_an_organisation_visits_once_across_calls(matched):
 
 def test_an_organisation_registered_in_two_calls_is_matched_in_one_only(xworld):
     w = xworld
-    data = {
-        "title": "Second call",
-        "opens_on": "2026-11-01",
-        "closes_on": "2027-01-31",
-        "exchanges_from": "2027-02-01",
-        "exchanges_until": "2027-06-30",
-        "daily_rates": {"PT": "120", "ES": "130"},
-    }
-    second = services.call_create(actor=w.coordinator, partnership=w.partnership, data=data)
-    services.call_status_set(actor=w.coordinator, call=second, status="open")
+    second = second_call(w, daily_rates={"PT": "120", "ES": "130"})
     first_application = visitor_application(w)
     second_application = visitor_application(w, call=second)
     spanish = hosting_offer(w)

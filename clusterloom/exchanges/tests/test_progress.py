@@ -6,7 +6,7 @@ from clusterloom.exchanges import lifecycle, services
 from clusterloom.exchanges.selectors import call_counts, call_progress, partnership_progress
 from clusterloom.partnerships.tests.factories import PartnershipMemberFactory
 
-from .conftest import advance, hosting_offer, visitor_application
+from .conftest import advance, hosting_offer, second_call, visitor_application
 
 
 def table(rows) -> dict[str, tuple]:
@@ -129,17 +129,6 @@ def test_call_progress_reads_the_calls_share_of_the_targets(two, media):
     assert [rows[c].percent for c in rows] == [25, 50, 100]
     assert [rows[c].missing for c in rows] == [3, 1, 0]
     # another call of the partnership adds to the partnership, not to this call
-    second = services.call_create(
-        actor=w.coordinator,
-        partnership=w.partnership,
-        data={
-            "title": "Second call",
-            "opens_on": "2026-11-01",
-            "closes_on": "2027-01-31",
-            "exchanges_from": "2027-02-01",
-            "exchanges_until": "2027-06-30",
-            "default_daily_rate": "100",
-        },
-    )
+    second = second_call(w, open_it=False, default_daily_rate="100")
     assert table(call_progress(second))["exchanges"] == (59, 0, 0)
     assert table(partnership_progress(w.partnership))["exchanges"] == (59, 1, 1)

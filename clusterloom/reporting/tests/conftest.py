@@ -23,9 +23,10 @@ from clusterloom.excellence.models import Benchmarking, ClusterLabel, IndicatorS
 from clusterloom.exchanges.models import Exchange, ExchangeApplication, ExchangeCall, HostingOffer
 from clusterloom.partnerships.models import PartnershipMember, Target
 from clusterloom.partnerships.tests.factories import PartnershipFactory
+from clusterloom.tests.support import CLUSTER_ROLES as ROLES  # noqa: F401
+from clusterloom.tests.support import TODAY  # noqa: F401
 
-#: "Today" of the world: 10 months into a 24-month partnership that started 2026-01-01.
-TODAY = datetime.date(2026, 11, 22)
+#: The 24-month partnership started on START: TODAY is 10 months into it.
 START = datetime.date(2026, 1, 1)
 _seq = itertools.count()
 
@@ -205,23 +206,5 @@ def world(db):
     )
 
 
-ROLES = (
-    "anonymous",
-    "member",
-    "manager",
-    "other_manager",
-    "coordinator",
-    "other_coordinator",
-    "admin",
-)
-
-
 def user_of(w, role):
     return None if role == "anonymous" else getattr(w, role)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Freeze django.utils.timezone.localdate() at TODAY."""
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
-    return TODAY

@@ -2,7 +2,6 @@
 its coordinator, another partnership with its coordinator and cluster, a member of cluster A,
 an admin; cluster A's strategy and XTEX's joint strategy, both drafts, not published."""
 
-import datetime
 import json
 from types import SimpleNamespace
 
@@ -15,26 +14,8 @@ from clusterloom.directory.tests.factories import (
     UserFactory,
 )
 from clusterloom.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
-
-TODAY = datetime.date(2026, 11, 22)
-ROLES = (
-    "anonymous",
-    "member",
-    "manager",
-    "other_manager",
-    "coordinator",
-    "other_coordinator",
-    "admin",
-)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Freeze django.utils.timezone.localdate() at TODAY."""
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
-    return TODAY
+from clusterloom.tests.support import CLUSTER_ROLES as ROLES  # noqa: F401
+from clusterloom.tests.support import TODAY
 
 
 @pytest.fixture
