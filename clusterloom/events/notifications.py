@@ -1,14 +1,11 @@
 """E-mails of matchmaking events: who is told what, sent once the change commits."""
 
-import uuid
-
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clusterloom.core.mail import send_once
+from clusterloom.core.mail import notice_queue, send_once
 
 SUBJECTS = {
     "registered": gettext_lazy("New registration to approve: %(what)s"),
@@ -31,13 +28,9 @@ def notify(kind: str, **objects) -> None:
     """Queue the e-mails of one event (after commit; nothing is sent on rollback)."""
     if kind not in SUBJECTS:
         return
-    ids = {f"{name}_id": obj.pk for name, obj in objects.items()}
-    # One id per notification: a task run again (worker died, mail server down) skips the
-    # messages that already went out.
-    ids["notice"] = uuid.uuid4().hex
     from .tasks import event_notify
 
-    transaction.on_commit(lambda: event_notify.delay(kind, **ids), robust=True)
+    notice_queue(event_notify, kind, objects)
 
 
 def _mail(participant) -> set[str]:

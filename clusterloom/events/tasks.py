@@ -4,7 +4,7 @@ import datetime
 
 from celery import shared_task
 
-from clusterloom.core.mail import mail_task_options
+from clusterloom.core.mail import mail_task_options, notice_objects
 
 
 @shared_task(**mail_task_options())
@@ -15,18 +15,12 @@ def event_notify(
     from .models import MatchmakingEvent, Meeting, Participant
     from .notifications import send
 
-    objects = {}
-    for name, model, pk in (
+    objects = notice_objects(
         ("participant", Participant, participant_id),
         ("meeting", Meeting, meeting_id),
         ("event", MatchmakingEvent, event_id),
-    ):
-        if pk is not None:
-            obj = model.objects.filter(pk=pk).first()
-            if obj is None:
-                return 0
-            objects[name] = obj
-    return send(kind, notice=notice, **objects)
+    )
+    return 0 if objects is None else send(kind, notice=notice, **objects)
 
 
 @shared_task(ignore_result=True)

@@ -1,14 +1,11 @@
 """E-mails at each step of an exchange: who is told what, sent once the change commits."""
 
-import uuid
-
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clusterloom.core.mail import send_once
+from clusterloom.core.mail import notice_queue, send_once
 
 #: event -> subject; {what} is the application, offer or exchange it concerns.
 SUBJECTS = {
@@ -32,11 +29,9 @@ def notify(event: str, **objects) -> None:
     """Queue the e-mails of one event (after commit; nothing is sent if the change rolls back)."""
     if event not in SUBJECTS:
         return
-    ids = {f"{name}_id": obj.pk for name, obj in objects.items()}
-    ids["notice"] = uuid.uuid4().hex  # a task run again sends nothing twice
     from .tasks import exchange_notify
 
-    transaction.on_commit(lambda: exchange_notify.delay(event, **ids), robust=True)
+    notice_queue(exchange_notify, event, objects)
 
 
 def _emails(users) -> set[str]:

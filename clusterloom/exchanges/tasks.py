@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from clusterloom.core.mail import mail_task_options
+from clusterloom.core.mail import mail_task_options, notice_objects
 
 
 @shared_task(**mail_task_options())
@@ -17,15 +17,9 @@ def exchange_notify(
     from .models import Exchange, ExchangeApplication, HostingOffer
     from .notifications import send
 
-    objects = {}
-    for name, model, pk in (
+    objects = notice_objects(
         ("application", ExchangeApplication, application_id),
         ("offer", HostingOffer, offer_id),
         ("exchange", Exchange, exchange_id),
-    ):
-        if pk is not None:
-            obj = model.objects.filter(pk=pk).first()
-            if obj is None:
-                return 0
-            objects[name] = obj
-    return send(event, notice=notice, **objects)
+    )
+    return 0 if objects is None else send(event, notice=notice, **objects)

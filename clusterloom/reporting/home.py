@@ -1,6 +1,8 @@
 """What reporting puts on a coordinator's home page: each partnership they coordinate with its
 dashboard, and what is late there (roadmap actions, partner labels, planned activities)."""
 
+from functools import partial
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,56 +27,35 @@ def tasks(user) -> list[Task]:
     found = []
     for partnership in _coordinated(user):
         link = reverse("reporting_dashboard", args=[partnership.slug]) + "#late"
+        task = partial(Task, where=partnership.acronym, link=link)
         actions = late_actions(partnership, today)
         if actions:
-            found.append(
-                Task(
-                    title=ngettext(
-                        "%(n)d roadmap action is late",
-                        "%(n)d roadmap actions are late",
-                        len(actions),
-                    )
-                    % {"n": len(actions)},
-                    where=partnership.acronym,
-                    link=link,
-                    due=min(action.ends_on for action in actions),
-                )
-            )
+            n = len(actions)
+            title = ngettext(
+                "%(n)d roadmap action is late", "%(n)d roadmap actions are late", n
+            ) % {"n": n}
+            found.append(task(title=title, due=min(action.ends_on for action in actions)))
         labels = labels_to_renew(partnership, today)
         if labels:
-            found.append(
-                Task(
-                    title=ngettext(
-                        "%(n)d partner label expires or has expired",
-                        "%(n)d partner labels expire or have expired",
-                        len(labels),
-                    )
-                    % {"n": len(labels)},
-                    where=partnership.acronym,
-                    link=link,
-                    due=labels[0].valid_until,
-                )
-            )
+            n = len(labels)
+            title = ngettext(
+                "%(n)d partner label expires or has expired",
+                "%(n)d partner labels expire or have expired",
+                n,
+            ) % {"n": n}
+            found.append(task(title=title, due=labels[0].valid_until))
         activities = Activity.objects.filter(
             partnership=partnership, status=ActivityStatus.PLANNED, ends_on__lt=today
         ).order_by("ends_on")
         first = activities.first()
         if first is not None:
             n = activities.count()
-            found.append(
-                Task(
-                    title=ngettext(
-                        "%(n)d planned activity is past its end: record it as held or cancelled",
-                        "%(n)d planned activities are past their end: record them as held or "
-                        "cancelled",
-                        n,
-                    )
-                    % {"n": n},
-                    where=partnership.acronym,
-                    link=link,
-                    due=first.ends_on,
-                )
-            )
+            title = ngettext(
+                "%(n)d planned activity is past its end: record it as held or cancelled",
+                "%(n)d planned activities are past their end: record them as held or cancelled",
+                n,
+            ) % {"n": n}
+            found.append(task(title=title, due=first.ends_on))
     return found
 
 

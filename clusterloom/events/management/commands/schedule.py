@@ -34,7 +34,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from clusterloom import cli
-from clusterloom.core.files import json_bytes, write_atomically
+from clusterloom.core.files import json_bytes, read_json, write_atomically
 from clusterloom.events.scheduler import (
     Meeting,
     Participant,
@@ -128,19 +128,7 @@ def _object(where: str, data, fields: dict) -> dict:
 
 def read_event(path: Path) -> tuple[Problem, dict]:
     """The event as a Problem, and each slot and meeting id as given, by its string form."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadEvent(
-            _("%(file)s: cannot read: %(error)s") % {"file": path, "error": exc}
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadEvent(
-            _("%(file)s line %(line)d column %(column)d: not JSON: %(error)s")
-            % {"file": path.name, "line": exc.lineno, "column": exc.colno, "error": exc.msg}
-        ) from None
+    data = read_json(path, BadEvent)
     try:
         return _problem(data)
     except BadEvent as exc:

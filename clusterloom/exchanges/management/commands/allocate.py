@@ -24,7 +24,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from clusterloom.core.files import json_bytes, write_atomically
+from clusterloom.core.files import json_bytes, read_json, write_atomically
 from clusterloom.exchanges.allocation import (
     AllocationInputError,
     Fit,
@@ -92,19 +92,7 @@ def _object(where: str, data, fields: dict, required) -> dict:
 
 def read_call(path: Path) -> tuple[dict, dict]:
     """The call's arguments for allocate() and the ids as given, by their string form."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadCall(
-            _("%(file)s: cannot read: %(error)s") % {"file": path, "error": exc}
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadCall(
-            _("%(file)s line %(line)d column %(column)d: not JSON: %(error)s")
-            % {"file": path.name, "line": exc.lineno, "column": exc.colno, "error": exc.msg}
-        ) from None
+    data = read_json(path, BadCall)
     top = {**dict.fromkeys(SCHEMA, "list"), "targets": "object"}
     if not isinstance(data, dict):
         raise BadCall(_("%(file)s: must be a JSON object") % {"file": path.name})
