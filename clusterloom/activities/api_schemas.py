@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from clusterloom.core.api_schemas import error_responses
+
 
 class ActivityErrorOut(Schema):
     """What went wrong, the field it concerns and, for an import, the first row at fault."""
@@ -14,13 +16,7 @@ class ActivityErrorOut(Schema):
     line: int | None = None
 
 
-ERRORS = {
-    400: ActivityErrorOut,
-    401: ActivityErrorOut,
-    403: ActivityErrorOut,
-    404: ActivityErrorOut,
-    422: dict,
-}
+ERRORS = error_responses(ActivityErrorOut)
 
 KIND = "learning_event, study_visit, training, coaching or dissemination."
 CHANNEL = "website, newsletter, social_media, press, conference, video, publication or other."

@@ -9,3 +9,9 @@ class ErrorOut(Schema):
     detail: str
     field: str | None = None
     line: int | None = None
+
+
+def error_responses(schema: type[Schema] = ErrorOut) -> dict:
+    """The responses of an endpoint that can fail: `schema` for 400, 401, 403 and 404, and
+    ninja's own body for a request its schemas reject (422)."""
+    return {**dict.fromkeys((400, 401, 403, 404), schema), 422: dict}

@@ -6,6 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from clusterloom.core.api_schemas import error_responses
 from clusterloom.matching.api import ExplanationOut, OrganisationRefOut
 
 __all__ = ["ExplanationOut", "OrganisationRefOut"]
@@ -19,13 +20,7 @@ class EventErrorOut(Schema):
     line: int | None = None
 
 
-ERRORS = {
-    400: EventErrorOut,
-    401: EventErrorOut,
-    403: EventErrorOut,
-    404: EventErrorOut,
-    422: dict,
-}
+ERRORS = error_responses(EventErrorOut)
 
 
 # -- events -----------------------------------------------------------------------------------

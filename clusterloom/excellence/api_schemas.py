@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from clusterloom.core.api_schemas import error_responses
+
 
 class ExcellenceErrorOut(Schema):
     """What went wrong and the field it concerns."""
@@ -13,13 +15,7 @@ class ExcellenceErrorOut(Schema):
     field: str | None = None
 
 
-ERRORS = {
-    400: ExcellenceErrorOut,
-    401: ExcellenceErrorOut,
-    403: ExcellenceErrorOut,
-    404: ExcellenceErrorOut,
-    422: dict,
-}
+ERRORS = error_responses(ExcellenceErrorOut)
 
 
 class ClusterRefOut(Schema):

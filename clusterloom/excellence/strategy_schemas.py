@@ -4,21 +4,16 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from clusterloom.core.api_schemas import error_responses
 
-class StrategyErrorOut(Schema):
+from .api_schemas import ExcellenceErrorOut
+
+
+class StrategyErrorOut(ExcellenceErrorOut):
     """What went wrong and the field it concerns."""
 
-    detail: str
-    field: str | None = None
 
-
-ERRORS = {
-    400: StrategyErrorOut,
-    401: StrategyErrorOut,
-    403: StrategyErrorOut,
-    404: StrategyErrorOut,
-    422: dict,
-}
+ERRORS = error_responses(StrategyErrorOut)
 
 
 class StrategyRefOut(Schema):

@@ -6,6 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from clusterloom.core.api_schemas import error_responses
 from clusterloom.matching.api import ExplanationOut, OrganisationRefOut
 
 __all__ = ["ExplanationOut", "OrganisationRefOut"]
@@ -28,13 +29,7 @@ class ExchangeErrorOut(Schema):
     failures: list[FailureOut] | None = None
 
 
-ERRORS = {
-    400: ExchangeErrorOut,
-    401: ExchangeErrorOut,
-    403: ExchangeErrorOut,
-    404: ExchangeErrorOut,
-    422: dict,
-}
+ERRORS = error_responses(ExchangeErrorOut)
 
 
 class PartnershipRefOut(Schema):
