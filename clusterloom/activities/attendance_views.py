@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
-from clusterloom.core.forms import form_error
+from clusterloom.core.pages import form_page
 from clusterloom.core.permissions import page_permission
 from clusterloom.core.uploads import upload_check_size
 
@@ -20,37 +20,34 @@ from .models import Attendance, AttendeeRole
 from .views import activity_or_404, partnership_or_404
 
 
+def _attendance_page(activity):
+    """The activity page of its coordinators, around an attendee form that failed."""
+    attendance = [
+        {
+            "row": row,
+            "name": selectors.attendee_name(row),
+            "organisation": selectors.organisation_label(row),
+        }
+        for row in selectors.attendance_of(activity)
+    ]
+    context = {"activity": activity, "partnership": activity.partnership, "manager": True}
+    return {**context, "attendance": attendance}
+
+
 @require_POST
 def attendance_add(request, pk):
     """Add an attendee (on the activity page)."""
     activity = activity_or_404(request, pk)
-    refused = page_permission(request, "activities.change_activity", activity)
-    if refused:
-        return refused
-    form = AttendanceForm(request.POST, partnership=activity.partnership)
-    if form.is_valid():
-        try:
-            services.attendance_add(actor=request.user, activity=activity, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The attendee is added."))
-            return redirect("activity_detail", activity.pk)
-    context = {
-        "activity": activity,
-        "partnership": activity.partnership,
-        "manager": True,
-        "form": form,
-        "attendance": [
-            {
-                "row": row,
-                "name": selectors.attendee_name(row),
-                "organisation": selectors.organisation_label(row),
-            }
-            for row in selectors.attendance_of(activity)
-        ],
-    }
-    return render(request, "activities/activity_detail.html", context, status=400)
+    return form_page(
+        request,
+        AttendanceForm(request.POST, partnership=activity.partnership),
+        permission=("activities.change_activity", activity),
+        template="activities/activity_detail.html",
+        context=lambda _form: _attendance_page(activity),
+        save=lambda data: services.attendance_add(actor=request.user, activity=activity, data=data),
+        message=_("The attendee is added."),
+        done=("activity_detail", activity.pk),
+    )
 
 
 @require_POST
@@ -66,42 +63,44 @@ def attendance_remove(request, pk, attendance_pk):
     return redirect("activity_detail", activity.pk)
 
 
+def _file_error(form, error: DomainError) -> None:
+    form.add_error("file", str(error) if error.line else error.message)
+
+
 def attendance_upload(request, pk):
     """Import an attendance list from CSV or XLSX (all or nothing)."""
     activity = activity_or_404(request, pk)
-    refused = page_permission(request, "activities.change_activity", activity)
-    if refused:
-        return refused
-    form = AttendanceImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            upload_check_size(upload.size or 0)
-            result = attendance_import(
-                actor=request.user,
-                activity=activity,
-                file_name=upload.name or "",
-                content=upload.read(settings.UPLOAD_MAX_BYTES + 1),
-            )
-        except DomainError as error:
-            form.add_error("file", str(error) if error.line else error.message)
-        else:
-            messages.success(
-                request,
-                _("%(added)d attendee(s) added; %(already)d were on the list already.")
-                % {"added": result.added, "already": result.already},
-            )
-            return redirect("activity_detail", activity.pk)
-    context = {
-        "form": form,
-        "activity": activity,
-        "partnership": activity.partnership,
-        "required": REQUIRED_COLUMNS,
-        "optional": OPTIONAL_COLUMNS,
-        "roles": AttendeeRole.choices,
-    }
-    status = 400 if form.errors else 200
-    return render(request, "activities/attendance_import.html", context, status=status)
+
+    def save(data):
+        upload = data["file"]
+        upload_check_size(upload.size or 0)
+        return attendance_import(
+            actor=request.user,
+            activity=activity,
+            file_name=upload.name or "",
+            content=upload.read(settings.UPLOAD_MAX_BYTES + 1),
+        )
+
+    return form_page(
+        request,
+        AttendanceImportForm(request.POST or None, request.FILES or None),
+        permission=("activities.change_activity", activity),
+        template="activities/attendance_import.html",
+        context={
+            "activity": activity,
+            "partnership": activity.partnership,
+            "required": REQUIRED_COLUMNS,
+            "optional": OPTIONAL_COLUMNS,
+            "roles": AttendeeRole.choices,
+        },
+        error=_file_error,
+        save=save,
+        message=lambda result: (
+            _("%(added)d attendee(s) added; %(already)d were on the list already.")
+            % {"added": result.added, "already": result.already}
+        ),
+        done=("activity_detail", activity.pk),
+    )
 
 
 def capacity(request, slug):

@@ -4,6 +4,8 @@ Attendance and the capacity-building page are in `attendance_views.py`; the Atom
 `feeds.py`.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -12,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterloom.core.errors import DomainError, NotFound
-from clusterloom.core.forms import form_error
+from clusterloom.core.errors import NotFound
+from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import page_permission
 from clusterloom.partnerships.feed import feed_entries
 from clusterloom.partnerships.models import Partnership
@@ -104,71 +106,61 @@ def activity_detail(request, pk):
     return render(request, "activities/activity_detail.html", context)
 
 
+def _activity_form(request, form, permission, save, message, activity=None):
+    """The activity form of `permission`'s partnership or activity: `save(data=...)` records
+    the activity, then its page says `message`."""
+    context = {"partnership": permission[1]}
+    if activity is not None:
+        context = {"partnership": activity.partnership, "activity": activity}
+    return form_page(
+        request,
+        form,
+        permission=permission,
+        template="activities/activity_form.html",
+        context=context,
+        save=lambda data: save(data=data),
+        message=message,
+        done=lambda saved: ("activity_detail", (activity or saved).pk),
+    )
+
+
 def activity_create(request, slug):
     """A coordinator records an activity of their partnership."""
     partnership = get_object_or_404(Partnership, slug=slug)
-    refused = page_permission(request, "activities.add_activity", partnership)
-    if refused:
-        return refused
     form = ActivityForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_create(
-                actor=request.user, partnership=partnership, data=form.cleaned_data
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The activity is recorded."))
-            return redirect("activity_detail", activity.pk)
-    status = 400 if form.errors else 200
-    context = {"form": form, "partnership": partnership}
-    return render(request, "activities/activity_form.html", context, status=status)
+    save = partial(services.activity_create, actor=request.user, partnership=partnership)
+    permission = ("activities.add_activity", partnership)
+    return _activity_form(request, form, permission, save, _("The activity is recorded."))
 
 
 def activity_edit(request, pk):
     """Change an activity's fields."""
     activity = activity_or_404(request, pk)
-    refused = page_permission(request, "activities.change_activity", activity)
-    if refused:
-        return refused
     form = ActivityForm(
         request.POST or None,
         partnership=activity.partnership,
         editing=True,
         initial=ActivityForm.initial_for(activity),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_update(actor=request.user, activity=activity, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The activity is saved."))
-            return redirect("activity_detail", activity.pk)
-    status = 400 if form.errors else 200
-    context = {"form": form, "partnership": activity.partnership, "activity": activity}
-    return render(request, "activities/activity_form.html", context, status=status)
+    save = partial(services.activity_update, actor=request.user, activity=activity)
+    permission = ("activities.change_activity", activity)
+    return _activity_form(request, form, permission, save, _("The activity is saved."), activity)
 
 
 @require_POST
 def activity_status(request, pk):
     """Mark the activity held, cancelled or planned again."""
     activity = activity_or_404(request, pk)
-    refused = page_permission(request, "activities.change_activity", activity)
-    if refused:
-        return refused
-    try:
-        services.activity_status_set(
-            actor=request.user, activity=activity, status=request.POST.get("status", "")
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("The activity is %(status)s.") % {"status": activity.get_status_display()}
-        )
-    return redirect("activity_detail", activity.pk)
+    status = request.POST.get("status", "")
+    return step(
+        request,
+        lambda: services.activity_status_set(actor=request.user, activity=activity, status=status),
+        permission=("activities.change_activity", activity),
+        message=lambda _result: (
+            _("The activity is %(status)s.") % {"status": activity.get_status_display()}
+        ),
+        done=("activity_detail", activity.pk),
+    )
 
 
 def activity_delete(request, pk):

@@ -118,12 +118,10 @@ def event_detail(request, slug):
 def event_create(request):
     """A coordinator creates an event of one of their partnerships (a draft)."""
     partnership = get_object_or_404(Partnership, slug=request.GET.get("partnership", ""))
-    refused = page_permission(request, "events.add_event", partnership)
-    if refused:
-        return refused
     return form_page(
         request,
         EventForm(request.POST or None),
+        permission=("events.add_event", partnership),
         template="events/event_form.html",
         context={"partnership": partnership},
         save=lambda data: services.event_create(
@@ -137,12 +135,10 @@ def event_create(request):
 def event_edit(request, slug):
     """Change an event's settings."""
     event = event_or_404(request, slug)
-    refused = page_permission(request, "events.change_event", event)
-    if refused:
-        return refused
     return form_page(
         request,
         EventForm(request.POST or None, initial=EventForm.initial_for(event)),
+        permission=("events.change_event", event),
         template="events/event_form.html",
         context={"partnership": event.partnership, "event": event},
         save=lambda data: services.event_update(actor=request.user, event=event, data=data),

@@ -79,13 +79,11 @@ def _mine(user) -> dict:
 def call_create(request):
     """A coordinator opens a call for one of their partnerships (as a draft)."""
     partnership = get_object_or_404(Partnership, slug=request.GET.get("partnership", ""))
-    denied = page_permission(request, "exchanges.add_exchangecall", partnership)
-    if denied:
-        return denied
     initial = services._partnership_targets(partnership) | {"cap_per_organisation": "1100.00"}
     return form_page(
         request,
         CallForm(request.POST or None, initial=initial),
+        permission=("exchanges.add_exchangecall", partnership),
         template="exchanges/call_form.html",
         context={"partnership": partnership},
         save=lambda data: services.call_create(
@@ -99,12 +97,10 @@ def call_create(request):
 def call_edit(request, slug):
     """Change a call's dates, targets and funding rules."""
     call = _call_or_404(request, slug)
-    denied = page_permission(request, "exchanges.change_exchangecall", call)
-    if denied:
-        return denied
     return form_page(
         request,
         CallForm(request.POST or None, initial=CallForm.initial_for(call)),
+        permission=("exchanges.change_exchangecall", call),
         template="exchanges/call_form.html",
         context={"partnership": call.partnership, "call": call},
         save=lambda data: services.call_update(actor=request.user, call=call, data=data),
@@ -255,12 +251,10 @@ def application_review(request, pk):
 def application_withdraw(request, pk):
     """The visitor withdraws a registration."""
     application = _application_or_404(request, pk)
-    denied = page_permission(request, "exchanges.change_application", application)
-    if denied:
-        return denied
     return step(
         request,
         lambda: services.application_withdraw(actor=request.user, application=application),
+        permission=("exchanges.change_application", application),
         message=_("The registration is withdrawn."),
         done=("exchange_application_detail", application.pk),
     )
@@ -330,12 +324,10 @@ def _offer_submit(request, data):
 
 def offer_create(request):
     """A host publishes a hosting offer (validated by the partnership it chooses)."""
-    denied = page_permission(request, "exchanges.add_hostingoffer")
-    if denied:
-        return denied
     return form_page(
         request,
         _offer_form(request, request.POST or None),
+        permission=("exchanges.add_hostingoffer",),
         template="exchanges/offer_form.html",
         save=lambda data: _offer_submit(request, data),
         message=_("Published. The partnership will validate your offer."),
@@ -353,15 +345,13 @@ def _offer_or_404(request, pk) -> HostingOffer:
 def offer_edit(request, pk):
     """Change a hosting offer."""
     offer = _offer_or_404(request, pk)
-    denied = page_permission(request, "exchanges.change_hostingoffer", offer)
-    if denied:
-        return denied
     form = _offer_form(request, request.POST or None, offer)
     form.fields["partnership"].disabled = True
     form.fields["organisation"].disabled = True
     return form_page(
         request,
         form,
+        permission=("exchanges.change_hostingoffer", offer),
         template="exchanges/offer_form.html",
         context={"offer": offer},
         save=lambda data: services.hosting_offer_update(actor=request.user, offer=offer, data=data),

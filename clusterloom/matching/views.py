@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
 from clusterloom.core.page_cache import public_page
+from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import page_permission
 from clusterloom.directory.models import Organisation
 
@@ -115,35 +117,30 @@ def partner_request_detail(request, pk):
 
 def partner_request_create(request):
     """Post a partner request for one of your organisations."""
-    denied = page_permission(request, "matching.add_partnerrequest")
-    if denied:
-        return denied
     organisations = request_services.organisations_for_requests(request.user)
-    form = PartnerRequestForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
+        data = dict(data)
         organisation = data.pop("organisation")
-        try:
-            created = request_services.partner_request_create(
-                actor=request.user, organisation=organisation, data=data
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("Your partner request has been posted."))
-            return redirect("partner_request_detail", pk=created.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "matching/request_form.html", {"form": form, "editing": False}, status=status
+        return request_services.partner_request_create(
+            actor=request.user, organisation=organisation, data=data
+        )
+
+    return form_page(
+        request,
+        PartnerRequestForm(request.POST or None, organisations=organisations),
+        permission=("matching.add_partnerrequest",),
+        template="matching/request_form.html",
+        context={"editing": False},
+        save=save,
+        message=_("Your partner request has been posted."),
+        done=lambda created: reverse("partner_request_detail", kwargs={"pk": created.pk}),
     )
 
 
 def partner_request_edit(request, pk):
     """Edit a partner request (its poster, admins)."""
     partner_request = _visible_request(request, pk)
-    denied = page_permission(request, "matching.change_partnerrequest", partner_request)
-    if denied:
-        return denied
     initial = {
         "title": partner_request.title,
         "sought": partner_request.sought,
@@ -152,39 +149,40 @@ def partner_request_edit(request, pk):
         "deadline": partner_request.deadline,
         "is_public": partner_request.is_public,
     }
-    form = PartnerRequestForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
+        data = dict(data)
         if data.get("deadline") == partner_request.deadline:
             data.pop("deadline")  # an unchanged past deadline is not an error
-        try:
-            request_services.partner_request_update(
-                actor=request.user, partner_request=partner_request, data=data
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("The partner request has been saved."))
-            return redirect("partner_request_detail", pk=partner_request.pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "editing": True, "partner_request": partner_request}
-    return render(request, "matching/request_form.html", context, status=status)
+        request_services.partner_request_update(
+            actor=request.user, partner_request=partner_request, data=data
+        )
+
+    return form_page(
+        request,
+        PartnerRequestForm(request.POST or None, initial=initial, editing=True),
+        permission=("matching.change_partnerrequest", partner_request),
+        template="matching/request_form.html",
+        context={"editing": True, "partner_request": partner_request},
+        save=save,
+        message=_("The partner request has been saved."),
+        done=partner_request_url(partner_request),
+    )
 
 
 @require_POST
 def partner_request_close(request, pk):
     """Close a partner request (its poster, admins)."""
     partner_request = _visible_request(request, pk)
-    denied = page_permission(request, "matching.change_partnerrequest", partner_request)
-    if denied:
-        return denied
-    try:
-        request_services.partner_request_close(actor=request.user, partner_request=partner_request)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The partner request is closed."))
-    return redirect("partner_request_detail", pk=partner_request.pk)
+    return step(
+        request,
+        lambda: request_services.partner_request_close(
+            actor=request.user, partner_request=partner_request
+        ),
+        permission=("matching.change_partnerrequest", partner_request),
+        message=_("The partner request is closed."),
+        done=partner_request_url(partner_request),
+    )
 
 
 @require_POST
@@ -210,8 +208,6 @@ def partner_request_follow(request, pk):
 
 def partner_request_url(partner_request) -> str:
     """The request's page (where a login sends the visitor back to)."""
-    from django.urls import reverse
-
     return reverse("partner_request_detail", args=[partner_request.pk])
 
 
