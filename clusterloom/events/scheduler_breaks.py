@@ -12,7 +12,10 @@ JAIR 74 (2022), whose core-guided MaxSAT approach proves the optima of the real 
   (tic-12: 0.6 s with it, no answer in 3 minutes without);
 - before[p, s] <- busy[p, t] for some t <= s of the same session;
 - brk[p, s] <- busy[p, s] and not busy[p, s - 1] and before[p, s - 2]: a gap ends in s;
-  each brk is a soft clause of weight 1; a cap on anyone's breaks is a hard cardinality.
+  each brk is a soft clause of weight 1; a cap on anyone's breaks is a hard cardinality;
+- implied clauses: without breaks, a participant is busy in one run of consecutive slots where
+  their meetings fit (the runs are found before solving, by matching; none: a break is
+  certain), and two busy slots further apart than their meetings hold a gap.
 
 RC2 (PySAT) raises the lower bound core by core, so it proves small optima (a few breaks) fast;
 it answers only at the optimum, within the time given, or not at all.
@@ -65,6 +68,7 @@ class _Encoding:
 
     def __init__(self, ev, slot_of, cap, free=None):
         self.ev, self.pool = ev, IDPool()
+        self.certain = 0  # participants who cannot be without a break (a lower bound)
         self.hard, self.soft = [], []  # plain lists: WCNF.append checks each clause, slowly
         self.x = {}
         n_slots = len(ev.problem.slots)
@@ -89,6 +93,7 @@ class _Encoding:
                 fixed[p] |= 1 << s
                 count[p] += 1
         by_group, by_slot, by_part = {}, {}, {}
+        masks = {}  # participant -> the possible slots of each of their moving meetings
         for j in free:
             s = slot_of[j]
             mask = ev.options[j] | 1 << s
@@ -106,6 +111,7 @@ class _Encoding:
                     by_part.setdefault((p, t), []).append(v)
             for p in ev.parts[j]:
                 count[p] += 1
+                masks.setdefault(p, []).append(mask)
             self._card(lits, 1, "equals")
         for lits in by_group.values():
             self._card(lits, 1, "atmost")
@@ -137,6 +143,7 @@ class _Encoding:
                     busy.append(moving.get((p, t)))
             self._card([b for b in busy if b is not None], count[p], "equals")
             mine = self._breaks(p, busy, count[p])
+            self._without_breaks(busy, fixed[p], masks.get(p, []), mine)
             if cap is not None and len(mine) > cap:
                 self._card(mine, cap, "atmost")
 
@@ -192,6 +199,47 @@ class _Encoding:
         self._windows(busy, count, mine)
         return list(mine.values())
 
+    def _without_breaks(self, busy: list, fixed: int, masks: list[int], brk: list) -> None:
+        """Implied clauses: a participant without breaks is busy in one run of consecutive
+        slots, as many as their meetings, and only in a run where their meetings fit (each
+        in one of its possible slots, the fixed ones where they are). The runs that fit are
+        found here, before solving (a matching per run), so the solver chooses among a few
+        (often one: meetings asked for in the morning and others in the afternoon pin the
+        run to the lunch break) instead of deriving it meeting by meeting; when no run
+        fits, a break is certain. Only for a participant whose slots lie in one session."""
+        if not brk or not masks:
+            return
+        union = fixed
+        for m in masks:
+            union |= m
+        if len({self.session[t] for t in bits(union)}) > 1:
+            return
+        n = fixed.bit_count() + len(masks)
+        runs = []
+        for a in range(len(busy) - n + 1):
+            run = ((1 << n) - 1) << a
+            if fixed & ~run or self.session[a] != self.session[a + n - 1]:
+                continue
+            if any(busy[t] is None for t in range(a, a + n)):
+                continue
+            if _fits([m & run & ~fixed for m in masks]):
+                runs.append(a)
+        if not runs:
+            self.hard.append(list(brk))  # a break is certain
+            self.certain += 1
+            return
+        whole = self.pool.id()
+        self.hard.append([whole, *brk])  # no break: one run
+        starts = []
+        for a in runs:
+            v = self.pool.id()
+            starts.append(v)
+            for t, b in enumerate(busy):
+                if b is None or b == self.true:
+                    continue
+                self.hard.append([-v, b] if a <= t < a + n else [-v, -b])
+        self.hard.append([-whole, *starts])
+
     def _windows(self, busy: list, n: int, brk: dict) -> None:
         """Implied clauses: a participant's n meetings fill n slots, so two of their busy
         slots in one session n or more apart hold a gap between them, ended by one of the
@@ -215,6 +263,23 @@ def fewest_breaks(ev, slot_of, deadline: float, cap: int | None = None, free=Non
     only the meetings in `free` move when it is given (the breaks counted are then those
     of their participants)."""
     return Proof(ev, slot_of, cap, free).run(deadline)
+
+
+def _fits(masks: list[int]) -> bool:
+    """Whether each mask can take a slot (bit) of its own (Kuhn's augmenting paths)."""
+    owner: dict[int, int] = {}
+
+    def place(i: int, seen: set) -> bool:
+        for t in bits(masks[i]):
+            if t in seen:
+                continue
+            seen.add(t)
+            if t not in owner or place(owner[t], seen):
+                owner[t] = i
+                return True
+        return False
+
+    return all(place(i, set()) for i in range(len(masks)))
 
 
 class _Halted(Exception):
@@ -264,7 +329,7 @@ class Proof:
             if deadline <= time.monotonic() or self._stopped:
                 return self.outcome
             solver = _RC2(
-                enc.formula(), solver=_SOLVER, adapt=True, exhaust=True, minz=True, trim=5
+                enc.formula(), solver=self.solver, adapt=True, exhaust=True, minz=True, trim=5
             )
             self._solver = solver
         timer = threading.Timer(deadline - time.monotonic(), self.stop)
