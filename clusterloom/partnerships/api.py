@@ -55,6 +55,14 @@ class TargetOut(Schema):
     status: str
 
 
+class CommitmentOut(Schema):
+    """A sentence of the profile that looks like a commitment but matches no target kind."""
+
+    source_text: str
+    phrase: str = Field(description='The words that look like the commitment ("12 webinars").')
+    value: int
+
+
 class PartnershipSummaryOut(Schema):
     """A partnership in the list."""
 
@@ -95,6 +103,11 @@ class PartnershipOut(Schema):
     results_expected: list[str]
     partners: list[PartnerOut]
     targets: list[TargetOut]
+    unmatched_commitments: list[CommitmentOut] = Field(
+        description="Sentences of the profile's actions, objectives and results that state a "
+        "number of things to do but match no target kind, for a coordinator to set as targets "
+        "(PUT /targets/{code}) or leave."
+    )
 
 
 class PartnershipIn(Schema):
@@ -143,6 +156,12 @@ class TargetIn(Schema):
     """The value of a target."""
 
     value: int = Field(ge=0, le=1_000_000)
+    source_text: str = Field(
+        "",
+        max_length=20_000,
+        description="The profile sentence it was read from (an unmatched commitment's "
+        "source_text), so the commitment is no longer listed.",
+    )
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -199,6 +218,10 @@ def _profile_out(partnership: Partnership) -> dict:
                 "status": t.status,
             }
             for t in profile.targets
+        ],
+        "unmatched_commitments": [
+            {"source_text": c.source_text, "phrase": c.phrase, "value": c.value}
+            for c in profile.commitments
         ],
     }
 
@@ -262,7 +285,11 @@ def target_put(request: HttpRequest, slug: str, code: str, payload: TargetIn):
     partnership = selectors.partnership_get_visible(request.user, slug)
     require(request.user, "partnerships.change_partnership", partnership)
     target = services.target_set(
-        actor=request.user, partnership=partnership, code=code, value=payload.value
+        actor=request.user,
+        partnership=partnership,
+        code=code,
+        value=payload.value,
+        source_text=payload.source_text,
     )
     return {
         "code": target.code,

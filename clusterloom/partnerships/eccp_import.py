@@ -100,6 +100,14 @@ def partnership_import_eccp(*, actor, text: str, source: str = "") -> ImportOutc
             source_text=target.source_text,
             warnings=warnings,
         )
+    for commitment in parsed.commitments:
+        warnings.append(
+            _(
+                "“%(phrase)s” looks like a commitment but matches no target kind; set it as a "
+                "target on the partnership's page if it is one: %(sentence)s"
+            )
+            % {"phrase": commitment.phrase, "sentence": commitment.source_text}
+        )
     audit(
         actor,
         "partnership.imported",

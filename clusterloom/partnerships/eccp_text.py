@@ -26,19 +26,29 @@ from .eccp_table import (
     split_glued,
     split_terms,
 )
-from .eccp_targets import NUM, ParsedTarget, find_targets, number_value
+from .eccp_targets import (
+    NUM,
+    Commitment,
+    ParsedTarget,
+    find_commitments,
+    find_targets,
+    number_value,
+)
 
 __all__ = [
     "Classifier",
+    "Commitment",
     "ParsedPartner",
     "ParsedProfile",
     "ParsedTarget",
     "ParsedTerm",
     "ProfileParseError",
+    "find_commitments",
     "find_targets",
     "parse_profile",
     "split_glued",
     "split_terms",
+    "target_sources",
 ]
 
 MONTHS = {
@@ -76,6 +86,8 @@ class ParsedProfile:
     coordinator_index: int | None = None
     coordinator_inferred: bool = False
     targets: list[ParsedTarget] = field(default_factory=list)
+    #: Sentences that look like commitments but match no target kind, for a coordinator.
+    commitments: list[Commitment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -210,6 +222,18 @@ def _strip_lead_in(paragraph: str) -> str:
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
+
+
+def target_sources(
+    actions: list[str], objectives: str, target_groups: str, results: list[str]
+) -> list[str]:
+    """The sentences targets are read from, in the order a first statement wins: the action
+    list, the objectives and target groups sentence by sentence, the results expected."""
+    sources = [*actions]
+    for paragraph in (objectives, target_groups):
+        sources.extend(_sentences(paragraph))
+    sources.extend(results)
+    return sources
 
 
 def _programme(crumbs: str) -> str:
@@ -356,11 +380,11 @@ def parse_profile(
     profile.coordinator_index = 0
     profile.coordinator_inferred = True
 
-    sources = [*profile.actions]
-    for paragraph in (profile.objectives, profile.target_groups):
-        sources.extend(_sentences(paragraph))
-    sources.extend(profile.results)
+    sources = target_sources(
+        profile.actions, profile.objectives, profile.target_groups, profile.results
+    )
     profile.targets = find_targets(sources)
+    profile.commitments = find_commitments(sources)
     exchanges = next((t for t in profile.targets if t.code == "exchanges"), None)
     if profile.planned_exchanges is None and exchanges is not None:
         profile.planned_exchanges = exchanges.value

@@ -103,6 +103,8 @@ class TargetForm(forms.Form):
 
     code = forms.ChoiceField(label=_("Target"), choices=TargetCode.choices)
     value = forms.IntegerField(label=_("Value"), min_value=0, max_value=1_000_000)
+    #: The profile sentence a listed commitment came from, when set from that list.
+    source_text = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Reads of partnerships: what a user may see, the profile as the ECCP shows it, the network."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -11,6 +12,7 @@ from clusterloom.core.permissions import coordinated_partnership_ids, is_admin
 from clusterloom.directory.models import Organisation
 from clusterloom.taxonomy.models import Vocabulary
 
+from .eccp_text import Commitment, find_commitments, target_sources
 from .models import Partnership, PartnershipMember, Target, TargetCode
 from .network import NetworkNode
 
@@ -107,6 +109,12 @@ class Profile:
     sectoral_industries: list[str]
     other_terms: list[str]
 
+    @cached_property
+    def commitments(self) -> list[Commitment]:
+        """Sentences of the profile that look like commitments but match no target kind
+        (worked out when asked: only coordinators' pages and the API show them)."""
+        return open_commitments(self.partnership, self.actions, self.results_expected, self.targets)
+
     @property
     def role_inferred(self) -> bool:
         """Whether a partner's role was inferred (the profile did not name its coordinator)."""
@@ -176,11 +184,13 @@ def partnership_profile(partnership: Partnership) -> Profile:
             t.code,
         ),
     )
+    actions = [a.text for a in partnership.actions.all()]
+    results = [r.text for r in partnership.expected_results.all()]
     return Profile(
         partnership=partnership,
         partners=[_partner_row(m) for m in members],
-        actions=[a.text for a in partnership.actions.all()],
-        results_expected=[r.text for r in partnership.expected_results.all()],
+        actions=actions,
+        results_expected=results,
         targets=targets,
         emerging_industries=[t.label for t in terms.pop(Vocabulary.EMERGING, [])],
         sectoral_industries=[t.label for t in terms.pop(Vocabulary.SECTORAL, [])],
@@ -190,6 +200,17 @@ def partnership_profile(partnership: Partnership) -> Profile:
             for t in group
         ],
     )
+
+
+def open_commitments(
+    partnership: Partnership, actions: list[str], results: list[str], targets: list[Target]
+) -> list[Commitment]:
+    """Sentences of the profile's text that look like commitments ("12 webinars", "at least 40
+    cluster managers will be trained") but match no target kind, for a coordinator to set as
+    targets; one a coordinator set a target from (same sentence, same value) is done."""
+    sources = target_sources(actions, partnership.objectives, partnership.target_groups, results)
+    done = {(t.source_text, t.value) for t in targets}
+    return [c for c in find_commitments(sources) if (c.source_text, c.value) not in done]
 
 
 @dataclass

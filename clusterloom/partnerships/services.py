@@ -288,23 +288,32 @@ def _target_value(value, name: str = "value") -> int:
 
 
 @transaction.atomic
-def target_set(*, actor, partnership: Partnership, code: str, value) -> Target:
-    """A coordinator sets a target: it is confirmed with that value."""
+def target_set(
+    *, actor, partnership: Partnership, code: str, value, source_text: str = ""
+) -> Target:
+    """A coordinator sets a target: it is confirmed with that value. `source_text`, when
+    given, is the profile sentence the coordinator read it from (a listed commitment)."""
     if code not in TargetCode.values:
         raise DomainError(_("Unknown target “%(value)s”.") % {"value": code}, field="code")
     value = _target_value(value)
+    source_text = (source_text or "").strip()
     target = Target.objects.filter(partnership=partnership, code=code).first()
     if target is None:
         target = Target.objects.create(
-            partnership=partnership, code=code, value=value, status=TargetStatus.CONFIRMED
+            partnership=partnership,
+            code=code,
+            value=value,
+            status=TargetStatus.CONFIRMED,
+            source_text=source_text,
         )
         audit(
             actor, "target.set", target, to_state=TargetStatus.CONFIRMED, changes={"value": value}
         )
         return target
-    before = (target.status, target.value)
+    before = (target.status, target.value, target.source_text)
     target.value, target.status = value, TargetStatus.CONFIRMED
-    if before != (target.status, target.value):
+    target.source_text = source_text or target.source_text
+    if before != (target.status, target.value, target.source_text):
         target.save()
         audit(
             actor,

@@ -129,6 +129,7 @@ def partnership_detail(request, slug):
     if context["can_edit"]:
         context["consortium"] = _consortium_results(partnership)
         context["target_form"] = TargetForm()
+        context["code_choices"] = TargetCode.choices
     return render(request, "partnerships/partnership_detail.html", context)
 
 
@@ -225,6 +226,7 @@ def partnership_targets(request, slug):
                         partnership=partnership,
                         code=form.cleaned_data["code"],
                         value=form.cleaned_data["value"],
+                        source_text=form.cleaned_data["source_text"],
                     )
                 except DomainError as exc:
                     _add_domain_error(form, exc)
