@@ -203,24 +203,10 @@ def application_data(**overrides):
 def matched(xworld):
     """The Italian SME matched with the Spanish cluster's validated offer (both confirmed)."""
     from clusterloom.exchanges.lifecycle import exchange_confirm, exchange_propose
-    from clusterloom.exchanges.services import (
-        application_review,
-        application_submit,
-        hosting_offer_review,
-        hosting_offer_submit,
-    )
 
     w = xworld
-    offer = hosting_offer_submit(
-        actor=w.host_es,
-        partnership=w.partnership,
-        data=offer_data(organisation=w.es_cluster.organisation.pk),
-    )
-    hosting_offer_review(actor=w.coordinator, offer=offer, decision="validate")
-    application = application_submit(
-        actor=w.visitor_it, call=w.call, data=application_data(organisation=w.sme_it.pk)
-    )
-    application_review(actor=w.coordinator, application=application, decision="validate")
+    offer = hosting_offer(w)
+    application = visitor_application(w)
     exchange = exchange_propose(actor=w.visitor_it, application=application, offer=offer)
     exchange = exchange_confirm(actor=w.host_es, exchange=exchange)
     w.offer, w.application, w.exchange = offer, application, exchange

@@ -9,7 +9,7 @@ from PIL import Image
 from clusterloom.exchanges.models import Exchange, ExchangeApplication, HostingOffer
 from clusterloom.tests.connections import connection_kept
 
-from .conftest import application_data, offer_data
+from .conftest import application_data, hosting_offer, offer_data, visitor_application
 
 pytestmark = pytest.mark.django_db
 
@@ -282,23 +282,10 @@ def test_only_the_signatory_signs(client, matched):
 
 
 def test_allocation_page_proposes_and_confirms(client, xworld):
-    from clusterloom.exchanges.services import (
-        application_review,
-        application_submit,
-        hosting_offer_review,
-        hosting_offer_submit,
-    )
-
     w = xworld
-    offer = hosting_offer_submit(
-        actor=w.host_es,
-        partnership=w.partnership,
-        data=offer_data(organisation=w.es_cluster.organisation.pk),
-    )
-    hosting_offer_review(actor=w.coordinator, offer=offer, decision="validate")
+    offer = hosting_offer(w)
     for user, org in ((w.visitor_it, w.sme_it), (w.visitor_cz, w.sme_cz)):
-        a = application_submit(actor=user, call=w.call, data=application_data(organisation=org.pk))
-        application_review(actor=w.coordinator, application=a, decision="validate")
+        visitor_application(w, actor=user, organisation=org)
     client.force_login(w.coordinator)
     page = client.post(
         reverse("exchange_call_allocation", args=[w.call.slug]), {"action": "propose"}

@@ -1,6 +1,7 @@
 """The two seed partnerships (EXTRATEX, Hi-Tech-TEX) and a user for every role."""
 
 import datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -17,6 +18,23 @@ from clusterloom.partnerships.models import (
     Target,
 )
 from clusterloom.taxonomy.services import term_get_or_create
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+#: The EXTRATEX partnership's ECCP profile page, as copied from the browser.
+EXTRATEX_PAGE = (SEEDS / "extratex-eccp.txt").read_text(encoding="utf-8")
+#: The targets that page states, by code.
+EXTRATEX_TARGETS = {
+    "exchanges": 59,
+    "exchanges_sme": 30,
+    "exchanges_non_member": 17,
+    "labels_bronze": 3,
+    "labels_silver": 3,
+    "benchmarkings": 1,
+    "cluster_strategies": 6,
+    "joint_strategies": 1,
+    "learning_events": 2,
+    "matchmaking_events": 3,
+}
 
 COUNTRIES = {
     "ES": ("ESP", "Spain"),

@@ -1,7 +1,6 @@
 """The ECCP profile parser on its own (pure: no database)."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +14,8 @@ from clusterloom.partnerships.eccp_text import (
     split_terms,
 )
 
-SEED = (Path(__file__).parents[1] / "seeds" / "extratex-eccp.txt").read_text(encoding="utf-8")
+from .conftest import EXTRATEX_PAGE as SEED
+from .conftest import EXTRATEX_TARGETS
 
 
 @pytest.fixture(scope="module")
@@ -120,18 +120,7 @@ def test_partner_terms_by_vocabulary(profile):
 
 def test_targets_with_source_sentences(profile):
     targets = {t.code: t for t in profile.targets}
-    assert {code: t.value for code, t in targets.items()} == {
-        "exchanges": 59,
-        "exchanges_sme": 30,
-        "exchanges_non_member": 17,
-        "labels_bronze": 3,
-        "labels_silver": 3,
-        "benchmarkings": 1,
-        "cluster_strategies": 6,
-        "joint_strategies": 1,
-        "learning_events": 2,
-        "matchmaking_events": 3,
-    }
+    assert {code: t.value for code, t in targets.items()} == EXTRATEX_TARGETS
     assert "two learning events" in targets["learning_events"].source_text
     assert "a comprehensive strategy for the cluster partnership" in (
         targets["joint_strategies"].source_text

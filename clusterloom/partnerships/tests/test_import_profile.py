@@ -1,7 +1,6 @@
 """Importing the EXTRATEX ECCP profile page: every field, re-import, refusals."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -20,8 +19,8 @@ from clusterloom.partnerships.models import (
 from clusterloom.partnerships.services import partnership_import_eccp, target_confirm
 from clusterloom.taxonomy.models import Term
 
-SEEDS = Path(__file__).parents[1] / "seeds"
-SEED = (SEEDS / "extratex-eccp.txt").read_text(encoding="utf-8")
+from .conftest import EXTRATEX_PAGE as SEED
+from .conftest import EXTRATEX_TARGETS, SEEDS
 
 pytestmark = pytest.mark.django_db
 
@@ -135,18 +134,7 @@ def test_partner_terms_per_vocabulary(extratex):
 
 def test_targets_proposed_with_source(extratex):
     targets = {t.code: t for t in extratex.targets.all()}
-    assert {c: t.value for c, t in targets.items()} == {
-        "exchanges": 59,
-        "exchanges_sme": 30,
-        "exchanges_non_member": 17,
-        "labels_bronze": 3,
-        "labels_silver": 3,
-        "benchmarkings": 1,
-        "cluster_strategies": 6,
-        "joint_strategies": 1,
-        "learning_events": 2,
-        "matchmaking_events": 3,
-    }
+    assert {c: t.value for c, t in targets.items()} == EXTRATEX_TARGETS
     assert {t.status for t in targets.values()} == {"proposed"}
     assert "3 interregional matchmaking events" in targets["matchmaking_events"].source_text
 

@@ -1,7 +1,6 @@
 """Whole partnerships as YAML and JSON: round trip, Hi-Tech-TEX seed, clear refusals."""
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
@@ -20,7 +19,8 @@ from clusterloom.partnerships.serialization import (
 )
 from clusterloom.partnerships.services import partnership_import_eccp, target_confirm
 
-SEEDS = Path(__file__).parents[1] / "seeds"
+from .conftest import EXTRATEX_PAGE, SEEDS
+
 HITECH = (SEEDS / "hi-tech-tex.yaml").read_text(encoding="utf-8")
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def extratex():
-    text = (SEEDS / "extratex-eccp.txt").read_text(encoding="utf-8")
-    partnership = partnership_import_eccp(actor=None, text=text).partnership
+    partnership = partnership_import_eccp(actor=None, text=EXTRATEX_PAGE).partnership
     # Something in every kind of field, so the round trip has something to lose.
     partnership.duration_months = 24
     partnership.website = "https://extratex.example.org"
