@@ -88,6 +88,12 @@ def world(db, today):
     return w
 
 
+def label_post(client, level="bronze", **fields):
+    """POST the new-label form of the cluster alpha (awarded by ESCA)."""
+    data = {"level": level, "awarding_body": "ESCA", **fields}
+    return client.post("/excellence/organisations/alpha/labels/new/", data)
+
+
 def bench(w, org, day, values=(70, 70, 70, 70, 70, 70), *, published=True, partnership=True):
     """A benchmarking on the bronze set recorded by the admin, one score per area."""
     from clusterloom.excellence.services import benchmarking_create

@@ -13,7 +13,7 @@ from clusterloom.excellence.models import (
     IndicatorSet,
 )
 
-from .conftest import PDF, bench, documented, label
+from .conftest import PDF, bench, documented, label, label_post
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -69,10 +69,7 @@ def test_label_form_shows_the_rule_check_and_refuses_unmet_rules(client, world):
     client.force_login(world.manager_a)
     page = client.get("/excellence/organisations/alpha/labels/new/").content.decode()
     assert 'id="rules-silver"' in page and "rules not met" in page
-    response = client.post(
-        "/excellence/organisations/alpha/labels/new/",
-        {"level": "silver", "awarding_body": "ESCA", "awarded_on": "2025-02-01"},
-    )
+    response = label_post(client, "silver", awarded_on="2025-02-01")
     assert response.status_code == 400
     text = response.content.decode()
     assert "A second benchmarking 18 to 24 months after the first" in text
@@ -83,15 +80,7 @@ def test_label_form_shows_the_rule_check_and_refuses_unmet_rules(client, world):
 def test_label_form_refuses_expiry_before_award_naming_the_field(client, world):
     bench(world, world.a, D(2024, 1, 15))
     client.force_login(world.coordinator)
-    response = client.post(
-        "/excellence/organisations/alpha/labels/new/",
-        {
-            "level": "bronze",
-            "awarding_body": "ESCA",
-            "awarded_on": "2024-02-01",
-            "valid_until": "2024-01-31",
-        },
-    )
+    response = label_post(client, awarded_on="2024-02-01", valid_until="2024-01-31")
     assert response.status_code == 400
     assert "before it is awarded" in response.content.decode()
     assert not ClusterLabel.objects.exists()
@@ -100,16 +89,12 @@ def test_label_form_refuses_expiry_before_award_naming_the_field(client, world):
 def test_label_recorded_with_certificate_then_downloaded(client, world):
     bench(world, world.a, D(2024, 1, 15))
     client.force_login(world.manager_a)
-    response = client.post(
-        "/excellence/organisations/alpha/labels/new/",
-        {
-            "level": "bronze",
-            "awarding_body": "ESCA",
-            "awarded_on": "2024-02-01",
-            "partnership": "xtex",
-            "is_published": "on",
-            "certificate": SimpleUploadedFile("bronze.pdf", PDF),
-        },
+    response = label_post(
+        client,
+        awarded_on="2024-02-01",
+        partnership="xtex",
+        is_published="on",
+        certificate=SimpleUploadedFile("bronze.pdf", PDF),
     )
     assert response.status_code == 302
     got = ClusterLabel.objects.get()
@@ -237,14 +222,8 @@ def test_too_large_certificate_is_refused_before_reading(client, world, settings
     bench(world, world.a, D(2024, 1, 15))
     settings.UPLOAD_MAX_BYTES = 20
     client.force_login(world.manager_a)
-    response = client.post(
-        "/excellence/organisations/alpha/labels/new/",
-        {
-            "level": "bronze",
-            "awarding_body": "ESCA",
-            "awarded_on": "2024-02-01",
-            "certificate": SimpleUploadedFile("big.pdf", PDF),
-        },
+    response = label_post(
+        client, awarded_on="2024-02-01", certificate=SimpleUploadedFile("big.pdf", PDF)
     )
     assert response.status_code == 400
     assert "big.pdf is larger than" in response.content.decode()

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from .conftest import bench, label, send
+from .conftest import bench, label, label_post, send
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -21,15 +21,7 @@ def test_digit_like_set_in_the_query_is_not_a_500(client, world):
 def test_digit_like_benchmarking_in_the_label_form_is_a_form_error(client, world):
     bench(world, world.a, D(2026, 1, 1))
     client.force_login(world.manager_a)
-    response = client.post(
-        "/excellence/organisations/alpha/labels/new/",
-        {
-            "level": "bronze",
-            "awarding_body": "ESCA",
-            "awarded_on": "2026-03-01",
-            "benchmarking": "²",
-        },
-    )
+    response = label_post(client, awarded_on="2026-03-01", benchmarking="²")
     assert response.status_code == 400
 
 
