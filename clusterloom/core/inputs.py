@@ -134,3 +134,14 @@ def id_value(value) -> int | None:
             return None
         value = int(text)
     return value if 0 < value <= MAX_ID else None
+
+
+def status_filter(value: str, choices) -> str:
+    """The status filter of a list, refused (naming the field) when it is unknown."""
+    if value and value not in choices:
+        raise DomainError(
+            _("Unknown status “%(s)s”; use one of: %(all)s.")
+            % {"s": value, "all": ", ".join(choices)},
+            field="status",
+        )
+    return value

@@ -17,6 +17,7 @@ from ninja.responses import Status
 
 from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
 from clusterloom.core.errors import DomainError, NotFound, PermissionDenied
+from clusterloom.core.inputs import status_filter
 from clusterloom.core.permissions import require
 from clusterloom.core.uploads import upload_check_size
 from clusterloom.matching.selectors import term_keys_resolve
@@ -86,7 +87,7 @@ MAX_SUGGESTIONS = 50
 def event_list(request: HttpRequest, status: str = "", partnership: str = ""):
     """Events of published partnerships once out of draft; drafts for their organisers."""
     rows = selectors.events_visible_to(request.user)
-    if out.status_filter(status, EventStatus.values):
+    if status_filter(status, EventStatus.values):
         rows = rows.filter(status=status)
     if partnership.strip():
         rows = rows.filter(partnership__slug=partnership.strip())
@@ -234,7 +235,7 @@ def participant_list(request: HttpRequest, slug: str, status: str = ""):
     profile, and themselves; everybody else: nobody."""
     event = out.visible_event(request, slug)
     rows = selectors.participants_visible_to(request.user, event)
-    if out.status_filter(status, RegistrationStatus.values):
+    if status_filter(status, RegistrationStatus.values):
         rows = rows.filter(status=status)
     rows = rows.select_related(*out.PARTICIPANT_RELATED).prefetch_related(*out.PARTICIPANT_PREFETCH)
     organiser = out.organises(request, event)
@@ -397,7 +398,7 @@ def meeting_list(request: HttpRequest, slug: str, status: str = ""):
     """The caller's requests and meetings; the organisers see all of the event's."""
     event = out.visible_event(request, slug)
     rows = out.meetings_visible_to(request, event)
-    if out.status_filter(status, MeetingStatus.values):
+    if status_filter(status, MeetingStatus.values):
         rows = rows.filter(status=status)
     rows = rows.prefetch_related("feedback", "allowed_slots").order_by("slot__starts_at", "pk")
     organiser = out.organises(request, event)

@@ -64,17 +64,6 @@ def visible_meeting(request: HttpRequest, event: MatchmakingEvent, pk: int) -> M
     return found
 
 
-def status_filter(value: str, choices) -> str:
-    """The status filter of a list, refused (naming the field) when it is unknown."""
-    if value and value not in choices:
-        raise DomainError(
-            _("Unknown status “%(s)s”; use one of: %(all)s.")
-            % {"s": value, "all": ", ".join(choices)},
-            field="status",
-        )
-    return value
-
-
 def group_of(event: MatchmakingEvent, value, field: str) -> ParticipantGroup:
     """The event's group with this id or name; a DomainError naming the field otherwise."""
     rows = event.groups.all()

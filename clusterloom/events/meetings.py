@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from clusterloom.core.audit import audit
+from clusterloom.core.audit import audit, status_expect, status_move
 from clusterloom.core.errors import DomainError, PermissionDenied
 from clusterloom.core.inputs import id_value
 from clusterloom.core.permissions import has_rule_perm, require
@@ -89,21 +89,14 @@ def _full(participant: Participant) -> bool:
 
 
 def _set(actor, meeting: Meeting, status: str, action: str, **changes) -> None:
-    previous, meeting.status = meeting.status, status
-    meeting.save()
-    audit(actor, action, meeting, from_state=previous, to_state=status, changes=changes or None)
+    status_move(actor, meeting, status, action, **changes)
     from .notifications import notify
 
     notify(action.split(".", 1)[1], meeting=meeting)
 
 
 def _expect(meeting: Meeting, *states: str) -> None:
-    if meeting.status not in states:
-        raise DomainError(
-            _("This meeting is %(status)s; that step is not possible now.")
-            % {"status": meeting.get_status_display()},
-            field="status",
-        )
+    status_expect(meeting, states, _("This meeting is %(status)s; that step is not possible now."))
 
 
 def _unbook(meeting: Meeting) -> None:

@@ -18,6 +18,7 @@ from ninja.responses import Status
 
 from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
 from clusterloom.core.errors import DomainError, NotFound
+from clusterloom.core.inputs import status_filter
 from clusterloom.core.permissions import require
 from clusterloom.partnerships.selectors import partnership_get_visible
 
@@ -79,7 +80,7 @@ MAX_SUGGESTIONS = 50
 def call_list(request: HttpRequest, status: str = ""):
     """Calls of published partnerships that are open or closed; drafts for their coordinators."""
     rows = selectors.calls_visible_to(request.user)
-    if out.status_filter(status, CallStatus.values):
+    if status_filter(status, CallStatus.values):
         rows = rows.filter(status=status)
     return [out.call_summary(c) for c in rows[:MAX_ROWS]]
 
@@ -130,7 +131,7 @@ def application_list(request: HttpRequest, slug: str, status: str = ""):
     """The call's registrations: all for its coordinators, one's own for everybody else."""
     call = out.visible_call(request, slug)
     rows = selectors.applications_visible_to(request.user).filter(call=call)
-    if out.status_filter(status, ReviewStatus.values):
+    if status_filter(status, ReviewStatus.values):
         rows = rows.filter(status=status)
     return [
         out.application_out(a) for a in rows.select_related("member_of__organisation")[:MAX_ROWS]
@@ -284,7 +285,7 @@ def offer_list(request: HttpRequest, q: str = "", country: str = "", status: str
     """The catalogue of validated offers; `q` searches title, topics and host name. With
     `status`, one's own offers or those of a partnership one coordinates in that state."""
     rows = selectors.offers_visible_to(request.user).prefetch_related("terms")
-    if out.status_filter(status, ReviewStatus.values):
+    if status_filter(status, ReviewStatus.values):
         rows = rows.filter(status=status)
     for word in q.split():
         rows = rows.filter(
@@ -353,7 +354,7 @@ def offer_withdraw(request: HttpRequest, offer_id: int):
 def exchange_list(request: HttpRequest, status: str = ""):
     """Exchanges the caller is the visitor, the host or a coordinator of either partnership of."""
     rows = selectors.exchanges_visible_to(request.user)
-    if out.status_filter(status, ExchangeStatus.values):
+    if status_filter(status, ExchangeStatus.values):
         rows = rows.filter(status=status)
     return [out.exchange_summary(e) for e in rows[:MAX_ROWS]]
 

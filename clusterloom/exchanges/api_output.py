@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
 
-from clusterloom.core.errors import DomainError, NotFound
+from clusterloom.core.errors import NotFound
 
 from . import grants, lifecycle, selectors
 from .models import Exchange, ExchangeApplication, ExchangeCall, ExchangeEvidence, HostingOffer
@@ -45,17 +45,6 @@ def visible_exchange(request: HttpRequest, pk: int) -> Exchange:
     if found is None:
         raise NotFound(_("No exchange with id %(id)s.") % {"id": pk})
     return found
-
-
-def status_filter(value: str, choices) -> str:
-    """The status filter of a list, refused (naming the field) when it is unknown."""
-    if value and value not in choices:
-        raise DomainError(
-            _("Unknown status “%(s)s”; use one of: %(all)s.")
-            % {"s": value, "all": ", ".join(choices)},
-            field="status",
-        )
-    return value
 
 
 # -- output -------------------------------------------------------------------------------------

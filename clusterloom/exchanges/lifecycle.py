@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clusterloom.core.audit import audit
+from clusterloom.core.audit import audit, status_expect, status_move
 from clusterloom.core.errors import DomainError
 from clusterloom.core.evidence import EvidenceRejected, evidence_kind
 from clusterloom.core.inputs import date_value, dates_in_order, long_date
@@ -50,20 +50,14 @@ from .selectors import (
 
 
 def _set_status(actor, exchange: Exchange, status: str, action: str, **changes) -> None:
-    previous = exchange.status
-    exchange.status = status
-    exchange.save()
-    audit(actor, action, exchange, from_state=previous, to_state=status, changes=changes or None)
+    status_move(actor, exchange, status, action, **changes)
     notify(action.split(".", 1)[1], exchange=exchange)
 
 
 def _expect(exchange: Exchange, *states: str) -> None:
-    if exchange.status not in states:
-        raise DomainError(
-            _("This exchange is %(status)s; that step is not possible now.")
-            % {"status": exchange.get_status_display()},
-            field="status",
-        )
+    status_expect(
+        exchange, states, _("This exchange is %(status)s; that step is not possible now.")
+    )
 
 
 def exchange_check(exchange: Exchange) -> None:
