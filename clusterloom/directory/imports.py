@@ -31,6 +31,7 @@ from clusterloom.geo.models import Country
 from clusterloom.geo.selectors import city_lookup, country_lookup
 
 from .cordis_files import CordisFile, CordisRow, cordis_file_read
+from .memberships import membership_check, organisations_above
 from .models import Cluster, ClusterMembership, Organisation, OrganisationKind
 from .names import fold, name_key
 from .services import (
@@ -260,6 +261,7 @@ def cluster_members_import(
     result = MemberImportResult(rows=len(parsed))
     with transaction.atomic():
         existing = set(cluster.memberships.values_list("organisation_id", flat=True))
+        above = organisations_above(cluster)
         indexes: dict[str, NameIndex] = {}
         for row in parsed:
             if row.country.code not in indexes:
@@ -284,14 +286,16 @@ def cluster_members_import(
                     ],
                     line=row.row,
                 ) from None
-            if organisation.pk == cluster.organisation_id:
+            try:
+                membership_check(cluster, organisation, field="name", above=above)
+            except DomainError as exc:
                 raise MemberImportFailed(
                     [
-                        _("row %(row)d, column name: a cluster cannot be its own member")
-                        % {"row": row.row}
+                        _("row %(row)d, column %(column)s: %(message)s")
+                        % {"row": row.row, "column": "name", "message": exc.message}
                     ],
                     line=row.row,
-                )
+                ) from None
             result.created += int(created)
             if organisation.pk in existing:
                 result.already += 1

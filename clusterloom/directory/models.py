@@ -184,6 +184,20 @@ class ClusterMembership(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.organisation} ∈ {self.cluster}"
 
+    def clean(self) -> None:
+        """The admin's check (memberships.membership_check): not a member of itself, no circle."""
+        from django.core.exceptions import ValidationError
+
+        from clusterloom.core.errors import DomainError
+
+        from .memberships import membership_check
+
+        if self.cluster_id and self.organisation_id:
+            try:
+                membership_check(self.cluster, self.organisation)
+            except DomainError as error:
+                raise ValidationError({"organisation": error.message}) from None
+
 
 class Person(TimeStampedModel):
     """A person at an organisation; a member of the platform when linked to a login."""

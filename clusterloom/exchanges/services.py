@@ -21,6 +21,7 @@ from clusterloom.core.inputs import required_date as _required_date
 from clusterloom.core.inputs import text_value as _text
 from clusterloom.core.permissions import require
 from clusterloom.core.text import squash
+from clusterloom.directory.memberships import membership_check
 from clusterloom.directory.models import Cluster, Organisation
 from clusterloom.directory.selectors import organisation_acted_for as _organisation_for
 from clusterloom.partnerships.models import Partnership, TargetCode
@@ -279,6 +280,9 @@ def application_check(application: ExchangeApplication) -> None:
     """Raise IneligibleError naming every rule the visitor breaks (no host or dates yet)."""
     from .selectors import application_facts
 
+    if application.member_of_id:
+        # Not a member of its own cluster, nor of a cluster that is a member of its own.
+        membership_check(application.member_of, application.organisation, field="member_of")
     raise_failures(check_visitor(application_facts(application)))
 
 

@@ -424,3 +424,15 @@ def test_withdraw_offer_per_role(xworld):
         ),
     )
     assert bodies["host"]["status"] == "withdrawn"
+
+
+def test_a_cluster_registering_as_a_member_of_itself_is_refused(xworld):
+    w = xworld
+    url = f"/api/exchanges/calls/{w.call.slug}/applications"
+    own = api_application(organisation=w.es_cluster.organisation.pk, member_of=w.es_cluster.pk)
+    response = send(Client(), "post", url, own, w.host_es)
+    assert response.status_code == 400 and response.json() == {
+        "detail": "Clúster de Automoción de Aragón cannot be a member of its own cluster.",
+        "field": "member_of",
+    }
+    assert not ExchangeApplication.objects.exists()

@@ -300,3 +300,17 @@ def test_allocation_page_proposes_and_confirms(client, xworld):
     )
     assert response.status_code == 302
     assert Exchange.objects.filter(origin="allocation").count() == 2
+
+
+def test_the_registration_form_refuses_a_cluster_as_a_member_of_itself(client, xworld):
+    w = xworld
+    client.force_login(w.host_es)
+    response = client.post(
+        reverse("exchange_application_create", args=[w.call.slug]),
+        application_data(organisation=w.es_cluster.organisation.pk, member_of=w.es_cluster.pk),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["member_of"] == [
+        "Clúster de Automoción de Aragón cannot be a member of its own cluster."
+    ]
+    assert not ExchangeApplication.objects.exists()

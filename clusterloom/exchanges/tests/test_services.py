@@ -7,7 +7,7 @@ import pytest
 
 from clusterloom.core.errors import DomainError, PermissionDenied
 from clusterloom.core.models import AuditEntry
-from clusterloom.directory.models import OrganisationKind
+from clusterloom.directory.models import ClusterMembership, OrganisationKind
 from clusterloom.directory.tests.factories import OrganisationFactory, country
 from clusterloom.exchanges import services
 from clusterloom.exchanges.errors import IneligibleError
@@ -475,3 +475,21 @@ def test_only_the_host_changes_or_withdraws_its_offer(matched):
     assert w.offer.status == "withdrawn"
     w.exchange.refresh_from_db()
     assert w.exchange.status == "matched"  # matches already made stay
+
+
+def test_a_cluster_does_not_register_as_a_member_of_its_own_cluster(xworld):
+    w = xworld
+    own = application_data(organisation=w.es_cluster.organisation.pk, member_of=w.es_cluster.pk)
+    with pytest.raises(DomainError) as caught:
+        services.application_submit(actor=w.host_es, call=w.call, data=own)
+    assert caught.value.field == "member_of"
+    assert caught.value.message == (
+        "Clúster de Automoción de Aragón cannot be a member of its own cluster."
+    )
+    # Nor of a cluster that is already a member of its own (a circle).
+    ClusterMembership.objects.create(cluster=w.es_cluster, organisation=w.cz_cluster.organisation)
+    circle = {**own, "member_of": w.cz_cluster.pk}
+    with pytest.raises(DomainError, match="cannot go in a circle") as caught:
+        services.application_submit(actor=w.host_es, call=w.call, data=circle)
+    assert caught.value.field == "member_of"
+    assert not ExchangeApplication.objects.exists()
