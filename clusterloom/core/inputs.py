@@ -136,12 +136,14 @@ def id_value(value) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
-def status_filter(value: str, choices) -> str:
-    """The status filter of a list, refused (naming the field) when it is unknown."""
+def status_filter(value: str, choices, field: str = "status") -> str:
+    """The status (or, with field="state", the state) filter of a list, refused (naming the
+    field) when it is unknown."""
     if value and value not in choices:
-        raise DomainError(
-            _("Unknown status “%(s)s”; use one of: %(all)s.")
-            % {"s": value, "all": ", ".join(choices)},
-            field="status",
+        message = (
+            _("Unknown state “%(s)s”; use one of: %(all)s.")
+            if field == "state"
+            else _("Unknown status “%(s)s”; use one of: %(all)s.")
         )
+        raise DomainError(message % {"s": value, "all": ", ".join(choices)}, field=field)
     return value

@@ -56,6 +56,7 @@ from .api_schemas import (
     ValidateIn,
 )
 from .models import (
+    CallState,
     CallStatus,
     ExchangeStatus,
     ReviewStatus,
@@ -77,11 +78,15 @@ MAX_SUGGESTIONS = 50
 
 
 @router.get("/calls", response={200: list[CallSummaryOut], **ERRORS}, auth=READ_AUTH)
-def call_list(request: HttpRequest, status: str = ""):
-    """Calls of published partnerships that are open or closed; drafts for their coordinators."""
+def call_list(request: HttpRequest, status: str = "", state: str = ""):
+    """Calls of published partnerships that are open or closed; drafts for their coordinators.
+    `status` filters on what the coordinators set, `state` on what people are shown (from the
+    application dates: draft, upcoming, open, closed)."""
     rows = selectors.calls_visible_to(request.user)
     if status_filter(status, CallStatus.values):
         rows = rows.filter(status=status)
+    if status_filter(state, CallState.values, field="state"):
+        rows = selectors.calls_in_state(rows, state)
     return [out.call_summary(c) for c in rows[:MAX_ROWS]]
 
 

@@ -186,16 +186,37 @@ def registration_refusal(call: ExchangeCall, user) -> str | None:
     if is_admin(user):
         return None
     mine = user_organisations(user)
+    if mine and not organisations_free_to_apply(call, user):
+        return _("%(org)s has already applied to this call.") % {
+            "org": ", ".join(o.name for o in mine)
+        }
+    return None
+
+
+def organisations_free_to_apply(call: ExchangeCall, user) -> list[Organisation]:
+    """The organisations the user acts for that have no live registration for the call (one
+    rejected or withdrawn does not count): the ones the registration form offers."""
+    mine = user_organisations(user)
     applied = set(
         call.applications.filter(organisation__in=mine)
         .exclude(status__in=[ReviewStatus.REJECTED, ReviewStatus.WITHDRAWN])
         .values_list("organisation_id", flat=True)
     )
-    if mine and all(o.pk in applied for o in mine):
-        return _("%(org)s has already applied to this call.") % {
-            "org": ", ".join(o.name for o in mine)
-        }
-    return None
+    return [o for o in mine if o.pk not in applied]
+
+
+def calls_in_state(rows: QuerySet[ExchangeCall], state: str, today=None) -> QuerySet:
+    """The calls of `rows` in `state` (see `models.call_state`), filtered in the database."""
+    today = today or timezone.localdate()
+    opened = Q(status=CallStatus.OPEN)
+    return rows.filter(
+        {
+            CallState.DRAFT: Q(status=CallStatus.DRAFT),
+            CallState.UPCOMING: opened & Q(opens_on__gt=today),
+            CallState.OPEN: opened & Q(opens_on__lte=today, closes_on__gte=today),
+            CallState.CLOSED: Q(status=CallStatus.CLOSED) | (opened & Q(closes_on__lt=today)),
+        }[state]
+    )
 
 
 def acting_for(user) -> Q:

@@ -167,7 +167,8 @@ def application_create(request, slug):
             {"call": call, "refusal": refusal},
             status=403,
         )
-    organisations = selectors.user_organisations(request.user)
+    # Only the organisations that may still register (not one that already has).
+    organisations = selectors.organisations_free_to_apply(call, request.user)
     return form_page(
         request,
         ApplicationForm(request.POST or None, organisations=organisations, clusters=_clusters()),

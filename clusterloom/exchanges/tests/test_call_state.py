@@ -133,3 +133,91 @@ def test_register_is_offered_when_it_can_succeed_and_only_then(client, xworld):
     # The coordinator (who acts for no organisation of their own) is not offered it either.
     client.force_login(w.coordinator)
     assert not _register_button(client.get(detail).content.decode())
+
+
+def _calls_in_every_state(w):
+    """Besides the open call: a draft, an upcoming call, one past its closing date and one its
+    coordinator closed early."""
+    from clusterloom.exchanges.services import call_create
+
+    made = {"open": w.call}
+    for name, status, opens, closes in (
+        ("draft", "draft", -10, 60),
+        ("upcoming", "open", 18, 60),
+        ("ended", "open", -60, -1),
+        ("stopped", "closed", -10, 60),
+    ):
+        call = call_create(
+            actor=w.coordinator,
+            partnership=w.partnership,
+            data={
+                "title": name,
+                "opens_on": TODAY - 30 * DAY,
+                "closes_on": TODAY + 60 * DAY,
+                "exchanges_from": datetime.date(2026, 12, 1),
+                "exchanges_until": datetime.date(2027, 6, 30),
+                "daily_rates": {"ES": "130"},
+            },
+        )
+        ExchangeCall.objects.filter(pk=call.pk).update(
+            status=status, opens_on=TODAY + opens * DAY, closes_on=TODAY + closes * DAY
+        )
+        made[name] = ExchangeCall.objects.get(pk=call.pk)
+    return made
+
+
+@pytest.mark.django_db
+def test_the_database_filter_agrees_with_the_state_shown(xworld):
+    from clusterloom.exchanges.selectors import calls_in_state
+
+    calls = _calls_in_every_state(xworld)
+    rows = ExchangeCall.objects.all()
+    for state in CallState.values:
+        assert {c.pk for c in calls_in_state(rows, state)} == {
+            c.pk for c in calls.values() if c.state == state
+        }
+    assert [calls[n].state for n in ("draft", "upcoming", "open", "ended", "stopped")] == [
+        "draft",
+        "upcoming",
+        "open",
+        "closed",
+        "closed",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_api_lists_calls_by_state(xworld):
+    calls = _calls_in_every_state(xworld)
+    client = Client()
+    client.force_login(xworld.coordinator)
+    for state, names in (
+        ("upcoming", {"upcoming"}),
+        ("open", {"First call"}),
+        ("closed", {"ended", "stopped"}),
+        ("draft", {"draft"}),
+    ):
+        rows = client.get(f"/api/exchanges/calls?state={state}").json()
+        assert {r["title"] for r in rows} == names
+        assert {r["state"] for r in rows} == {state}
+    rows = client.get("/api/exchanges/calls?status=open").json()  # as the coordinator set it
+    assert {r["title"] for r in rows} == {"First call", "upcoming", "ended"}
+    bad = client.get("/api/exchanges/calls?state=soon")
+    assert bad.status_code == 400
+    assert bad.json()["field"] == "state" and "Unknown state “soon”" in bad.json()["detail"]
+    assert len(calls) == 5
+
+
+@pytest.mark.django_db
+def test_the_form_offers_only_organisations_that_may_still_register(client, xworld):
+    """A cluster manager acting for two organisations, one of which has applied."""
+    w = xworld
+    w.sme_cz.managers.add(w.visitor_it)
+    application_submit(
+        actor=w.visitor_it, call=w.call, data=application_data(organisation=w.sme_it.pk)
+    )
+    client.force_login(w.visitor_it)
+    page = client.get(reverse("exchange_call_detail", args=[w.call.slug])).content.decode()
+    assert _register_button(page)
+    form = client.get(reverse("exchange_application_create", args=[w.call.slug]))
+    choices = dict(form.context["form"].fields["organisation"].choices)
+    assert w.sme_cz.pk in choices and w.sme_it.pk not in choices
