@@ -213,9 +213,13 @@ def application_detail(request, pk):
     return render(request, "exchanges/application_detail.html", context)
 
 
-def _review(request, form, review, *, said, done):
-    """Validate or reject from the review form: the service's `review(decision, note)`, then
-    `said()` as the message."""
+def _review(request, permission, review, *, said, done):
+    """Validate or reject from the review form, for those with `permission` (perm, object):
+    the service's `review(decision, note)`, then `said()` as the message."""
+    refused = page_permission(request, *permission)
+    if refused:
+        return refused
+    form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to validate or reject."))
         return redirect(*done)
@@ -232,12 +236,9 @@ def _review(request, form, review, *, said, done):
 def application_review(request, pk):
     """The partnership validates or rejects a registration."""
     application = _application_or_404(request, pk)
-    denied = page_permission(request, "exchanges.review_application", application)
-    if denied:
-        return denied
     return _review(
         request,
-        ReviewForm(request.POST),
+        ("exchanges.review_application", application),
         lambda decision, note: services.application_review(
             actor=request.user, application=application, decision=decision, note=note
         ),
@@ -398,12 +399,9 @@ def offer_detail(request, pk):
 def offer_review(request, pk):
     """The host's partnership validates or rejects a hosting offer."""
     offer = _offer_or_404(request, pk)
-    denied = page_permission(request, "exchanges.review_hostingoffer", offer)
-    if denied:
-        return denied
     return _review(
         request,
-        ReviewForm(request.POST),
+        ("exchanges.review_hostingoffer", offer),
         lambda decision, note: services.hosting_offer_review(
             actor=request.user, offer=offer, decision=decision, note=note
         ),

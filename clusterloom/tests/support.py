@@ -1,6 +1,7 @@
-"""What the apps' tests share: the day the suite lives on and the roles of the permission
-matrices of a partnership's cluster pages and API."""
+"""What the apps' tests share: the day the suite lives on, the roles of the permission
+matrices of a partnership's cluster pages and API, and broken copies of input documents."""
 
+import copy
 import datetime
 
 #: The suite's today (`today` fixture, clusterloom/conftest.py).
@@ -16,3 +17,19 @@ CLUSTER_ROLES = (
     "other_coordinator",
     "admin",
 )
+
+
+def altered(document: dict, path: str, value=None, delete=False) -> dict:
+    """A copy of `document` with the item at `path` (e.g. 'meetings.3.participants': keys and
+    list indexes, dotted) replaced by `value`, or deleted."""
+    document = copy.deepcopy(document)
+    *parents, last = path.split(".")
+    node = document
+    for key in parents:
+        node = node[int(key)] if key.isdigit() else node[key]
+    key = int(last) if last.isdigit() else last
+    if delete:
+        del node[key]
+    else:
+        node[key] = value
+    return document

@@ -173,14 +173,19 @@ def test_register_request_accept_schedule_agenda_feedback(client, eworld, monkey
     assert 'id="held">1<' in stats and "cooperation possible" in stats
 
 
-def test_decline_with_a_reason_the_requester_reads(client, eworld):
-    w = eworld
+def _buyer_es_asks(client, w, invitee, message):
+    """The Spanish buyer asks `invitee` to meet from the participant list; the request."""
     client.force_login(w.buyer_es)
     client.post(
-        reverse("event_meeting_request", args=[w.event.slug, w.p_cz.pk]),
-        {f"p{w.p_cz.pk}-message": "Spacer fabrics?"},
+        reverse("event_meeting_request", args=[w.event.slug, invitee.pk]),
+        {f"p{invitee.pk}-message": message},
     )
-    meeting = Meeting.objects.get(requester=w.p_es)
+    return Meeting.objects.get(requester=w.p_es)
+
+
+def test_decline_with_a_reason_the_requester_reads(client, eworld):
+    w = eworld
+    meeting = _buyer_es_asks(client, w, w.p_cz, "Spacer fabrics?")
     client.force_login(w.supplier_cz)
     decline = reverse("event_meeting_decline", args=[w.event.slug, meeting.pk])
     response = client.post(decline, {"reason": "We sell to Czech plants only.", "back": "meetings"})
@@ -194,12 +199,7 @@ def test_decline_with_a_reason_the_requester_reads(client, eworld):
 
 def test_the_requester_cancels_a_request(client, eworld):
     w = eworld
-    client.force_login(w.buyer_es)
-    client.post(
-        reverse("event_meeting_request", args=[w.event.slug, w.p_it.pk]),
-        {f"p{w.p_it.pk}-message": ""},
-    )
-    meeting = Meeting.objects.get(requester=w.p_es)
+    meeting = _buyer_es_asks(client, w, w.p_it, "")
     page = client.get(reverse("event_meetings", args=[w.event.slug])).content.decode()
     assert 'id="sent"' in page and "Cancel the request" in page
     cancel = reverse("event_meeting_cancel", args=[w.event.slug, meeting.pk])

@@ -4,12 +4,14 @@ nothing."""
 import copy
 import json
 import time
+from functools import partial
 from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from clusterloom.events.management.commands import schedule as command
+from clusterloom.tests.support import altered
 
 EVENT = {
     "slots": ["9:00", "9:30", 1000],
@@ -126,19 +128,8 @@ def test_locked_meetings_that_clash_write_nothing(tmp_path):
     assert not (tmp_path / "SCHEDULE.json").exists()
 
 
-def broken(path: str, value=None, delete=False) -> dict:
-    """EVENT with the item at `path` (e.g. 'meetings.3.participants') replaced or deleted."""
-    event = copy.deepcopy(EVENT)
-    *parents, last = path.split(".")
-    node = event
-    for key in parents:
-        node = node[int(key)] if key.isdigit() else node[key]
-    key = int(last) if last.isdigit() else last
-    if delete:
-        del node[key]
-    else:
-        node[key] = value
-    return event
+#: EVENT with the item at a path (e.g. 'meetings.3.participants') replaced or deleted.
+broken = partial(altered, EVENT)
 
 
 @pytest.mark.parametrize(

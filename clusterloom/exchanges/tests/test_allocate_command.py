@@ -1,10 +1,12 @@
 """`clusterloom allocate`: a call in JSON, the plan out in JSON, clear errors that write nothing."""
 
-import copy
 import json
+from functools import partial
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from clusterloom.tests.support import altered
 
 CALL = {
     "hosts": [
@@ -66,19 +68,8 @@ def test_fixed_pairs_that_break_a_rule_write_nothing(tmp_path):
     assert not (tmp_path / "RESULT.json").exists()
 
 
-def broken(path: str, value=None, delete=False) -> dict:
-    """CALL with the item at `path` (e.g. 'hosts.1.capacity') replaced or deleted."""
-    call = copy.deepcopy(CALL)
-    *parents, last = path.split(".")
-    node = call
-    for key in parents:
-        node = node[int(key)] if key.isdigit() else node[key]
-    key = int(last) if last.isdigit() else last
-    if delete:
-        del node[key]
-    else:
-        node[key] = value
-    return call
+#: CALL with the item at a path (e.g. 'hosts.1.capacity') replaced or deleted.
+broken = partial(altered, CALL)
 
 
 @pytest.mark.parametrize(
