@@ -4,6 +4,8 @@ Organisers' set-up pages are in `organiser_views.py`, the schedule in `schedule_
 participants and meetings in `meeting_views.py`, agendas in `agenda_views.py`.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as Forbidden
@@ -118,32 +120,38 @@ def event_detail(request, slug):
 def event_create(request):
     """A coordinator creates an event of one of their partnerships (a draft)."""
     partnership = get_object_or_404(Partnership, slug=request.GET.get("partnership", ""))
-    return form_page(
-        request,
-        EventForm(request.POST or None),
-        permission=("events.add_event", partnership),
-        template="events/event_form.html",
-        context={"partnership": partnership},
-        save=lambda data: services.event_create(
-            actor=request.user, partnership=partnership, data=data
-        ),
-        message=_("The event is saved as a draft. Add its sessions and tables, then open it."),
-        done=lambda event: ("event_detail", event.slug),
-    )
+    return _event_form(request, partnership)
 
 
 def event_edit(request, slug):
     """Change an event's settings."""
     event = event_or_404(request, slug)
+    return _event_form(request, event.partnership, event)
+
+
+def _event_form(request, partnership, event=None):
+    """The event form: a new draft event of `partnership`, or `event`'s settings."""
+    if event is None:
+        form = EventForm(request.POST or None)
+        permission = ("events.add_event", partnership)
+        message = _("The event is saved as a draft. Add its sessions and tables, then open it.")
+        save = partial(services.event_create, actor=request.user, partnership=partnership)
+        context = {"partnership": partnership}
+    else:
+        form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+        permission = ("events.change_event", event)
+        message = _("The event is saved.")
+        save = partial(services.event_update, actor=request.user, event=event)
+        context = {"partnership": partnership, "event": event}
     return form_page(
         request,
-        EventForm(request.POST or None, initial=EventForm.initial_for(event)),
-        permission=("events.change_event", event),
+        form,
+        permission=permission,
         template="events/event_form.html",
-        context={"partnership": event.partnership, "event": event},
-        save=lambda data: services.event_update(actor=request.user, event=event, data=data),
-        message=_("The event is saved."),
-        done=("event_detail", event.slug),
+        context=context,
+        save=lambda data: save(data=data),
+        message=message,
+        done=lambda saved: ("event_detail", saved.slug),
     )
 
 
