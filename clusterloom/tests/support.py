@@ -33,3 +33,11 @@ def altered(document: dict, path: str, value=None, delete=False) -> dict:
     else:
         node[key] = value
     return document
+
+
+def player(w, role: str, cast: dict | None = None):
+    """The world's user who plays `role` in a permission matrix: the attribute of `w` that
+    `cast` names for it (else the role's own name); None for the anonymous role."""
+    if role == "anonymous":
+        return None
+    return getattr(w, (cast or {}).get(role, role))

@@ -20,7 +20,7 @@ from clusterloom.partnerships.tests.factories import (
 )
 from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
 from clusterloom.tests.support import CLUSTER_ROLES as ROLES  # noqa: F401
-from clusterloom.tests.support import TODAY
+from clusterloom.tests.support import TODAY, player
 
 
 def training_data(**extra) -> dict:
@@ -131,7 +131,7 @@ def world(db, today):
 
 def user_of(w, role):
     """The world's user who plays `role` (None: anonymous)."""
-    return None if role == "anonymous" else getattr(w, role)
+    return player(w, role)
 
 
 def matrix(w, method, url, expected: dict, body=None, users=None):

@@ -16,7 +16,7 @@ from clusterloom.directory.tests.factories import (
 from clusterloom.partnerships.tests.factories import PartnershipFactory
 from clusterloom.taxonomy.services import term_get_or_create
 from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
-from clusterloom.tests.support import TODAY
+from clusterloom.tests.support import TODAY, player
 
 #: The event's day (sessions at 09:00-12:00 and 14:00-16:00, Europe/Rome).
 DAY = datetime.date(2027, 3, 10)
@@ -239,18 +239,13 @@ ROLES = (
 )
 
 
+#: The eworld users who play the roles not named after them.
+CAST = {"requester": "supplier_it", "invitee": "buyer_es", "third": "supplier_cz"}
+
+
 def user_of(w, role):
     """The eworld user who plays `role` (None: anonymous)."""
-    return {
-        "anonymous": None,
-        "stranger": w.stranger,
-        "requester": w.supplier_it,
-        "invitee": w.buyer_es,
-        "third": w.supplier_cz,
-        "organiser": w.organiser,
-        "other_coordinator": w.other_coordinator,
-        "admin": w.admin,
-    }[role]
+    return player(w, role, CAST)
 
 
 def slots(w):

@@ -17,7 +17,7 @@ from clusterloom.directory.tests.factories import (
 from clusterloom.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
 from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
 from clusterloom.tests.support import CLUSTER_ROLES as ROLES  # noqa: F401
-from clusterloom.tests.support import TODAY  # noqa: F401
+from clusterloom.tests.support import TODAY, player  # noqa: F401
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -38,15 +38,7 @@ def _media(media):
 
 def user_of(w, role):
     """The world's user who plays `role` (None: anonymous)."""
-    return {
-        "anonymous": None,
-        "member": w.member,
-        "manager": w.manager_a,
-        "other_manager": w.manager_d,
-        "coordinator": w.coordinator,
-        "other_coordinator": w.other_coordinator,
-        "admin": w.admin,
-    }[role]
+    return player(w, role, {"manager": "manager_a", "other_manager": "manager_d"})
 
 
 def cluster(name, slug, partnership, manager=None):

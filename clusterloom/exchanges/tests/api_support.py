@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from clusterloom.exchanges import lifecycle, services
 from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
+from clusterloom.tests.support import player
 
 from .conftest import application_data, offer_data
 
@@ -29,15 +30,7 @@ def api_offer(**overrides) -> dict:
 
 def user_of(w, role):
     """The xworld user who plays `role` (None: anonymous)."""
-    return {
-        "anonymous": None,
-        "stranger": w.stranger,
-        "visitor": w.visitor_it,
-        "host": w.host_es,
-        "coordinator": w.coordinator,
-        "other_coordinator": w.other_coordinator,
-        "admin": w.admin,
-    }[role]
+    return player(w, role, {"visitor": "visitor_it", "host": "host_es"})
 
 
 def matrix(w, method, url, expected: dict, body=None, users=None):

@@ -24,7 +24,7 @@ from clusterloom.exchanges.models import Exchange, ExchangeApplication, Exchange
 from clusterloom.partnerships.models import PartnershipMember, Target
 from clusterloom.partnerships.tests.factories import PartnershipFactory
 from clusterloom.tests.support import CLUSTER_ROLES as ROLES  # noqa: F401
-from clusterloom.tests.support import TODAY  # noqa: F401
+from clusterloom.tests.support import TODAY, player  # noqa: F401
 
 #: The 24-month partnership started on START: TODAY is 10 months into it.
 START = datetime.date(2026, 1, 1)
@@ -207,4 +207,5 @@ def world(db):
 
 
 def user_of(w, role):
-    return None if role == "anonymous" else getattr(w, role)
+    """The world's user who plays `role` (None: anonymous)."""
+    return player(w, role)

@@ -15,7 +15,7 @@ from clusterloom.directory.tests.factories import (
 )
 from clusterloom.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
 from clusterloom.tests.support import CLUSTER_ROLES as ROLES  # noqa: F401
-from clusterloom.tests.support import TODAY
+from clusterloom.tests.support import TODAY, player
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def world(db, today):
 
 def user_of(w, role):
     """The world's user who plays `role` (None: anonymous)."""
-    return None if role == "anonymous" else getattr(w, role)
+    return player(w, role)
 
 
 def bearer(user) -> dict:
