@@ -2,7 +2,6 @@
 its coordinator, another partnership with its coordinator and cluster, a member of cluster A,
 an admin; cluster A's strategy and XTEX's joint strategy, both drafts, not published."""
 
-import json
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +13,7 @@ from clusterloom.directory.tests.factories import (
     UserFactory,
 )
 from clusterloom.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
+from clusterloom.tests.api_roles import role_matrix, send  # noqa: F401
 from clusterloom.tests.support import CLUSTER_ROLES as ROLES  # noqa: F401
 from clusterloom.tests.support import TODAY, player
 
@@ -62,42 +62,9 @@ def user_of(w, role):
     return player(w, role)
 
 
-def bearer(user) -> dict:
-    """The Authorization header of a fresh API token of the user."""
-    from clusterloom.core.models import ApiToken
-
-    _token, raw = ApiToken.issue(user, "test")
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def send(client, method, url, body=None, user=None):
-    """One JSON request, with the user's bearer token unless anonymous."""
-    kwargs = {"headers": bearer(user) if user is not None else {}}
-    if body is not None:
-        kwargs.update(data=json.dumps(body), content_type="application/json")
-    return getattr(client, method)(url, **kwargs)
-
-
 def api_matrix(w, method, url, expected: dict, body=None) -> dict:
     """The same request as each role, each rolled back; a refused one writes nothing."""
-    from django.db import transaction
-    from django.test import Client
-
-    from clusterloom.core.models import AuditEntry
-
-    client, got, bodies = Client(), {}, {}
-    for role in expected:
-        with transaction.atomic():
-            audited = AuditEntry.objects.count()
-            response = send(client, method, url, body, user_of(w, role))
-            got[role] = response.status_code
-            is_json = response.get("Content-Type", "").startswith("application/json")
-            bodies[role] = response.json() if response.content and is_json else None
-            if response.status_code >= 400:
-                assert AuditEntry.objects.count() == audited, (role, bodies[role])
-            transaction.set_rollback(True)
-    assert got == expected, bodies
-    return bodies
+    return role_matrix(lambda role: user_of(w, role), method, url, expected, body)
 
 
 def page_matrix(w, method, url, expected: dict, data=None) -> dict:
