@@ -175,8 +175,20 @@ def exchange_detail(request, pk):
     return render(request, "exchanges/exchange_detail.html", _context(request, exchange))
 
 
-def _act(request, pk, step, *, form_class=None, form_key=None, success=""):
+#: The exchange page's context name of each form a step is posted from.
+FORM_KEYS = {
+    ReasonForm: "reason_form",
+    CommitmentForm: "commitment_form",
+    EvidenceForm: "evidence_form",
+    ReportForm: "report_form",
+    ValidateForm: "validate_form",
+    PaymentForm: "payment_form",
+}
+
+
+def _act(request, pk, step, *, form_class=None, success=""):
     """Run one step from a POSTed form; re-render with the error on the form if it fails."""
+    form_key = FORM_KEYS.get(form_class)
     if not request.user.is_authenticated:
         return page_permission(request, "exchanges.view_exchange")
     exchange = _exchange_or_404(request, pk)
@@ -221,7 +233,6 @@ def exchange_decline(request, pk):
         pk,
         lambda e, d: lifecycle.exchange_decline(actor=request.user, exchange=e, reason=d["reason"]),
         form_class=ReasonForm,
-        form_key="reason_form",
         success=_("Declined."),
     )
 
@@ -234,7 +245,6 @@ def exchange_cancel(request, pk):
         pk,
         lambda e, d: lifecycle.exchange_cancel(actor=request.user, exchange=e, reason=d["reason"]),
         form_class=ReasonForm,
-        form_key="reason_form",
         success=_("The exchange is cancelled."),
     )
 
@@ -247,7 +257,6 @@ def commitment_update(request, pk):
         pk,
         lambda e, d: lifecycle.commitment_update(actor=request.user, exchange=e, data=d),
         form_class=CommitmentForm,
-        form_key="commitment_form",
         success=_("The commitment is saved; the lump sum is computed below."),
     )
 
@@ -289,7 +298,6 @@ def evidence_upload(request, pk):
         pk,
         step,
         form_class=EvidenceForm,
-        form_key="evidence_form",
         success=_("The document is attached."),
     )
 
@@ -342,7 +350,6 @@ def exchange_report(request, pk):
         pk,
         lambda e, d: lifecycle.exchange_report(actor=request.user, exchange=e, report=d["report"]),
         form_class=ReportForm,
-        form_key="report_form",
         success=_("The report is filed; your partnership will validate it."),
     )
 
@@ -357,7 +364,6 @@ def exchange_validate(request, pk):
             actor=request.user, exchange=e, approve=d["approve"], note=d["note"]
         ),
         form_class=ValidateForm,
-        form_key="validate_form",
         success=_("Saved."),
     )
 
@@ -372,6 +378,5 @@ def exchange_paid(request, pk):
             actor=request.user, exchange=e, paid_on=d["paid_on"], reference=d["reference"]
         ),
         form_class=PaymentForm,
-        form_key="payment_form",
         success=_("The payment is recorded."),
     )
