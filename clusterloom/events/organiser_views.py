@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from clusterloom.core.errors import DomainError
 from clusterloom.core.forms import form_error
 from clusterloom.core.inputs import id_value
+from clusterloom.core.pages import form_page
 from clusterloom.core.permissions import page_permission
 from clusterloom.core.uploads import upload_check_size
 
@@ -43,61 +44,54 @@ def _organiser_event(request, slug):
 
 def event_sessions(request, slug):
     """The event's sessions and their slots; add a session."""
-    event, refused = _organiser_event(request, slug)
-    if refused:
-        return refused
-    form = SessionForm(request.POST or None, zone=event.time_zone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_add(actor=request.user, event=event, data=form.cleaned_data)
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            n = session.slots.count()
-            messages.success(
-                request,
-                ngettext(
-                    "Session “%(name)s” added with %(n)s slot.",
-                    "Session “%(name)s” added with %(n)s slots.",
-                    n,
-                )
-                % {"name": session.name, "n": n},
-            )
-            return redirect("event_sessions", event.slug)
-    context = {"event": event, "form": form, "sessions": event.sessions.prefetch_related("slots")}
-    return render(request, "events/sessions.html", context, status=400 if form.errors else 200)
+    event = event_or_404(request, slug)
+
+    def said(session) -> str:
+        n = session.slots.count()
+        return ngettext(
+            "Session “%(name)s” added with %(n)s slot.",
+            "Session “%(name)s” added with %(n)s slots.",
+            n,
+        ) % {"name": session.name, "n": n}
+
+    return form_page(
+        request,
+        SessionForm(request.POST or None, zone=event.time_zone),
+        permission=("events.change_event", event),
+        template="events/sessions.html",
+        context={"event": event, "sessions": event.sessions.prefetch_related("slots")},
+        save=lambda data: services.session_add(actor=request.user, event=event, data=data),
+        message=said,
+        done=("event_sessions", event.slug),
+    )
 
 
 def event_tables(request, slug):
     """The number of tables (or virtual rooms) and their links."""
-    event, refused = _organiser_event(request, slug)
-    if refused:
-        return refused
+    event = event_or_404(request, slug)
     tables = event.tables.all()
     first = tables.first()
     initial = {"tables": tables.count() or 10}
     if first is not None and first.link:
         initial["link_template"] = first.link.replace(str(first.number), "{n}", 1)
-    form = TablesForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = services.tables_set(
-                actor=request.user,
-                event=event,
-                count=form.cleaned_data["tables"],
-                link_template=form.cleaned_data["link_template"],
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(
-                request,
-                ngettext("The event has %(n)s table.", "The event has %(n)s tables.", count)
-                % {"n": count},
-            )
-            return redirect("event_tables", event.slug)
-    context = {"event": event, "form": form, "tables": tables[:50], "count": tables.count()}
-    return render(request, "events/tables.html", context, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        TablesForm(request.POST or None, initial=initial),
+        permission=("events.change_event", event),
+        template="events/tables.html",
+        context=lambda _form: {"event": event, "tables": tables[:50], "count": tables.count()},
+        save=lambda data: services.tables_set(
+            actor=request.user,
+            event=event,
+            count=data["tables"],
+            link_template=data["link_template"],
+        ),
+        message=lambda count: (
+            ngettext("The event has %(n)s table.", "The event has %(n)s tables.", count)
+            % {"n": count}
+        ),
+        done=("event_tables", event.slug),
+    )
 
 
 def event_groups(request, slug):
@@ -286,34 +280,39 @@ def participant_group(request, slug, pk):
     return redirect("event_participant_detail", event.slug, participant.pk)
 
 
+def _file_error(form, error: DomainError) -> None:
+    form.add_error("file", str(error))
+
+
 def registrations_import(request, slug):
     """Register participants from a CSV or XLSX file: all rows or none."""
-    event, refused = _organiser_event(request, slug)
-    if refused:
-        return refused
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            upload_check_size(upload.size)
-            created = services.registrations_import(
-                actor=request.user,
-                event=event,
-                file_name=upload.name,
-                content=upload.read(),
-                approve=form.cleaned_data["approve"],
-            )
-        except DomainError as error:
-            form.add_error("file", str(error))
-        else:
-            messages.success(
-                request,
-                ngettext("%(n)s registration imported.", "%(n)s registrations imported.", created)
-                % {"n": created},
-            )
-            return redirect("event_registrations", event.slug)
-    context = {"event": event, "form": form, "columns": services.REGISTRATION_COLUMNS}
-    return render(request, "events/import.html", context, status=400 if form.errors else 200)
+    event = event_or_404(request, slug)
+
+    def save(data):
+        upload = data["file"]
+        upload_check_size(upload.size)
+        return services.registrations_import(
+            actor=request.user,
+            event=event,
+            file_name=upload.name,
+            content=upload.read(),
+            approve=data["approve"],
+        )
+
+    return form_page(
+        request,
+        ImportForm(request.POST or None, request.FILES or None),
+        permission=("events.change_event", event),
+        template="events/import.html",
+        context={"columns": services.REGISTRATION_COLUMNS, "event": event},
+        error=_file_error,
+        save=save,
+        message=lambda created: (
+            ngettext("%(n)s registration imported.", "%(n)s registrations imported.", created)
+            % {"n": created}
+        ),
+        done=("event_registrations", event.slug),
+    )
 
 
 def event_check_in(request, slug):
