@@ -1,10 +1,12 @@
-"""Ids from user input: what a database can hold, or None (never an exception)."""
+"""Ids from user input: what a database can hold, or None (never an exception); a list's status
+filter: a known status or nothing, else a refusal on the status field."""
 
 from types import SimpleNamespace
 
 import pytest
 
-from clusterloom.core.inputs import MAX_ID, id_value
+from clusterloom.core.errors import DomainError
+from clusterloom.core.inputs import MAX_ID, id_value, status_filter
 
 
 @pytest.mark.parametrize(
@@ -31,3 +33,12 @@ from clusterloom.core.inputs import MAX_ID, id_value
 )
 def test_id_value(given, expected):
     assert id_value(given) == expected
+
+
+def test_a_status_filter_is_a_known_status_or_nothing():
+    assert status_filter("open", ["draft", "open"]) == "open"
+    assert status_filter("", ["draft", "open"]) == ""
+    with pytest.raises(DomainError) as refused:
+        status_filter("bogus", ["draft", "open"])
+    assert refused.value.field == "status"
+    assert refused.value.message == "Unknown status “bogus”; use one of: draft, open."
