@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.page_cache import public_page
+from clusterloom.core.pages import form_page
 
 from . import selectors
 from .contact import partnership_contact_set, public_contact
@@ -164,28 +165,23 @@ def partnership_edit(request, slug):
     # The form works on its own copy so the service sees the unchanged partnership.
     draft = Partnership.objects.get(pk=partnership.pk)
     form = PartnershipForm.for_partnership(draft, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                partnership_update(
-                    actor=request.user, partnership=partnership, data=form.update_data()
-                )
-                partnership_contact_set(
-                    actor=request.user,
-                    partnership=partnership,
-                    person=form.cleaned_data["contact_person"],
-                )
-        except DomainError as exc:
-            _add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The profile has been saved."))
-            return redirect("partnership_detail", slug=partnership.slug)
-    status = 400 if request.method == "POST" else 200
-    return render(
+
+    def save(data):
+        with transaction.atomic():
+            partnership_update(actor=request.user, partnership=partnership, data=form.update_data())
+            partnership_contact_set(
+                actor=request.user, partnership=partnership, person=data["contact_person"]
+            )
+
+    return form_page(
         request,
-        "partnerships/partnership_edit.html",
-        {"partnership": partnership, "form": form},
-        status=status,
+        form,
+        template="partnerships/partnership_edit.html",
+        context={"partnership": partnership},
+        error=_add_domain_error,
+        save=save,
+        message=_("The profile has been saved."),
+        done=("partnership_detail", partnership.slug),
     )
 
 
