@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
+from clusterloom.core.bounds import MAX_HOURS, MAX_REACH
 from clusterloom.core.errors import DomainError
 from clusterloom.core.inputs import count_value, dates_in_order, parse_date, text_value
 from clusterloom.core.permissions import require
@@ -22,10 +23,6 @@ from clusterloom.partnerships.models import Partnership
 
 from .models import Activity, ActivityKind, ActivityStatus, Attendance, AttendeeRole, Channel
 
-#: Most hours one person can attend of one training or coaching (a long programme).
-MAX_HOURS = Decimal("1000")
-#: Most people a dissemination activity can report reaching.
-MAX_REACH = 10_000_000
 #: Kinds whose hours count as capacity building.
 TRAINING_KINDS = (ActivityKind.TRAINING, ActivityKind.COACHING)
 

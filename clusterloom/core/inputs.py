@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from .bounds import MAX_AMOUNT, MAX_COUNT
 from .errors import DomainError
 
 MAX_TEXT = 5000
@@ -64,7 +65,7 @@ def dates_in_order(
         )
 
 
-def count_value(value, field: str, *, maximum: int = 100000) -> int:
+def count_value(value, field: str, *, maximum: int = MAX_COUNT) -> int:
     """A whole number between 0 and maximum (empty = 0)."""
     try:
         number = int(str(value).strip()) if value not in (None, "") else 0
@@ -87,7 +88,7 @@ def money_value(value, field: str, *, allow_none: bool = True) -> Decimal | None
         raise DomainError(
             _("“%(value)s” is not an amount in euros.") % {"value": value}, field=field
         ) from None
-    if not amount.is_finite() or amount < 0 or amount > Decimal("100000000"):
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
         raise DomainError(_("Give an amount between 0 and 100,000,000."), field=field)
     return amount.quantize(Decimal("0.01"))
 

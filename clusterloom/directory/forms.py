@@ -135,6 +135,8 @@ class OrganisationForm(BootstrapForm):
 class ClusterForm(BootstrapForm):
     """What a cluster declares (used by the ECCP validity check)."""
 
+    # Bounds (core.bounds) are checked by the service when a figure changes, so one saved
+    # before them stays editable.
     member_count = forms.IntegerField(label=_("Number of members"), min_value=0, required=False)
     sme_count = forms.IntegerField(label=_("Number of SMEs"), min_value=0, required=False)
     management_fte = forms.DecimalField(

@@ -1,11 +1,13 @@
 """Organisations of every kind, clusters with their members, and people."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
+from clusterloom.core.bounds import MAX_MANAGEMENT_FTE, MAX_MEMBERS, MAX_SMES
 from clusterloom.core.models import TimeStampedModel, link, optional_link
 from clusterloom.geo.models import City, Country, Region
 from clusterloom.taxonomy.models import Term
@@ -143,11 +145,20 @@ class Cluster(TimeStampedModel):
         verbose_name=_("cluster organisation"),
     )
     #: Members as the cluster declares them (the member list may be incomplete or unknown).
-    member_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
-    sme_count = models.PositiveIntegerField(_("number of SMEs"), null=True, blank=True)
+    member_count = models.PositiveIntegerField(
+        _("number of members"), null=True, blank=True, validators=[MaxValueValidator(MAX_MEMBERS)]
+    )
+    sme_count = models.PositiveIntegerField(
+        _("number of SMEs"), null=True, blank=True, validators=[MaxValueValidator(MAX_SMES)]
+    )
     #: Full-time equivalents of cluster management staff (ECCP asks at least 0.5).
     management_fte = models.DecimalField(
-        _("management staff (FTE)"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("management staff (FTE)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_MANAGEMENT_FTE)],
     )
     #: Member kinds the cluster declares when its member list is not on the platform.
     declared_member_kinds = models.JSONField(_("declared member kinds"), default=list, blank=True)

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
+from clusterloom.core.bounds import MAX_MANAGEMENT_FTE, MAX_MEMBERS, MAX_SMES
 from clusterloom.core.errors import DomainError
 from clusterloom.core.text import squash
 from clusterloom.geo.models import City, Country, Region
@@ -394,9 +395,15 @@ def cluster_update(*, actor, cluster: Cluster, data: dict[str, Any]) -> Cluster:
         field = sorted(unknown)[0]
         raise DomainError(_("Unknown field “%(field)s”.") % {"field": field}, field=field)
     fields: dict[str, Any] = {}
-    for field in ("member_count", "sme_count"):
+    for field, maximum in (("member_count", MAX_MEMBERS), ("sme_count", MAX_SMES)):
         if field in data:
             fields[field] = _non_negative_int(data[field], field)
+            # A figure saved before the bound stays as it is until someone changes it.
+            if (fields[field] or 0) > maximum and fields[field] != getattr(cluster, field):
+                raise DomainError(
+                    _("Give a number between 0 and %(max)s.") % {"max": f"{maximum:,}"},
+                    field=field,
+                )
     if "management_fte" in data:
         value = data["management_fte"]
         if value in (None, ""):
@@ -406,7 +413,7 @@ def cluster_update(*, actor, cluster: Cluster, data: dict[str, Any]) -> Cluster:
                 fte = Decimal(str(value))
             except InvalidOperation:
                 fte = Decimal(-1)
-            if not fte.is_finite() or fte < 0 or fte > 9999:
+            if not fte.is_finite() or fte < 0 or fte > MAX_MANAGEMENT_FTE:
                 raise DomainError(_("Enter the staff in FTE, e.g. 1.5."), field="management_fte")
             fields["management_fte"] = fte.quantize(Decimal("0.01"))
     if "declared_member_kinds" in data:

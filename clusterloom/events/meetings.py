@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from clusterloom.core import bounds
 from clusterloom.core.audit import audit, status_expect, status_move
 from clusterloom.core.errors import DomainError, PermissionDenied
 from clusterloom.core.inputs import id_value
@@ -41,7 +42,7 @@ from .models import (
 S = MeetingStatus
 LIVE = (S.REQUESTED, S.ACCEPTED, S.SCHEDULED, S.UNSCHEDULED)
 AGREED = (S.ACCEPTED, S.SCHEDULED, S.UNSCHEDULED)
-MAX_MESSAGE = 2000
+MAX_MESSAGE = bounds.MAX_MESSAGE
 
 
 class MeetingRules:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
+from clusterloom.core.bounds import MAX_TEXT
 from clusterloom.core.errors import DomainError, PermissionDenied
 from clusterloom.core.names import display_name
 from clusterloom.core.permissions import has_rule_perm, is_admin, organisations_of_coordinated
@@ -35,8 +36,10 @@ def _deny_unless(user, perm: str, obj=None, message: str | None = None) -> None:
         raise PermissionDenied(message or _("You are not allowed to do this."))
 
 
-def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    """Check a request's fields; missing ones are left out when `partial`."""
+def _clean(data: dict[str, Any], *, partial: bool, current=None) -> dict[str, Any]:
+    """Check a request's fields; missing ones are left out when `partial`. A text longer than
+    core.bounds.MAX_TEXT is refused unless it is the `current` request's own (saved before
+    the bound: it stays editable)."""
     clean: dict[str, Any] = {}
     for name in ("title", "sought", "offered"):
         if name in data or not partial:
@@ -48,6 +51,13 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
             raise DomainError(_("The title is too long (200 characters at most)."), field="title")
     if "sought" in clean and not clean["sought"]:
         raise DomainError(_("Say what kind of partner you are looking for."), field="sought")
+    for name in ("sought", "offered"):
+        text = clean.get(name, "")
+        if len(text) > MAX_TEXT and text != getattr(current, name, None):
+            raise DomainError(
+                _("Too long: %(limit)s characters at most.") % {"limit": f"{MAX_TEXT:,}"},
+                field=name,
+            )
     if "terms" in data or not partial:
         terms = data.get("terms") or []
         clean["terms"] = [
@@ -97,7 +107,11 @@ def partner_request_create(*, actor, organisation: Organisation, data: dict) -> 
 def partner_request_update(*, actor, partner_request: PartnerRequest, data: dict) -> PartnerRequest:
     """Change a request's texts, terms, deadline or visibility (its poster or an admin)."""
     _deny_unless(actor, "matching.change_partnerrequest", partner_request)
-    clean = _clean({k: v for k, v in data.items() if k in REQUEST_FIELDS}, partial=True)
+    clean = _clean(
+        {k: v for k, v in data.items() if k in REQUEST_FIELDS},
+        partial=True,
+        current=partner_request,
+    )
     changes = {}
     terms = clean.pop("terms", None)
     for name, value in clean.items():

@@ -191,6 +191,12 @@ def test_create_request_bad_input(client, roles, world):
     assert post(deadline="2001-01-01").json()["field"] == "deadline"
     assert post(organisation=987654).status_code == 404
     assert post(deadline="soon").status_code == 422
+    long = post(sought="x" * 100_000)
+    assert long.status_code == 400 and long.json() == {
+        "detail": "Too long: 5,000 characters at most.",
+        "field": "sought",
+    }
+    assert not PartnerRequest.objects.exists()
 
 
 def _posted(client, roles, world, **extra) -> int:

@@ -276,3 +276,33 @@ def test_request_of_a_deleted_poster_still_reads(client, posted, roles):
 
 def test_unknown_request_is_404(client, world):
     assert client.get("/partners/requests/999/").status_code == 404
+
+
+def test_a_partner_request_of_100000_characters_is_refused_on_its_field(as_role, world):
+    from clusterloom.core.errors import DomainError
+    from clusterloom.matching.request_services import partner_request_update
+
+    form = {"organisation": world.textile_cz.pk, "title": "Automotive partner wanted"}
+    response = as_role("member").post(
+        "/partners/requests/new/", {**form, "sought": "x" * 100_000, "is_public": "on"}
+    )
+    assert response.status_code == 400
+    assert "at most 5000 characters" in response.context["form"].errors["sought"][0]
+    response = as_role("member").post(
+        "/partners/requests/new/", {**form, "sought": "Car seats.", "offered": "y" * 5_001}
+    )
+    assert "at most 5000 characters" in response.context["form"].errors["offered"][0]
+    assert not PartnerRequest.objects.exists()
+    # A request saved before the bound stays editable; a longer text is refused.
+    posted = as_role("member").post("/partners/requests/new/", {**form, "sought": "Car seats."})
+    assert posted.status_code == 302
+    request = PartnerRequest.objects.get()
+    PartnerRequest.objects.filter(pk=request.pk).update(sought="z" * 6_000)
+    request.refresh_from_db()
+    partner_request_update(actor=request.posted_by, partner_request=request,
+                           data={"sought": "z" * 6_000, "title": "Renamed"})  # fmt: skip
+    with pytest.raises(DomainError) as caught:
+        partner_request_update(
+            actor=request.posted_by, partner_request=request, data={"sought": "z" * 6_001}
+        )
+    assert caught.value.field == "sought"

@@ -195,3 +195,14 @@ def test_commands_export_and_import(extratex, tmp_path, capsys):
     bad.write_text("acronym: X\npartners: 3\n", encoding="utf-8")
     with pytest.raises(CommandError, match="partners"):
         call_command("import_partnership", str(bad))
+
+
+def test_an_imported_member_count_beyond_the_bound_is_refused_with_its_path():
+    data = load_document(HITECH)
+    data["partners"][0]["organisation"]["member_count"] = 999_999_999
+    with pytest.raises(ImportFailed) as error:
+        partnership_import_structured(actor=None, data=data)
+    assert error.value.field.startswith("partners[0]")
+    assert error.value.field.endswith("member_count")
+    assert error.value.message == "Give a number between 0 and 100,000."
+    assert not Partnership.objects.exists()
