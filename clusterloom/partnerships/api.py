@@ -164,6 +164,13 @@ class TargetIn(Schema):
     )
 
 
+class CommitmentDismissIn(Schema):
+    """A listed commitment (as `unmatched_commitments` gives it) that is not a target."""
+
+    source_text: str = Field(max_length=20_000)
+    value: int = Field(ge=0, le=1_000_000)
+
+
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
@@ -297,3 +304,25 @@ def target_put(request: HttpRequest, slug: str, code: str, payload: TargetIn):
         "value": target.value,
         "status": target.status,
     }
+
+
+@router.post(
+    "/{slug}/commitments/dismiss",
+    response={200: list[CommitmentOut], **ERRORS, 422: dict},
+    auth=WRITE_AUTH,
+)
+def commitment_dismiss(request: HttpRequest, slug: str, payload: CommitmentDismissIn):
+    """Say a listed commitment is not a target (the partnership's coordinators, admins): it is
+    no longer listed; answers the commitments still listed."""
+    partnership = selectors.partnership_get_visible(request.user, slug)
+    require(request.user, "partnerships.change_partnership", partnership)
+    partnership = services.commitment_dismiss(
+        actor=request.user,
+        partnership=partnership,
+        source_text=payload.source_text,
+        value=payload.value,
+    )
+    return [
+        {"source_text": c.source_text, "phrase": c.phrase, "value": c.value}
+        for c in selectors.partnership_profile(partnership).commitments
+    ]

@@ -104,12 +104,23 @@ class TargetForm(forms.Form):
     code = forms.ChoiceField(label=_("Target"), choices=TargetCode.choices)
     value = forms.IntegerField(label=_("Value"), min_value=0, max_value=1_000_000)
     #: The profile sentence a listed commitment came from, when set from that list.
-    source_text = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
+    source_text = forms.CharField(
+        label=_("Sentence"), required=False, max_length=20_000, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["value"].widget.attrs["class"] = "form-control form-control-sm"
+
+
+class CommitmentDismissForm(forms.Form):
+    """Say a listed commitment (a sentence and its number) is not a target."""
+
+    source_text = forms.CharField(label=_("Sentence"), max_length=20_000, widget=forms.HiddenInput)
+    value = forms.IntegerField(
+        label=_("Value"), min_value=0, max_value=1_000_000, widget=forms.HiddenInput
+    )
 
 
 class TargetConfirmForm(forms.Form):

@@ -64,6 +64,11 @@ class Partnership(TimeStampedModel):
     #: Shown on the public profile: one of the partners' people who agreed to a public profile,
     #: chosen by a coordinator.
     contact_person = optional_link(Person, _("contact person"), "+")
+    #: Sentences of the profile a coordinator said are not targets, though they look like
+    #: commitments: [{"source_text": "...", "value": 12}].
+    dismissed_commitments = models.JSONField(
+        _("commitments that are not targets"), default=list, blank=True
+    )
 
     class Meta:
         ordering = ["acronym"]

@@ -207,9 +207,15 @@ def open_commitments(
 ) -> list[Commitment]:
     """Sentences of the profile's text that look like commitments ("12 webinars", "at least 40
     cluster managers will be trained") but match no target kind, for a coordinator to set as
-    targets; one a coordinator set a target from (same sentence, same value) is done."""
+    targets; one a coordinator set a target from (same sentence, same value) or said is not a
+    target is done."""
     sources = target_sources(actions, partnership.objectives, partnership.target_groups, results)
     done = {(t.source_text, t.value) for t in targets}
+    done |= {
+        (d.get("source_text"), d.get("value"))
+        for d in partnership.dismissed_commitments or []
+        if isinstance(d, dict)
+    }
     return [c for c in find_commitments(sources) if (c.source_text, c.value) not in done]
 
 

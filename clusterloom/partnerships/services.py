@@ -327,6 +327,36 @@ def target_set(
 
 
 @transaction.atomic
+def commitment_dismiss(*, actor, partnership: Partnership, source_text: str, value) -> Partnership:
+    """A coordinator says a listed commitment is not a target: it is no longer listed (and
+    stays so when the profile is imported again)."""
+    from .selectors import partnership_profile
+
+    value = _target_value(value)
+    source_text = (source_text or "").strip()
+    # Locked, so two coordinators dismissing at once both keep theirs.
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    listed = partnership_profile(partnership).commitments
+    if not any((c.source_text, c.value) == (source_text, value) for c in listed):
+        raise DomainError(
+            _("This sentence is not listed among the commitments that match no target."),
+            field="source_text",
+        )
+    partnership.dismissed_commitments = [
+        *(partnership.dismissed_commitments or []),
+        {"source_text": source_text, "value": value},
+    ]
+    partnership.save(update_fields=["dismissed_commitments", "updated_at"])
+    audit(
+        actor,
+        "target.commitment_dismissed",
+        partnership,
+        changes={"source_text": source_text, "value": value},
+    )
+    return partnership
+
+
+@transaction.atomic
 def target_confirm(*, actor, target: Target, value=None) -> Target:
     """Confirm a proposed target, optionally correcting its value."""
     before = (target.status, target.value)
@@ -453,5 +483,6 @@ __all__ = [
     "partnership_update",
     "target_confirm",
     "target_propose",
+    "commitment_dismiss",
     "target_set",
 ]

@@ -26,13 +26,19 @@ from clusterloom.core.pages import form_page
 
 from . import selectors
 from .contact import partnership_contact_set, public_contact
-from .forms import PartnershipForm, TargetConfirmForm, TargetForm
+from .forms import CommitmentDismissForm, PartnershipForm, TargetConfirmForm, TargetForm
 from .models import Partnership, TargetCode
 from .network import layout, render_svg
 from .partner_map import partner_map_svg
 from .pdf import html_to_pdf
 from .sections import render_sections
-from .services import consortium_check, partnership_update, target_confirm, target_set
+from .services import (
+    commitment_dismiss,
+    consortium_check,
+    partnership_update,
+    target_confirm,
+    target_set,
+)
 
 
 def _visible_or_404(request, slug: str) -> Partnership:
@@ -213,6 +219,18 @@ def partnership_targets(request, slug):
                             % {"target": target.get_code_display()},
                         )
                         return redirect(reverse("partnership_detail", args=[slug]) + "#targets")
+        elif request.POST.get("action") == "dismiss":
+            form = CommitmentDismissForm(request.POST)
+            if form.is_valid():
+                try:
+                    commitment_dismiss(
+                        actor=request.user, partnership=partnership, **form.cleaned_data
+                    )
+                except DomainError as exc:
+                    _add_domain_error(form, exc)
+                else:
+                    messages.success(request, _("The sentence is no longer listed."))
+                    return redirect(reverse("partnership_detail", args=[slug]) + "#targets")
         else:
             form = TargetForm(request.POST)
             if form.is_valid():

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from clusterloom.core.models import AuditEntry
 from clusterloom.partnerships.models import Target
 from clusterloom.partnerships.services import partnership_import_eccp
 
@@ -134,3 +135,48 @@ def test_extratex_lists_none(client):
     assert not [w for w in outcome.warnings if "looks like a commitment" in w]
     body = Client().get(f"/api/partnerships/{outcome.partnership.slug}").json()
     assert body["unmatched_commitments"] == []
+
+
+def test_a_coordinator_says_one_is_not_a_target(client, texmob):
+    slug = texmob.partnership.slug
+    url = reverse("partnership_targets", args=[slug])
+    detail = reverse("partnership_detail", args=[slug])
+    briefs = {"action": "dismiss", "source_text": WEBINARS, "value": "2"}
+    # Someone who does not coordinate it may not.
+    stranger = get_user_model().objects.create_user("x", "x@example.org", "pw")
+    client.force_login(stranger)
+    assert client.post(url, briefs).status_code == 403
+    client.force_login(texmob.coordinator)
+    body = client.get(detail).content.decode()
+    assert "Not a target: stop listing it" in body
+    response = client.post(url, briefs)
+    assert response.status_code == 302
+    body = client.get(detail).content.decode()
+    assert "<strong>2 policy briefs</strong>" not in body
+    assert "<strong>12 webinars</strong>" in body
+    assert AuditEntry.objects.filter(action="target.commitment_dismissed").count() == 1
+    # A sentence that is not listed is refused, saying so, and nothing changes.
+    response = client.post(url, {**briefs, "value": "7"})
+    assert response.status_code == 400
+    assert "not listed among the commitments" in response.content.decode()
+    # Importing the profile again does not bring it back.
+    partnership_import_eccp(actor=None, text=_texmob_text())
+    body = client.get(detail).content.decode()
+    assert "<strong>2 policy briefs</strong>" not in body
+    assert "<strong>12 webinars</strong>" in body
+
+
+def test_the_api_dismisses_one(texmob):
+    slug = texmob.partnership.slug
+    url = f"/api/partnerships/{slug}/commitments/dismiss"
+    payload = {"source_text": WEBINARS, "value": 12}
+    assert Client().post(url, payload, content_type="application/json").status_code == 401
+    client = Client()
+    client.force_login(texmob.coordinator)
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert [c["phrase"] for c in response.json()] == ["2 policy briefs"]
+    again = client.post(url, payload, content_type="application/json")
+    assert again.status_code == 400 and again.json()["field"] == "source_text"
+    body = Client().get(f"/api/partnerships/{slug}").json()
+    assert [c["phrase"] for c in body["unmatched_commitments"]] == ["2 policy briefs"]
