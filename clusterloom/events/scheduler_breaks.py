@@ -13,12 +13,15 @@ JAIR 74 (2022), whose core-guided MaxSAT approach proves the optima of the real 
 - before[p, s] <- busy[p, t] for some t <= s of the same session;
 - brk[p, s] <- busy[p, s] and not busy[p, s - 1] and before[p, s - 2]: a gap ends in s;
   each brk is a soft clause of weight 1; a cap on anyone's breaks is a hard cardinality;
-- implied clauses: without breaks, a participant is busy in one run of consecutive slots where
-  their meetings fit (the runs are found before solving, by matching; none: a break is
-  certain), and two busy slots further apart than their meetings hold a gap.
+- implied clauses: two busy slots further apart than the participant's meetings hold a gap;
+  and, for the linear search below, without breaks a participant is busy in one run of
+  consecutive slots where their meetings fit (the runs are found before solving, by
+  matching; none: a break is certain).
 
 RC2 (PySAT) raises the lower bound core by core, so it proves small optima (a few breaks) fast;
-it answers only at the optimum, within the time given, or not at all.
+it answers only at the optimum, within the time given, or not at all. The proof on the whole
+event in a process of its own searches linearly from the certain breaks upward instead
+(`linear`), on the formula with the runs, unless a cap on breaks is set.
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-from pysat.card import CardEnc, EncType
+from pysat.card import CardEnc, EncType, ITotalizer
 from pysat.examples.rc2 import RC2
 from pysat.formula import WCNF, IDPool
+from pysat.solvers import Solver
 
 from .scheduler_search import bits
 from .scheduler_search import breaks as count_breaks
@@ -66,8 +70,8 @@ class Outcome:
 class _Encoding:
     """The clauses of one event's break problem."""
 
-    def __init__(self, ev, slot_of, cap, free=None):
-        self.ev, self.pool = ev, IDPool()
+    def __init__(self, ev, slot_of, cap, free=None, runs=False):
+        self.ev, self.pool, self.runs = ev, IDPool(), runs
         self.certain = 0  # participants who cannot be without a break (a lower bound)
         self.hard, self.soft = [], []  # plain lists: WCNF.append checks each clause, slowly
         self.x = {}
@@ -143,7 +147,8 @@ class _Encoding:
                     busy.append(moving.get((p, t)))
             self._card([b for b in busy if b is not None], count[p], "equals")
             mine = self._breaks(p, busy, count[p])
-            self._without_breaks(busy, fixed[p], masks.get(p, []), mine)
+            if runs:
+                self._without_breaks(busy, fixed[p], masks.get(p, []), mine)
             if cap is not None and len(mine) > cap:
                 self._card(mine, cap, "atmost")
 
@@ -359,10 +364,11 @@ class Proof:
 
 
 class ProofApart:
-    """The proof on the whole event in a process of its own, beside the neighbourhoods in
-    this one: it has a core of its own (no GIL shared with the neighbourhoods' Python), and
-    `stop` ends it at once (Glucose, interrupted, may go on for seconds before it looks: 1.4
-    to 4.7 s past the deadline on forum-13crafb). `then` is called, from a thread of its
+    """The proof on the whole event (`linear`, or RC2 under a cap on breaks) in a process of
+    its own, beside the neighbourhoods in this one: it has a core of its own (no GIL shared
+    with the neighbourhoods' Python), and `stop` ends it at once (a SAT solver, interrupted,
+    may go on for seconds before it looks: Glucose 1.4 to 4.7 s past the deadline on
+    forum-13crafb; CaDiCaL cannot be interrupted). `then` is called, from a thread of its
     own, when the answer or the end has come; `outcome` is then set."""
 
     def __init__(self, ev, slot_of, cap, deadline: float, then):
@@ -400,12 +406,42 @@ class ProofApart:
         self._watch.join()
 
 
+def linear(ev, slot_of, solver: str = _SOLVER_APART) -> Outcome:
+    """The fewest breaks by linear search from below: "at most k breaks" for k = the certain
+    breaks, then one more each time the solver refutes it; the first k it satisfies is the
+    optimum. On the formula with the runs without breaks, which RC2's cores do not use well
+    (forum-13crafc: no proof in 90 s with them against 33 s without) but which make each SAT
+    call here quick (ticf-13crafb: 6.5 s against 24 s with RC2; tic-13crafc 0.7 s against 2.5
+    s). No time limit and no cap on anyone's breaks: it runs in the proof's own process, which
+    is killed at the deadline, and a cap goes to RC2 (the slots given may break the cap, so
+    their breaks are no upper bound then)."""
+    enc = _Encoding(ev, slot_of, None, runs=True)
+    lits = [-clause[0] for clause in enc.soft]
+    most = min(len(lits), count_breaks(ev, slot_of))  # the slots given have no more
+    counter = ITotalizer(lits=lits, ubound=max(1, most), top_id=enc.pool.top)
+    with Solver(name=solver, bootstrap_with=enc.hard + counter.cnf.clauses) as sat:
+        for k in range(min(enc.certain, most), most):
+            if not sat.solve(assumptions=[-counter.rhs[k]]):
+                continue
+            chosen = {v for v in sat.get_model() if v > 0}
+            out = list(slot_of)
+            for (j, t), v in enc.x.items():
+                if v in chosen:
+                    out[j] = t
+            return Outcome(out, count_breaks(ev, out))
+    # Fewer than `most` refuted: the slots given are the fewest.
+    return Outcome(list(slot_of), count_breaks(ev, slot_of))
+
+
 def _child() -> None:
     """The process of a ProofApart: reads its job from stdin, writes the outcome. Its parent
     kills it at the deadline; an alarm ends it a second later should the parent be gone."""
     ev, slot_of, cap, seconds = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
     signal.alarm(max(1, math.ceil(seconds) + 1))
-    found = Proof(ev, slot_of, cap, solver=_SOLVER_APART).run(time.monotonic() + seconds)
+    if cap is None:
+        found = linear(ev, slot_of)
+    else:
+        found = Proof(ev, slot_of, cap, solver=_SOLVER_APART).run(time.monotonic() + seconds)
     sys.stdout.buffer.write(pickle.dumps((found.slot_of, found.breaks, found.cap_impossible)))
     sys.stdout.buffer.flush()
 

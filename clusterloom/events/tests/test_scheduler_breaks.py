@@ -90,6 +90,10 @@ def test_the_proven_fewest_breaks_are_the_true_fewest(problem):
     assert found.breaks == expected
     assert scheduler_search.breaks(ev, found.slot_of) == expected
     assert fewest_by_brute_force(ev, found.slot_of, problem.max_breaks) == expected
+    if problem.max_breaks is None:  # the proof apart's linear search, on the runs too
+        searched = scheduler_breaks.linear(ev, slot_of)
+        assert searched.breaks == expected
+        assert fewest_by_brute_force(ev, searched.slot_of) == expected
 
 
 def test_tables_counted_over_busy_participants_still_bind():
@@ -217,8 +221,9 @@ def test_a_proof_runs_on_the_sat_solver_it_is_given():
 def test_runs_without_breaks_are_found_before_solving():
     """a meets b and c in the morning (s0-s2) and d in the afternoon (s3-s5), but s2 and s3
     are not a's: no run of three slots holds a's meetings, so a's break is certain before the
-    solver starts; e meets f and g with any slot: runs exist, nothing is certain. The proof
-    still finds the true fewest breaks."""
+    solver starts; e meets f and g with any slot: runs exist, nothing is certain. The linear
+    search of the proof apart, which uses the runs, finds the true fewest breaks, as RC2
+    without them does."""
     slots = tuple(f"s{i}" for i in range(6))
     morning, afternoon = frozenset(slots[:3]), frozenset(slots[3:])
     people = (
@@ -234,7 +239,8 @@ def test_runs_without_breaks_are_found_before_solving():
     )
     ev = scheduler.check(Problem(slots, 3, people, meetings))
     slot_of = [0, 1, 5, 0, 2]
-    enc = scheduler_breaks._Encoding(ev, slot_of, None)
-    assert enc.certain == 1
+    assert scheduler_breaks._Encoding(ev, slot_of, None, runs=True).certain == 1
+    assert scheduler_breaks._Encoding(ev, slot_of, None).certain == 0
     found = scheduler_breaks.fewest_breaks(ev, slot_of, time.monotonic() + 60)
     assert found.breaks == fewest_by_brute_force(ev, slot_of) == 1
+    assert scheduler_breaks.linear(ev, slot_of).breaks == 1
