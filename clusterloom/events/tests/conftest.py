@@ -155,26 +155,33 @@ def eworld(db, today):
         textiles=textiles,
         automotive=automotive,
     )
+
+    def supplier(code, name, slug, description, offers):
+        return OrganisationFactory(
+            name=name,
+            slug=slug,
+            kind="sme",
+            is_sme=True,
+            country=country(code.upper()),
+            description=description,
+            offers=offers,
+            terms=[textiles],
+        )
+
     orgs = {
-        "it": OrganisationFactory(
-            name="Tessitura Pratese",
-            slug="tessitura-pratese",
-            kind="sme",
-            is_sme=True,
-            country=country("IT"),
-            description="Weaving of technical textiles for car seats.",
-            offers="Technical textiles, seat fabrics.",
-            terms=[textiles],
+        "it": supplier(
+            "it",
+            "Tessitura Pratese",
+            "tessitura-pratese",
+            "Weaving of technical textiles for car seats.",
+            "Technical textiles, seat fabrics.",
         ),
-        "cz": OrganisationFactory(
-            name="Liberecká textilie",
-            slug="liberecka-textilie",
-            kind="sme",
-            is_sme=True,
-            country=country("CZ"),
-            description="Knitted spacer fabrics for automotive seats.",
-            offers="Spacer fabrics.",
-            terms=[textiles],
+        "cz": supplier(
+            "cz",
+            "Liberecká textilie",
+            "liberecka-textilie",
+            "Knitted spacer fabrics for automotive seats.",
+            "Spacer fabrics.",
         ),
         "es": OrganisationFactory(
             name="Interiores Zaragoza",
