@@ -33,3 +33,6 @@ MAX_AMOUNT = Decimal("100000000")
 MAX_MESSAGE = 2_000
 #: A free text a user writes: a description, what a partner request seeks or offers.
 MAX_TEXT = 5_000
+#: A text of a partnership's public profile (objectives, origin, target groups), which an
+#: import may bring from the partnership's ECCP page.
+MAX_PROFILE_TEXT = 20_000

@@ -7,10 +7,11 @@ from decimal import Decimal, InvalidOperation
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from . import bounds
 from .bounds import MAX_AMOUNT, MAX_COUNT
 from .errors import DomainError
 
-MAX_TEXT = 5000
+MAX_TEXT = bounds.MAX_TEXT
 #: Dates the platform computes with (a month or a day past them is still a date, in any time
 #: zone): outside, a clear error instead of an overflow.
 EARLIEST = datetime.date(1900, 1, 1)
@@ -103,6 +104,18 @@ def text_value(data, field: str, *, required: bool = False, limit: int = MAX_TEX
             _("Too long: %(limit)s characters at most.") % {"limit": f"{limit:,}"}, field=field
         )
     return value
+
+
+def bounded_text(value, field: str, *, limit: int = MAX_TEXT, current=None) -> str:
+    """A free text stripped, at most `limit` characters (core.bounds); a longer one is refused
+    on its field unless it is the `current` one unchanged (saved before the bound: a record
+    stays editable, its text is never cut)."""
+    text = str(value or "").strip()
+    if len(text) > limit and text != current:
+        raise DomainError(
+            _("Too long: %(limit)s characters at most.") % {"limit": f"{limit:,}"}, field=field
+        )
+    return text
 
 
 def date_in_range(day: datetime.date | None, field: str) -> datetime.date | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from clusterloom.core.audit import audit
 from clusterloom.core.bounds import MAX_MANAGEMENT_FTE, MAX_MEMBERS, MAX_SMES
 from clusterloom.core.errors import DomainError
+from clusterloom.core.inputs import bounded_text
 from clusterloom.core.text import squash
 from clusterloom.geo.models import City, Country, Region
 from clusterloom.geo.selectors import city_lookup, country_lookup, region_lookup
@@ -175,7 +176,9 @@ def _clean(data: dict[str, Any], current: Organisation | None) -> dict[str, Any]
         out["website"] = website_normalise(data["website"])
     for text_field in ("description", "offers", "requests"):
         if text_field in data:
-            out[text_field] = str(data[text_field] or "").strip()
+            out[text_field] = bounded_text(
+                data[text_field], text_field, current=getattr(current, text_field, None)
+            )
     if "size" in data:
         size = data["size"] or ""
         if size not in OrganisationSize.values:

@@ -9,7 +9,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
+from clusterloom.core.bounds import MAX_PROFILE_TEXT
 from clusterloom.core.errors import DomainError
+from clusterloom.core.inputs import bounded_text
 from clusterloom.core.text import squash
 from clusterloom.directory.models import Organisation
 from clusterloom.directory.services import (
@@ -137,7 +139,9 @@ def _clean(data: dict[str, Any], current: Partnership | None) -> dict[str, Any]:
             out[name] = _count(data[name], name)
     for name in PROFILE_TEXT_FIELDS:
         if name in data:
-            out[name] = str(data[name] or "").strip()
+            out[name] = bounded_text(
+                data[name], name, limit=MAX_PROFILE_TEXT, current=getattr(current, name, None)
+            )
     if "website" in data:
         out["website"] = website_normalise(data["website"])
     if "source" in data:

@@ -42,3 +42,20 @@ def test_a_status_filter_is_a_known_status_or_nothing():
         status_filter("bogus", ["draft", "open"])
     assert refused.value.field == "status"
     assert refused.value.message == "Unknown status “bogus”; use one of: draft, open."
+
+
+def test_bounded_text_refuses_a_new_text_beyond_its_bound_and_keeps_an_old_one():
+    from clusterloom.core.inputs import bounded_text
+
+    assert bounded_text("  Seat fabrics. ", "description") == "Seat fabrics."
+    assert bounded_text("x" * 5_000, "description") == "x" * 5_000
+    with pytest.raises(DomainError) as caught:
+        bounded_text("x" * 5_001, "description")
+    assert (caught.value.field, caught.value.message) == (
+        "description",
+        "Too long: 5,000 characters at most.",
+    )
+    old = "y" * 9_000
+    assert bounded_text(old, "description", current=old) == old  # saved before the bound
+    with pytest.raises(DomainError):
+        bounded_text(old + "!", "description", current=old)

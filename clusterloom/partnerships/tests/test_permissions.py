@@ -232,3 +232,25 @@ def test_invalid_token_is_refused_for_writes(seeds):
         headers={"Authorization": "Bearer cl_not-a-token"},
     )
     assert response.status_code == 401
+
+
+def test_profile_texts_are_bounded_on_the_page_and_in_the_api(roles, seeds):
+    from clusterloom.core.models import ApiToken
+
+    client = client_for(roles, "coordinator")
+    response = client.post(
+        "/partnerships/extratex/edit/",
+        {"title": "EXTRATEX", "programme": "ESCP-4x", "objectives": "x" * 20_001},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["objectives"] == ["Too long: 20,000 characters at most."]
+    _token, raw = ApiToken.issue(roles.coordinator, "ci")
+    api = client.patch(
+        "/api/partnerships/extratex",
+        {"target_groups": "y" * 100_000},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert api.status_code == 400 and api.json()["field"] == "target_groups"
+    seeds.extratex.refresh_from_db()
+    assert len(seeds.extratex.objectives) < 20_000 and len(seeds.extratex.target_groups) < 20_000
