@@ -125,3 +125,53 @@ def optima() -> dict[str, dict]:
 def instances() -> list[Path]:
     """The benchmark's .dzn files, by name."""
     return sorted(DATA.glob("*.dzn"))
+
+
+def variant(problem: Problem, seed: int, forbid: float = 0.1, fix: float = 0.05) -> Problem:
+    """The event with other forbidden slots and fixed meetings (the issue's check on events we
+    do not have): each participant loses about `forbid` of their slots (never so many that
+    fewer remain than their meetings, nor the slots of their fixed meetings), and about `fix`
+    of the meetings are fixed to a slot (no table) both sides have, within its time of day,
+    where neither side has another fixed meeting and a table is left."""
+    import random
+
+    rng = random.Random(seed)
+    index = {s: i for i, s in enumerate(problem.slots)}
+    count, held = {}, {}
+    for m in problem.meetings:
+        for p in m.participants:
+            count[p] = count.get(p, 0) + 1
+            if m.slot:
+                held.setdefault(p, set()).add(m.slot)
+    people = []
+    for p in problem.participants:
+        slots = set(p.available)
+        for s in sorted(slots, key=index.get):
+            if rng.random() < forbid and len(slots) > count.get(p.id, 0) + 1:
+                if s not in held.get(p.id, set()):
+                    slots.discard(s)
+        people.append(Participant(p.id, frozenset(slots), p.max_meetings, p.fixed_table))
+    available = {p.id: p.available for p in people}
+    taken = {p: set(s) for p, s in held.items()}
+    load = {}
+    for m in problem.meetings:
+        if m.slot:
+            load[m.slot] = load.get(m.slot, 0) + 1
+    meetings = []
+    for m in problem.meetings:
+        if m.slot is None and rng.random() < fix:
+            a, b = m.participants
+            shared = available[a] & available[b] & (m.slots or set(problem.slots))
+            shared = sorted(
+                (s for s in shared if s not in taken.get(a, set()) | taken.get(b, set())),
+                key=index.get,
+            )
+            shared = [s for s in shared if load.get(s, 0) < problem.tables]
+            if shared:
+                s = rng.choice(shared)
+                load[s] = load.get(s, 0) + 1
+                for p in m.participants:
+                    taken.setdefault(p, set()).add(s)
+                m = Meeting(m.id, m.participants, m.weight, slot=s, slots=m.slots)
+        meetings.append(m)
+    return Problem(problem.slots, problem.tables, tuple(people), tuple(meetings))

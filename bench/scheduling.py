@@ -29,6 +29,7 @@ run. Goal: every meeting placed and breaks at or below the paper's optimum on al
     .venv/bin/python bench/scheduling.py --sizes 1000 --time-limit 10,60
     .venv/bin/python bench/scheduling.py --sizes 1000,5000 --repeat 1 --b2b 20   # all goals
     .venv/bin/python bench/scheduling.py --sizes "" --b2b 20 --only tic-13     # some events
+    .venv/bin/python bench/scheduling.py --sizes "" --b2b-variants 1 --proof 40  # variants
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -216,6 +218,76 @@ def b2b_rows(limit: float, only: str) -> list[dict]:
     return rows
 
 
+def variant_rows(limit: float, only: str, seeds: int, proof_s: float) -> list[dict]:
+    """The real events with other forbidden slots and fixed meetings (b2b.variant), which
+    have no published optimum: `schedule` within `limit`, then, as the yardstick, the fewest
+    breaks for the meetings it placed proven by the scheduler's own proof process given
+    `proof_s` seconds (None: no proof in that time)."""
+    from clusterloom.events import scheduler as core
+    from clusterloom.events import scheduler_breaks
+
+    rows = []
+    for path in b2b.instances():
+        if only and only not in path.name:
+            continue
+        for seed in range(1, seeds + 1):
+            started = time.perf_counter()
+            problem = b2b.variant(b2b.read_dzn(path), seed)
+            row = {"event": path.name.removesuffix(".original.dzn"), "seed": seed}
+            row["meetings"] = len(problem.meetings)
+            row["fixed"] = sum(1 for m in problem.meetings if m.slot)
+            result = schedule(
+                problem,
+                time_limit=limit,
+                started=time.monotonic() - (time.perf_counter() - started),
+            )
+            row["s"] = round(time.perf_counter() - started, 2)
+            row["placed"], row["breaks"] = len(result.assignments), result.breaks
+            row["first_fit"] = b2b.paper_breaks(problem, schedule_first_fit(problem).assignments)
+            ev = core.check(problem)
+            index = {s: i for i, s in enumerate(problem.slots)}
+            at = {m.id: j for j, m in enumerate(problem.meetings)}
+            slot_of = [-1] * len(problem.meetings)
+            for mid, slot, _table in result.assignments:
+                slot_of[at[mid]] = index[slot]
+            ended = threading.Event()
+            t0 = time.perf_counter()
+            proof = scheduler_breaks.ProofApart(
+                ev, slot_of, None, time.monotonic() + proof_s, ended.set
+            )
+            ended.wait(proof_s + 5)
+            proof.stop()
+            found = proof.outcome
+            row["proven"] = found.breaks if found and found.slot_of is not None else None
+            row["proof_s"] = round(time.perf_counter() - t0, 2)
+            print(json.dumps(row), flush=True)
+            rows.append(row)
+    return rows
+
+
+def print_variants(rows: list[dict], limit: float) -> None:
+    print(
+        "\n| event (variant) | meetings / fixed | first-fit breaks | **schedule** placed / "
+        "breaks / s | fewest breaks proven (s) |"
+    )
+    print("|---|---|---:|---|---|")
+    met = proven = 0
+    for r in rows:
+        ok = r["proven"] is not None and r["breaks"] <= r["proven"] and r["s"] <= limit
+        met += ok
+        proven += r["proven"] is not None
+        best = "no proof" if r["proven"] is None else f"{r['proven']} ({r['proof_s']})"
+        print(
+            f"| {r['event']} ({r['seed']}) | {r['meetings']} / {r['fixed']} | {r['first_fit']} "
+            f"| {'**' if ok else ''}{r['placed']} / {r['breaks']} / {r['s']}{'**' if ok else ''}"
+            f" | {best} |"
+        )
+    print(
+        f"\nvariants: the proven fewest breaks within {limit:g} s on {met} of {len(rows)} "
+        f"({proven} proven)"
+    )
+
+
 def _cpu() -> float:
     """CPU seconds this process and its ended children (the scheduler's proof process) have
     had, all threads: on a shared machine, what the scheduler got."""
@@ -279,6 +351,16 @@ def main() -> int:
         "--b2b", type=float, default=0, help="also the real B2B events, with this time limit"
     )
     parser.add_argument("--only", default="", help="real events whose file name holds this")
+    parser.add_argument(
+        "--b2b-variants",
+        type=int,
+        default=0,
+        help="also this many variants of each real event (other forbidden slots, fixed "
+        "meetings), with the --b2b time limit (20 s when not given)",
+    )
+    parser.add_argument(
+        "--proof", type=float, default=90, help="seconds for the yardstick proof of a variant"
+    )
     args = parser.parse_args()
     limits = [float(s) for s in args.time_limit.split(",")]
     out = {
@@ -292,6 +374,8 @@ def main() -> int:
     }
     if args.b2b:
         out["b2b"] = b2b_rows(args.b2b, args.only)
+    if args.b2b_variants:
+        out["b2b_variants"] = variant_rows(args.b2b or 20, args.only, args.b2b_variants, args.proof)
     for size in (int(s) for s in args.sizes.split(",") if s):
         problem = generate(size, args.seed)
         started = time.perf_counter()
@@ -342,6 +426,8 @@ def main() -> int:
             )
     if args.b2b:
         print_b2b(out["b2b"], args.b2b)
+    if args.b2b_variants:
+        print_variants(out["b2b_variants"], args.b2b or 20)
     print(f"\nload average before / after: {out['load_before']} / {out['load_after']}")
     for r in out["sizes"]:
         for (size, limit), share in GOAL.items():
