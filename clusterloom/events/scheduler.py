@@ -567,7 +567,10 @@ def schedule(
         bound, x = lp.bound, lp.values
         if not lp.finished:
             notes.append("the LP relaxation stopped at its share of the time: a looser bound")
-    target = scheduler_lp.integral_target(ev, bound)
+    # The search's value counts the locked meetings, which the bound leaves out: its target
+    # must count them too, or it stops their weight short of the best (a variant of tic-12
+    # with 4 fixed meetings: 121 of 125 placed, "at least 96.80 %").
+    target = scheduler_lp.integral_target(ev, locked + bound)
     report(0.1, f"upper bound {locked + bound:g} (LP relaxation)")
     search = scheduler_search.Search(ev, seed=_SEED)
     search.start(x)
