@@ -24,6 +24,8 @@ MAX_HOURS = Decimal("1000")
 MAX_REACH = 10_000_000
 #: A count a user types (participants, exchanges planned, places): core.inputs.count_value.
 MAX_COUNT = 100_000
+#: A partnership's target (exchanges, events, SMEs reached) or exchanges it plans.
+MAX_TARGET = 1_000_000
 #: An amount in euros (budgets, rates, caps): core.inputs.money_value.
 MAX_AMOUNT = Decimal("100000000")
 

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 
 from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
 from clusterloom.core.api_schemas import ErrorOut
+from clusterloom.core.bounds import MAX_TARGET
 from clusterloom.core.permissions import require
 
 from . import selectors, services
@@ -155,7 +156,7 @@ class PartnershipPatch(Schema):
 class TargetIn(Schema):
     """The value of a target."""
 
-    value: int = Field(ge=0, le=1_000_000)
+    value: int = Field(ge=0, le=MAX_TARGET, description="0 to 1,000,000 (core.bounds).")
     source_text: str = Field(
         "",
         max_length=20_000,
@@ -168,7 +169,7 @@ class CommitmentDismissIn(Schema):
     """A listed commitment (as `unmatched_commitments` gives it) that is not a target."""
 
     source_text: str = Field(max_length=20_000)
-    value: int = Field(ge=0, le=1_000_000)
+    value: int = Field(ge=0, le=MAX_TARGET, description="0 to 1,000,000 (core.bounds).")
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clusterloom.core.bounds import MAX_TARGET
+
 from .contact import contact_candidates
 from .models import Partnership, TargetCode
 
@@ -102,7 +104,7 @@ class TargetForm(forms.Form):
     """Set (and, for a coordinator, confirm) one numeric target."""
 
     code = forms.ChoiceField(label=_("Target"), choices=TargetCode.choices)
-    value = forms.IntegerField(label=_("Value"), min_value=0, max_value=1_000_000)
+    value = forms.IntegerField(label=_("Value"), min_value=0, max_value=MAX_TARGET)
     #: The profile sentence a listed commitment came from, when set from that list.
     source_text = forms.CharField(
         label=_("Sentence"), required=False, max_length=20_000, widget=forms.HiddenInput

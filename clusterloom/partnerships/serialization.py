@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
+from clusterloom.core.bounds import MAX_TARGET
 from clusterloom.core.errors import DomainError, ImportFailed
 from clusterloom.directory.models import Cluster, Organisation, OrganisationKind
 from clusterloom.directory.services import (
@@ -324,6 +325,11 @@ def _target_in(actor, partnership, item: dict, path: str, warnings: list) -> Non
     value = _count(item.get("value"), f"{path}.value")
     if value is None:
         raise _fail(f"{path}.value", _("a target needs a value"))
+    if value > MAX_TARGET:
+        raise _fail(
+            f"{path}.value",
+            _("Give a number between 0 and %(max)s.") % {"max": f"{MAX_TARGET:,}"},
+        )
     status = _text(item.get("status"), f"{path}.status") or TargetStatus.PROPOSED
     if status not in TargetStatus.values:
         raise _fail(f"{path}.status", _("unknown status “%(value)s”") % {"value": status})

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
-from clusterloom.core.bounds import MAX_PROFILE_TEXT
+from clusterloom.core.bounds import MAX_PROFILE_TEXT, MAX_TARGET
 from clusterloom.core.errors import DomainError
 from clusterloom.core.inputs import bounded_text
 from clusterloom.core.text import squash
@@ -59,7 +59,12 @@ PROFILE_TEXT_FIELDS = (
     "other_partner_members",
     "key_partners_networks",
 )
-_COUNT_LIMITS = {"duration_months": 600, "stated_partner_count": 1000, "planned_exchanges": 10**6}
+#: Bounds of a partnership's figures (core.bounds); a target's `value` has MAX_TARGET.
+_COUNT_LIMITS = {
+    "duration_months": 600,
+    "stated_partner_count": 1000,
+    "planned_exchanges": MAX_TARGET,
+}
 
 
 def _count(value, name: str) -> int | None:
@@ -68,8 +73,11 @@ def _count(value, name: str) -> int | None:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value:
-        if value > _COUNT_LIMITS.get(name, 10**9):
-            raise DomainError(_("The number is too large."), field=name)
+        limit = _COUNT_LIMITS.get(name, MAX_TARGET)
+        if value > limit:
+            raise DomainError(
+                _("Give a number between 0 and %(max)s.") % {"max": f"{limit:,}"}, field=name
+            )
         return value
     raise DomainError(_("Enter a whole number, 0 or more."), field=name)
 

@@ -196,6 +196,15 @@ def test_put_target_errors(client, roles, seeds):
         headers=headers,
     )
     assert response.status_code == 422
+    for value in (1_000_001, 999_999_999_999_999_999):
+        response = client.put(
+            "/api/partnerships/extratex/targets/exchanges",
+            {"value": value},
+            content_type="application/json",
+            headers=headers,
+        )
+        assert response.status_code == 422  # the schema's bound (core.bounds.MAX_TARGET)
+    assert not Target.objects.filter(value__gt=1_000_000).exists()
     response = client.put(
         "/api/partnerships/nope/targets/exchanges",
         {"value": 5},

@@ -206,3 +206,13 @@ def test_an_imported_member_count_beyond_the_bound_is_refused_with_its_path():
     assert error.value.field.endswith("member_count")
     assert error.value.message == "Give a number between 0 and 100,000."
     assert not Partnership.objects.exists()
+
+
+def test_an_imported_target_beyond_the_bound_is_refused_with_its_path():
+    data = load_document(HITECH)
+    data["targets"][0]["value"] = 2_000_000_000
+    with pytest.raises(ImportFailed) as error:
+        partnership_import_structured(actor=None, data=data)
+    assert error.value.field == "targets[0].value"
+    assert error.value.message == "Give a number between 0 and 1,000,000."
+    assert not Partnership.objects.exists()
