@@ -225,28 +225,25 @@ def exchange_confirm(request, pk):
     )
 
 
+def _with_reason(request, pk, change, success):
+    """A step that takes a reason the other side reads: `change(actor, exchange, reason)`."""
+
+    def step(exchange, data):
+        return change(actor=request.user, exchange=exchange, reason=data["reason"])
+
+    return _act(request, pk, step, form_class=ReasonForm, success=success)
+
+
 @require_POST
 def exchange_decline(request, pk):
     """The visitor or the host declines the proposed match."""
-    return _act(
-        request,
-        pk,
-        lambda e, d: lifecycle.exchange_decline(actor=request.user, exchange=e, reason=d["reason"]),
-        form_class=ReasonForm,
-        success=_("Declined."),
-    )
+    return _with_reason(request, pk, lifecycle.exchange_decline, _("Declined."))
 
 
 @require_POST
 def exchange_cancel(request, pk):
     """Cancel the exchange (with a reason)."""
-    return _act(
-        request,
-        pk,
-        lambda e, d: lifecycle.exchange_cancel(actor=request.user, exchange=e, reason=d["reason"]),
-        form_class=ReasonForm,
-        success=_("The exchange is cancelled."),
-    )
+    return _with_reason(request, pk, lifecycle.exchange_cancel, _("The exchange is cancelled."))
 
 
 @require_POST

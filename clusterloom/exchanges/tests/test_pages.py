@@ -276,3 +276,36 @@ def test_the_registration_form_refuses_a_cluster_as_a_member_of_itself(client, x
         "Clúster de Automoción de Aragón cannot be a member of its own cluster."
     ]
     assert not ExchangeApplication.objects.exists()
+
+
+def test_a_matched_exchange_is_cancelled_from_its_page_with_a_reason(client, matched):
+    w = matched
+    client.force_login(w.visitor_it)
+    url = reverse("exchange_cancel", args=[w.exchange.pk])
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400 and 'id="id_reason"' in refused.content.decode()
+    w.exchange.refresh_from_db()
+    assert w.exchange.status == "matched"
+    response = client.post(url, {"reason": "Our plans changed."}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("exchange_detail", args=[w.exchange.pk])
+    assert "The exchange is cancelled." in response.content.decode()
+    w.exchange.refresh_from_db()
+    assert (w.exchange.status, w.exchange.cancel_reason) == ("cancelled", "Our plans changed.")
+
+
+def test_a_proposed_match_is_declined_from_its_page_and_a_matched_one_is_not(client, matched):
+    from clusterloom.exchanges.lifecycle import exchange_propose
+
+    w = matched
+    client.force_login(w.host_es)
+    refused = client.post(reverse("exchange_decline", args=[w.exchange.pk]), {"reason": "No."})
+    assert refused.status_code == 400
+    assert "This exchange is matched; that step is not possible now." in refused.content.decode()
+    application = visitor_application(w, actor=w.visitor_cz, organisation=w.sme_cz)
+    proposed = exchange_propose(actor=w.visitor_cz, application=application, offer=w.offer)
+    response = client.post(
+        reverse("exchange_decline", args=[proposed.pk]), {"reason": "Full that week."}
+    )
+    assert response.status_code == 302
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.cancel_reason) == ("declined", "Full that week.")
