@@ -269,6 +269,21 @@ class Exchange(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.application.organisation} → {self.offer.organisation}"
 
+    def clean(self) -> None:
+        """The admin's check of a payment date (lifecycle.payment_date): on or after the visit's
+        last day, not in the future."""
+        from django.core.exceptions import ValidationError
+
+        from clusterloom.core.errors import DomainError
+
+        from .lifecycle import payment_date
+
+        if self.paid_at:
+            try:
+                payment_date(self, self.paid_at)
+            except DomainError as error:
+                raise ValidationError({"paid_at": error.message}) from None
+
     @property
     def call(self) -> ExchangeCall:
         return self.application.call

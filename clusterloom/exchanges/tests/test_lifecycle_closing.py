@@ -205,3 +205,17 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 4), "white").save(out, format="PNG")
     return out.getvalue()
+
+
+def test_the_admin_refuses_a_payment_dated_before_the_visit_ended(committed):
+    from django.core.exceptions import ValidationError
+
+    exchange = advance(committed, committed.exchange, "validated")
+    exchange.paid_at = datetime.date(2020, 1, 1)
+    with pytest.raises(ValidationError) as raised:
+        exchange.clean()
+    assert "is dated before the visit ended" in raised.value.message_dict["paid_at"][0]
+    exchange.paid_at = AFTER_VISIT  # after the visit, but today is 22 November 2026
+    with pytest.raises(ValidationError) as raised:
+        exchange.clean()
+    assert "is dated in the future" in raised.value.message_dict["paid_at"][0]
