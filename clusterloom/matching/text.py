@@ -27,11 +27,23 @@ FOREIGN_FUNCTION_WORDS = frozenset(
     """.split()
 )
 
-#: English function words (bm25s's extended list), the other languages' function words, and
-#: words every project or profile says.
+#: Legal forms in organisation names, as CORDIS spells them ("VALMET TECHNOLOGIES OY", "SPINNOVA
+#: PLC", "... GMBH"), and the Greek "and" of transliterated legal names ("IDRYMA TECHNOLOGIAS KAI
+#: EREVNAS"): they say how a company is registered, not what it does, and made partner
+#: suggestions out of nothing else ("plc", "kai": 'good match' in the demo data).
+LEGAL_FORMS = frozenset(
+    """
+    plc ltd llc inc corp gmbh mbh ag kg ohg ug sa sas sarl srl srls spa snc sl slu sll bv nv vzw
+    oy oyj ab asa aps sro zrt kft nyrt doo dd ae ike epe oe ee kai lda sgps
+    """.split()
+)
+
+#: English function words (bm25s's extended list), the other languages' function words, legal
+#: forms, and words every project or profile says.
 STOPWORDS = (
     frozenset(STOPWORDS_EN_PLUS)
     | FOREIGN_FUNCTION_WORDS
+    | LEGAL_FORMS
     | frozenset("also will shall may can could would within using use used based new well".split())
 )
 

@@ -321,3 +321,20 @@ def test_incremental_changes_equal_a_rebuild(first, later, removed, affinity, qu
     assert ix.search(query, k=12) == rebuilt.search(query, k=12)
     for pid in list(final)[:3]:
         assert ix.reciprocal(pid) == rebuilt.reciprocal(pid)
+
+
+def test_legal_forms_in_names_are_no_match():
+    """Two companies whose profiles share only their legal forms (and the Greek "and" of a
+    transliterated name) are no partners: CORDIS-only profiles were suggested to each other as
+    a 'good match' on "plc" or "kai"."""
+    ix = PartnerIndex(
+        [
+            Profile("a", "SPINNOVA PLC Ltd GmbH", (), "FI", "company"),
+            Profile("b", "VRS PLC Ltd GmbH", (), "IT", "company"),
+            Profile("c", "IDRYMA TECHNOLOGIAS KAI EREVNAS", (), "GR", "research"),
+            Profile("d", "SINGULARLOGIC ANONYMI ETAIREIA KAI AE", (), "GR", "company"),
+        ],
+        weights=Weights(),
+    )
+    assert ix.reciprocal("a", k=5) == []
+    assert ix.reciprocal("c", k=5) == []
