@@ -3,6 +3,7 @@ fault."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from clusterloom.directory.forms import BootstrapForm
 from clusterloom.partnerships.models import TargetCode
@@ -33,6 +34,23 @@ class StrategyForm(BootstrapForm):
         help_text=_("Saved with the new version; required when the text changes."),
     )
     is_published = forms.BooleanField(label=_("Published (visible to everyone)"), required=False)
+    confirm_outside_period = forms.BooleanField(required=False)
+    #: The roadmap actions a new period would leave outside it (set when that was refused).
+    outside_actions: list = []
+
+    def leaves_outside(self, actions) -> None:
+        """Offer the checkbox that keeps the new period, naming how many actions it leaves
+        outside and which."""
+        from .strategy_services import actions_named
+
+        self.outside_actions = actions
+        label = ngettext(
+            "Keep this period although it leaves %(count)s action outside it: %(actions)s",
+            "Keep this period although it leaves %(count)s actions outside it: %(actions)s",
+            len(actions),
+        ) % {"count": len(actions), "actions": actions_named(actions)}
+        self.fields["confirm_outside_period"].label = label
+        self["confirm_outside_period"].label = label  # the bound field copied the old one
 
     @staticmethod
     def initial_for(strategy) -> dict:

@@ -118,6 +118,10 @@ class StrategyPatch(Schema):
     note: str | None = None
     period_start: date | None = None
     period_end: date | None = None
+    confirm_outside_period: bool = Field(
+        False,
+        description="Keep a new period that leaves roadmap actions outside it (refused otherwise).",
+    )
 
 
 class StrategyAdoptIn(Schema):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clusterloom.core.audit import audit
 from clusterloom.core.errors import DomainError, NotFound, PermissionDenied
@@ -193,6 +194,7 @@ def strategy_update(*, actor, strategy: Strategy, data: dict[str, Any]) -> Strat
 def _strategy_update(actor, strategy: Strategy, data: dict[str, Any], rendered) -> Strategy:
     locked = strategy_lock(strategy)
     values = _strategy_values(data, locked)
+    _period_change_check(locked, values, confirmed=_flag(data.get("confirm_outside_period", False)))
     changes = {k: str(v) for k, v in values.items() if getattr(locked, k) != v}
     for name, value in values.items():
         setattr(locked, name, value)
@@ -211,6 +213,67 @@ def _strategy_update(actor, strategy: Strategy, data: dict[str, Any], rendered) 
     audit(actor, "excellence.strategy_updated", locked, changes=changes)
     strategy.refresh_from_db()
     return strategy
+
+
+class PeriodLeavesActions(DomainError):
+    """A new period that leaves roadmap actions outside it; `actions` are those actions."""
+
+    def __init__(self, message: str, *, field: str, actions: list[RoadmapAction]):
+        super().__init__(message, field=field)
+        self.actions = actions
+
+
+def _outside(day: datetime.date, first, last) -> bool:
+    return bool((first and day < first) or (last and day > last))
+
+
+def actions_left_outside(strategy: Strategy, first, last) -> list[RoadmapAction]:
+    """The strategy's actions inside its current period that lie outside `first`..`last`
+    (an action already outside the current period was confirmed by its author)."""
+    left = []
+    for action in strategy.actions.order_by("starts_on", "pk"):
+        days = (action.starts_on, action.ends_on)
+        if any(_outside(d, first, last) for d in days) and not any(
+            _outside(d, strategy.period_start, strategy.period_end) for d in days
+        ):
+            left.append(action)
+    return left
+
+
+def actions_named(actions: list[RoadmapAction], shown: int = 5) -> str:
+    """“A”, “B”, … : the first `shown` titles, then an ellipsis."""
+    names = ", ".join(f"“{a.title}”" for a in actions[:shown])
+    return names + (", …" if len(actions) > shown else "")
+
+
+def _period_change_check(strategy: Strategy, values: dict[str, Any], *, confirmed: bool):
+    """A new period that leaves existing roadmap actions outside it is refused on the period
+    field, naming how many actions and which, unless the author confirms
+    (`confirm_outside_period`), as for an action outside the period."""
+    first, last = values["period_start"], values["period_end"]
+    if confirmed or (first, last) == (strategy.period_start, strategy.period_end):
+        return
+    left = actions_left_outside(strategy, first, last)
+    if not left:
+        return
+    early = any(first and a.starts_on < first for a in left)
+    message = ngettext(
+        "The new period (%(first)s to %(last)s) leaves %(count)s roadmap action outside it: "
+        "%(actions)s. Change the period or the action's dates, or confirm that it lies "
+        "outside the period.",
+        "The new period (%(first)s to %(last)s) leaves %(count)s roadmap actions outside it: "
+        "%(actions)s. Change the period or the actions' dates, or confirm that they lie "
+        "outside the period.",
+        len(left),
+    ) % {
+        "first": long_date(first) if first else "…",
+        "last": long_date(last) if last else "…",
+        "count": len(left),
+        "actions": actions_named(left),
+    }
+    raise PeriodLeavesActions(
+        message, field="period_start" if early else "period_end", actions=left
+    )
 
 
 @transaction.atomic
@@ -417,12 +480,9 @@ def _period_check(values: dict[str, Any], strategy: Strategy, *, confirmed: bool
     if confirmed or not (first or last):
         return
 
-    def outside(day):
-        return bool((first and day < first) or (last and day > last))
-
-    if outside(values["starts_on"]):
+    if _outside(values["starts_on"], first, last):
         field = "starts_on"
-    elif outside(values["ends_on"]):
+    elif _outside(values["ends_on"], first, last):
         field = "ends_on"
     else:
         return

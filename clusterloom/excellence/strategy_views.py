@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError, NotFound, PermissionDenied
+from clusterloom.core.forms import form_error
 from clusterloom.core.inputs import id_value
 from clusterloom.core.pages import form_page
 from clusterloom.core.permissions import has_rule_perm, is_admin, page_permission
@@ -56,7 +57,16 @@ def _strategy_form(request, strategy, form, template, save, message, **context):
         save=save,
         message=message,
         done=("strategy_detail", strategy.pk),
+        error=_strategy_error,
     )
+
+
+def _strategy_error(form, failure: DomainError) -> None:
+    """The error on its field; a period that leaves actions outside it offers the checkbox
+    that keeps it."""
+    form_error(form, failure)
+    if isinstance(failure, services.PeriodLeavesActions):
+        form.leaves_outside(failure.actions)
 
 
 def strategy_overview(request, slug):

@@ -256,3 +256,22 @@ def test_roadmap_actions_are_plausible_through_the_api(world):
     patch = send(client, "patch", f"{API}/actions/{made['id']}", {"status": "done"}, user)
     assert patch.status_code == 400 and patch.json()["field"] == "status"
     assert RoadmapAction.objects.get(pk=made["id"]).completed_on is None
+
+
+def test_a_new_period_that_leaves_actions_outside_is_confirmed_through_the_api(world):
+    Strategy.objects.filter(pk=world.strategy.pk).update(
+        period_start="2026-01-01", period_end="2028-12-31"
+    )
+    services.action_create(
+        actor=world.manager,
+        strategy=world.strategy,
+        data={"title": "Roadshow", "starts_on": "2028-05-01", "ends_on": "2028-09-30"},
+    )
+    client, user, url = Client(), world.manager, f"{API}/{world.strategy.pk}"
+    refused = send(client, "patch", url, {"period_end": "2027-12-31"}, user)
+    assert refused.status_code == 400 and refused.json()["field"] == "period_end"
+    assert "leaves 1 roadmap action outside it: “Roadshow”." in refused.json()["detail"]
+    assert Strategy.objects.get(pk=world.strategy.pk).period_end.isoformat() == "2028-12-31"
+    body = {"period_end": "2027-12-31", "confirm_outside_period": True}
+    kept = send(client, "patch", url, body, user)
+    assert kept.status_code == 200 and kept.json()["period_end"] == "2027-12-31"

@@ -302,3 +302,32 @@ def test_action_form_refuses_implausible_dates_on_their_fields(world):
     response = client.post(url, {**outside, "confirm_outside_period": "on"})
     assert response.status_code == 302
     assert RoadmapAction.objects.get().starts_on == datetime.date(2035, 3, 1)
+
+
+def test_strategy_form_names_the_actions_a_new_period_leaves_outside(world):
+    Strategy.objects.filter(pk=world.strategy.pk).update(
+        period_start="2026-01-01", period_end="2028-12-31"
+    )
+    _action(world, title="Benchmark", starts_on="2026-02-01", ends_on="2026-02-28")
+    _action(world, title="Roadshow", starts_on="2028-05-01", ends_on="2028-05-31")
+    client = _client(world.manager)
+    url = f"/strategies/{world.strategy.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert 'name="confirm_outside_period"' not in page
+    form = {"title": "Cluster A strategy", "period_start": "2027-01-01", "period_end": "2027-12-31",
+            "text": "# Vision\n\nGrow."}  # fmt: skip
+    response = client.post(url, form)
+    assert response.status_code == 400
+    assert (
+        "leaves 2 roadmap actions outside it: “Benchmark”, “Roadshow”."
+        in (response.context["form"].errors["period_start"][0])
+    )
+    page = response.content.decode()
+    assert 'name="confirm_outside_period"' in page
+    assert "Keep this period although it leaves 2 actions outside it: “Benchmark”, “Roadshow”" in (
+        page
+    )
+    assert Strategy.objects.get(pk=world.strategy.pk).period_start == datetime.date(2026, 1, 1)
+    response = client.post(url, {**form, "confirm_outside_period": "on"})
+    assert response.status_code == 302
+    assert Strategy.objects.get(pk=world.strategy.pk).period_start == datetime.date(2027, 1, 1)

@@ -491,3 +491,63 @@ def test_an_action_inside_the_period_or_of_a_strategy_without_one_needs_no_confi
         data=_action_data(starts_on="2035-01-01", ends_on="2036-12-31"),
     )
     assert RoadmapAction.objects.count() == 2
+
+
+def test_a_new_period_that_leaves_actions_outside_is_refused_unless_confirmed(world):
+    strategy = world.strategy
+    services.strategy_update(
+        actor=world.manager,
+        strategy=strategy,
+        data={"period_start": "2026-01-01", "period_end": "2028-12-31"},
+    )
+    for title, start, end in (
+        ("Benchmark", "2026-02-01", "2026-06-30"),
+        ("Study visit", "2027-03-01", "2027-04-30"),
+        ("Roadshow", "2028-05-01", "2028-09-30"),
+    ):
+        services.action_create(
+            actor=world.manager,
+            strategy=strategy,
+            data={"title": title, "starts_on": start, "ends_on": end},
+        )
+    with pytest.raises(DomainError) as refused:
+        services.strategy_update(
+            actor=world.manager,
+            strategy=strategy,
+            data={"period_start": "2026-01-01", "period_end": "2027-12-31"},
+        )
+    assert refused.value.field == "period_end"
+    assert refused.value.message == (
+        "The new period (1 January 2026 to 31 December 2027) leaves 1 roadmap action outside "
+        "it: “Roadshow”. Change the period or the action's dates, or confirm that it lies "
+        "outside the period."
+    )
+    with pytest.raises(DomainError) as refused:
+        services.strategy_update(
+            actor=world.manager,
+            strategy=strategy,
+            data={"period_start": "2027-01-01", "period_end": "2027-12-31"},
+        )
+    assert refused.value.field == "period_start"
+    assert "leaves 2 roadmap actions outside it: “Benchmark”, “Roadshow”." in (
+        refused.value.message
+    )
+    strategy.refresh_from_db()
+    assert (strategy.period_start, strategy.period_end) == (
+        datetime.date(2026, 1, 1),
+        datetime.date(2028, 12, 31),
+    )
+    services.strategy_update(
+        actor=world.manager,
+        strategy=strategy,
+        data={"period_end": "2027-12-31", "confirm_outside_period": True},
+    )
+    strategy.refresh_from_db()
+    assert strategy.period_end == datetime.date(2027, 12, 31)
+    # The confirmed action already outside does not stop the next change of period.
+    services.strategy_update(
+        actor=world.manager, strategy=strategy, data={"period_end": "2027-06-30"}
+    )
+    services.strategy_update(actor=world.manager, strategy=strategy, data={"title": "Renamed"})
+    strategy.refresh_from_db()
+    assert (strategy.title, strategy.period_end) == ("Renamed", datetime.date(2027, 6, 30))
