@@ -160,6 +160,18 @@ def calls_visible_to(user) -> QuerySet[ExchangeCall]:
     return rows.filter(public | Q(partnership_id__in=coordinated_partnership_ids(user)))
 
 
+def open_refusal(call: ExchangeCall) -> str | None:
+    """Why the coordinator cannot open `call` now, or None: a call whose application period
+    is over would read closed as soon as it is opened."""
+    today = timezone.localdate()
+    if call.status != CallStatus.OPEN and today > call.closes_on:
+        return _(
+            "Applications to this call closed on %(closes)s (today is %(today)s): set a later "
+            "closing date (Edit) before opening it."
+        ) % {"closes": long_date(call.closes_on), "today": long_date(today)}
+    return None
+
+
 def registration_refusal(call: ExchangeCall, user) -> str | None:
     """Why `user` cannot register as a visitor for `call` now, in words (with when
     applications open), or None when registering can succeed. The same rules as

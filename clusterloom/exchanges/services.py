@@ -40,6 +40,7 @@ from .models import (
 from .selectors import (
     cosme_countries,
     is_partnership_member,
+    open_refusal,
     other_live_exchanges_of,
 )
 
@@ -214,6 +215,9 @@ def call_status_set(*, actor, call: ExchangeCall, status: str) -> ExchangeCall:
         return call
     if status == CallStatus.DRAFT and call.applications.exists():
         raise DomainError(_("A call with applications cannot go back to draft."), field="status")
+    refusal = open_refusal(call) if status == CallStatus.OPEN else None
+    if refusal:
+        raise DomainError(refusal, field="status")
     call.status = status
     call.save(update_fields=["status", "updated_at"])
     audit(actor, "exchanges.call_status", call, from_state=previous, to_state=status)

@@ -142,6 +142,7 @@ def call_detail(request, slug):
         "money": selectors.call_budget(call),
         "may_manage": may_manage,
         "apply_refusal": selectors.registration_refusal(call, request.user),
+        "open_refusal": selectors.open_refusal(call) if may_manage else None,
         "applications": applications,
         "bands": funding.travel_bands,
     }

@@ -221,3 +221,35 @@ def test_the_form_offers_only_organisations_that_may_still_register(client, xwor
     form = client.get(reverse("exchange_application_create", args=[w.call.slug]))
     choices = dict(form.context["form"].fields["organisation"].choices)
     assert w.sme_cz.pk in choices and w.sme_it.pk not in choices
+
+
+@pytest.mark.django_db
+def test_a_call_whose_applications_are_over_cannot_be_opened(client, xworld):
+    from clusterloom.tests.api_roles import send
+
+    w = xworld
+    ExchangeCall.objects.filter(pk=w.call.pk).update(status="closed")
+    _dates(w.call, TODAY - 60 * DAY, TODAY - DAY)
+    reason = (
+        "Applications to this call closed on 21 November 2026 (today is 22 November 2026): set "
+        "a later closing date (Edit) before opening it."
+    )
+    client.force_login(w.coordinator)
+    detail = reverse("exchange_call_detail", args=[w.call.slug])
+    page = client.get(detail).content.decode()
+    assert "Open the call</button>" not in page and reason in page
+    response = client.post(
+        reverse("exchange_call_status", args=[w.call.slug]), {"status": "open"}, follow=True
+    )
+    assert reason in response.content.decode()
+    api = send(Client(), "post", f"/api/exchanges/calls/{w.call.slug}/status", {"status": "open"},
+               w.coordinator)  # fmt: skip
+    assert api.status_code == 400 and api.json() == {"detail": reason, "field": "status"}
+    w.call.refresh_from_db()
+    assert w.call.status == "closed"
+    # Once its closing date lies ahead again, it opens.
+    _dates(w.call, TODAY - 60 * DAY, TODAY)
+    assert "Open the call</button>" in client.get(detail).content.decode()
+    api = send(Client(), "post", f"/api/exchanges/calls/{w.call.slug}/status", {"status": "open"},
+               w.coordinator)  # fmt: skip
+    assert api.status_code == 200 and api.json()["status"] == "open"
