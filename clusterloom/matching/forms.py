@@ -1,8 +1,10 @@
 """Partner-matching forms: search, partner requests, interest, affinity adjustment."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from clusterloom.core.bounds import MAX_TEXT
 from clusterloom.core.page_cache import versioned
 from clusterloom.directory.forms import BootstrapForm
 from clusterloom.directory.models import Organisation, OrganisationKind
@@ -82,6 +84,9 @@ class PartnerSearchForm(BootstrapForm):
         self.home_country = home_country
 
 
+BOUNDED = ("sought", "offered")
+
+
 class PartnerRequestForm(BootstrapForm):
     """Post or edit a partner request."""
 
@@ -89,16 +94,12 @@ class PartnerRequestForm(BootstrapForm):
         label=_("For organisation"), queryset=Organisation.objects.none()
     )
     title = forms.CharField(label=_("Title"), max_length=200)
+    # Bounded in clean_sought / clean_offered: a text saved before the bound stays as it is.
     sought = forms.CharField(
-        label=_("What kind of partner do you seek?"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
+        label=_("What kind of partner do you seek?"), widget=forms.Textarea(attrs={"rows": 4})
     )
     offered = forms.CharField(
-        label=_("What do you offer?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-        required=False,
+        label=_("What do you offer?"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     terms = forms.MultipleChoiceField(
         label=_("Industries and technologies"),
@@ -117,12 +118,31 @@ class PartnerRequestForm(BootstrapForm):
     def __init__(self, *args, organisations=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["terms"].choices = term_choices()
+        for name in BOUNDED:
+            if len(str(self.initial.get(name) or "")) <= MAX_TEXT:
+                self.fields[name].widget.attrs["maxlength"] = MAX_TEXT
         if editing:
             del self.fields["organisation"]
         else:
             self.fields["organisation"].queryset = organisations
             if organisations is not None and organisations.count() == 1:
                 self.fields["organisation"].initial = organisations.first().pk
+
+    def _bounded(self, name: str) -> str:
+        """The text at most MAX_TEXT characters long, unless it is the one saved before
+        unchanged (line ends aside): a request saved before the bound stays editable."""
+        text = self.cleaned_data.get(name, "")
+        saved = str(self.initial.get(name) or "")
+        if text.replace("\r\n", "\n") == saved.strip().replace("\r\n", "\n"):
+            return saved.strip()
+        MaxLengthValidator(MAX_TEXT)(text)
+        return text
+
+    def clean_sought(self) -> str:
+        return self._bounded("sought")
+
+    def clean_offered(self) -> str:
+        return self._bounded("offered")
 
 
 class InterestForm(BootstrapForm):

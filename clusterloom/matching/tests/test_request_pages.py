@@ -306,3 +306,29 @@ def test_a_partner_request_of_100000_characters_is_refused_on_its_field(as_role,
             actor=request.posted_by, partner_request=request, data={"sought": "z" * 6_001}
         )
     assert caught.value.field == "sought"
+
+
+def test_a_request_saved_before_the_bound_is_resaved_through_its_edit_page(as_role, world):
+    form = {"organisation": world.textile_cz.pk, "title": "Automotive partner wanted"}
+    client = as_role("member")
+    created = client.post("/partners/requests/new/", {**form, "sought": "Car seats."})
+    assert created.status_code == 302
+    request = PartnerRequest.objects.get()
+    legacy = "Car seats.\nInteriors. " + "z" * 6_000
+    PartnerRequest.objects.filter(pk=request.pk).update(sought=legacy, offered="o" * 7_000)
+    url = f"/partners/requests/{request.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert 'maxlength="5000"' not in page
+    # Sent back unchanged (the browser sends its line ends as CR LF) with a new title: saved.
+    edit = {"title": "Renamed", "sought": legacy.replace("\n", "\r\n"), "offered": "o" * 7_000,
+            "is_public": "on"}  # fmt: skip
+    response = client.post(url, edit)
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.title, request.sought, len(request.offered)) == ("Renamed", legacy, 7_000)
+    # A changed text is held to the bound.
+    response = client.post(url, {**edit, "sought": legacy + "!"})
+    assert response.status_code == 400
+    assert "at most 5000 characters" in response.context["form"].errors["sought"][0]
+    request.refresh_from_db()
+    assert request.sought == legacy
