@@ -6,8 +6,9 @@ search columns (names; labels in every language; description; see search_index.p
 reading every row. Triggers keep it in step with every write, bulk ones included. SQLite drops
 a table's triggers whenever a migration rebuilds the table, so `ensure_text_index` runs after
 every `migrate` (post_migrate) and puts back whatever is missing. PostgreSQL uses a trigram
-index on `search_text` instead (migration 0006); SQLite builds without FTS5 or older than 3.34
-(no trigram tokenizer) use plain LIKE.
+index on `search_text` (migration 0006), which the search no longer reads (the snapshot is
+quicker, directory/search.py); SQLite builds without FTS5 or older than 3.34 (no trigram
+tokenizer) read the snapshot too.
 """
 
 import sqlite3

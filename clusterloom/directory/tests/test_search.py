@@ -387,3 +387,16 @@ def test_filters_narrow_by_country_kind_and_term_as_before(orgs):
                     assert _filtered(filters, current) == expected
                     checked += 1
     assert checked > 4
+
+
+@pytest.mark.django_db
+def test_a_word_is_looked_up_without_scanning_every_row_on_postgresql(orgs):
+    """On PostgreSQL a word is looked up in the snapshot the process holds: the database's
+    `LIKE '%stem%'` was a sequential scan of every organisation's text (18-28 ms at 10,000
+    organisations against 4-5 ms), and finds the same organisations (test above)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite looks words up in its FTS5 index")
+    with CaptureQueriesContext(connection) as queries:
+        found = organisations_search(DirectoryFilters(q="textile")).count()
+    assert found
+    assert not [q["sql"] for q in queries.captured_queries if "search_text" in q["sql"]]
