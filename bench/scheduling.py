@@ -245,11 +245,7 @@ def variant_rows(limit: float, only: str, seeds: int, proof_s: float) -> list[di
             row["placed"], row["breaks"] = len(result.assignments), result.breaks
             row["first_fit"] = b2b.paper_breaks(problem, schedule_first_fit(problem).assignments)
             ev = core.check(problem)
-            index = {s: i for i, s in enumerate(problem.slots)}
-            at = {m.id: j for j, m in enumerate(problem.meetings)}
-            slot_of = [-1] * len(problem.meetings)
-            for mid, slot, _table in result.assignments:
-                slot_of[at[mid]] = index[slot]
+            slot_of = core.slot_indices(problem, result.assignments)
             ended = threading.Event()
             t0 = time.perf_counter()
             proof = scheduler_breaks.ProofApart(

@@ -400,6 +400,17 @@ def result(ev: Event, slot_of, bound: float, notes=()) -> Schedule:
     return Schedule(placed, left, objective, bound, gaps, status, [*ev.notes, *notes], waits)
 
 
+def slot_indices(problem: Problem, assignments) -> list[int]:
+    """The slot (its index) of each meeting of `problem`, in its order, from (meeting, slot,
+    table) rows such as a Schedule's assignments; -1 for a meeting not placed."""
+    index = {s: i for i, s in enumerate(problem.slots)}
+    row = {m.id: j for j, m in enumerate(problem.meetings)}
+    out = [-1] * len(problem.meetings)
+    for meeting, slot, _table in assignments:
+        out[row[meeting]] = index[slot]
+    return out
+
+
 def _fewest_breaks(search, deadline: float, tell, workers: int = 1) -> bool:
     """The MaxSAT stage on events up to _MAXSAT (meeting, slot) pairs, with most of the time
     left; True when it proved that the cap on breaks cannot hold for these meetings."""

@@ -71,7 +71,7 @@ class _Encoding:
     """The clauses of one event's break problem."""
 
     def __init__(self, ev, slot_of, cap, free=None, runs=False):
-        self.ev, self.pool, self.runs = ev, IDPool(), runs
+        self.ev, self.pool = ev, IDPool()
         self.certain = 0  # participants who cannot be without a break (a lower bound)
         self.hard, self.soft = [], []  # plain lists: WCNF.append checks each clause, slowly
         self.x = {}
@@ -151,6 +151,15 @@ class _Encoding:
                 self._without_breaks(busy, fixed[p], masks.get(p, []), mine)
             if cap is not None and len(mine) > cap:
                 self._card(mine, cap, "atmost")
+
+    def slots(self, model, slot_of) -> list[int]:
+        """`slot_of` with each moving meeting in the slot a solver's model chose."""
+        chosen = {v for v in model if v > 0}
+        out = list(slot_of)
+        for (j, t), v in self.x.items():
+            if v in chosen:
+                out[j] = t
+        return out
 
     def formula(self) -> WCNF:
         """The clauses as PySAT's weighted CNF (every soft clause of weight 1)."""
@@ -352,11 +361,7 @@ class Proof:
         if model is None:  # the hard part (a cap on breaks) cannot hold
             self.outcome = Outcome(None, None, cap_impossible=self.cap is not None)
             return self.outcome
-        chosen = {v for v in model if v > 0}
-        out = list(self.slot_of)
-        for (j, t), v in enc.x.items():
-            if v in chosen:
-                out[j] = t
+        out = enc.slots(model, self.slot_of)
         # The solver's cost counts the participants of moving meetings; the breaks of the
         # whole event include those between locked meetings alone.
         self.outcome = Outcome(out, count_breaks(self.ev, out))
@@ -423,11 +428,7 @@ def linear(ev, slot_of, solver: str = _SOLVER_APART) -> Outcome:
         for k in range(min(enc.certain, most), most):
             if not sat.solve(assumptions=[-counter.rhs[k]]):
                 continue
-            chosen = {v for v in sat.get_model() if v > 0}
-            out = list(slot_of)
-            for (j, t), v in enc.x.items():
-                if v in chosen:
-                    out[j] = t
+            out = enc.slots(sat.get_model(), slot_of)
             return Outcome(out, count_breaks(ev, out))
     # Fewer than `most` refuted: the slots given are the fewest.
     return Outcome(list(slot_of), count_breaks(ev, slot_of))

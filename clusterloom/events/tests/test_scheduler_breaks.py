@@ -77,11 +77,7 @@ def test_the_proven_fewest_breaks_are_the_true_fewest(problem):
     result = scheduler.schedule(problem, time_limit=2, workers=1)
     if result.status == "infeasible" or not result.assignments:
         return
-    index = {s: i for i, s in enumerate(problem.slots)}
-    row = {m.id: j for j, m in enumerate(problem.meetings)}
-    slot_of = [-1] * len(problem.meetings)
-    for mid, slot, _table in result.assignments:
-        slot_of[row[mid]] = index[slot]
+    slot_of = scheduler.slot_indices(problem, result.assignments)
     found = scheduler_breaks.fewest_breaks(ev, slot_of, time.monotonic() + 30, problem.max_breaks)
     expected = fewest_by_brute_force(ev, slot_of, problem.max_breaks)
     if expected is None:
@@ -128,11 +124,7 @@ def test_a_proof_stopped_from_another_thread_answers_nothing():
     problem = hard_event()
     ev = scheduler.check(problem)
     first = scheduler.schedule_first_fit(problem)
-    index = {s: i for i, s in enumerate(problem.slots)}
-    row = {m.id: j for j, m in enumerate(problem.meetings)}
-    slot_of = [-1] * len(problem.meetings)
-    for mid, slot, _table in first.assignments:
-        slot_of[row[mid]] = index[slot]
+    slot_of = scheduler.slot_indices(problem, first.assignments)
     proof = scheduler_breaks.Proof(ev, slot_of)
     thread = threading.Thread(target=proof.run, args=(time.monotonic() + 600,))
     thread.start()
@@ -165,12 +157,9 @@ def test_two_workers_prove_the_fewest_breaks_in_a_process_of_their_own():
         )
     assert len(result.assignments) == 5
     assert any(m.endswith("(proven)") for m in calls)
-    ev = scheduler.check(Problem(slots, 2, people, meetings))
-    index = {s: i for i, s in enumerate(slots)}
-    row = {m.id: j for j, m in enumerate(meetings)}
-    slot_of = [-1] * 5
-    for mid, slot, _table in result.assignments:
-        slot_of[row[mid]] = index[slot]
+    problem = Problem(slots, 2, people, meetings)
+    ev = scheduler.check(problem)
+    slot_of = scheduler.slot_indices(problem, result.assignments)
     assert result.breaks == fewest_by_brute_force(ev, slot_of)
 
 
@@ -178,11 +167,7 @@ def test_a_proof_apart_is_ended_at_once_when_stopped():
     problem = hard_event()
     ev = scheduler.check(problem)
     first = scheduler.schedule_first_fit(problem)
-    index = {s: i for i, s in enumerate(problem.slots)}
-    row = {m.id: j for j, m in enumerate(problem.meetings)}
-    slot_of = [-1] * len(problem.meetings)
-    for mid, slot, _table in first.assignments:
-        slot_of[row[mid]] = index[slot]
+    slot_of = scheduler.slot_indices(problem, first.assignments)
     ended = threading.Event()
     proof = scheduler_breaks.ProofApart(ev, slot_of, None, time.monotonic() + 600, ended.set)
     proof.stop()
