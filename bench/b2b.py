@@ -15,6 +15,7 @@ part of the repository.
 from __future__ import annotations
 
 import csv
+import random
 import re
 import sys
 from pathlib import Path
@@ -133,8 +134,6 @@ def variant(problem: Problem, seed: int, forbid: float = 0.1, fix: float = 0.05)
     fewer remain than their meetings, nor the slots of their fixed meetings), and about `fix`
     of the meetings are fixed to a slot (no table) both sides have, within its time of day,
     where neither side has another fixed meeting and a table is left."""
-    import random
-
     rng = random.Random(seed)
     index = {s: i for i, s in enumerate(problem.slots)}
     count, held = {}, {}
