@@ -83,6 +83,9 @@ def machine() -> dict:
         "git_commit": git("rev-parse", "--short", "HEAD"),
         # Others may be editing the work tree while the benchmark runs; say whether it was clean.
         "uncommitted_app_files": len(git("status", "--porcelain", "clusterloom").splitlines()),
+        # The page cache: per gunicorn worker by default, one Redis for all with CACHE_URL
+        # (the production setting, docs/operations.md).
+        "cache": "redis (CACHE_URL)" if os.environ.get("CACHE_URL") else "per-process memory",
     }
 
 
@@ -330,7 +333,8 @@ def markdown(run: dict) -> str:
         f"commit {m['git_commit']}"
         f" ({m['uncommitted_app_files']} uncommitted files under clusterloom/); {m['date']}  ",
         f"Server: gunicorn -w {run['config']['workers']} --threads {run['config']['threads']}, "
-        f"DEBUG off; load generator on the same machine, loopback.",
+        f"DEBUG off, page cache in {m.get('cache', 'per-process memory')}; load generator on "
+        "the same machine, loopback.",
         "",
     ]
     for db in run["databases"]:

@@ -12,11 +12,7 @@ from .selectors import events_visible_to
 def partnership_section(request, partnership) -> str:
     """The partnership's events and "matchmaking events held: N / target"."""
     events = list(events_visible_to(request.user).filter(partnership=partnership))
-    target = (
-        partnership.targets.filter(code=TargetCode.MATCHMAKING_EVENTS)
-        .values_list("value", flat=True)
-        .first()
-    )
+    target = partnership.target_values.get(TargetCode.MATCHMAKING_EVENTS)
     if not events and not target:
         return ""
     held = held_events(partnership)

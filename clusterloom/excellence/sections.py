@@ -11,7 +11,7 @@ from .selectors import labels_visible_to, services_visible_to, with_status
 
 def partnership_section(request, partnership) -> str:
     """Each partner cluster's labels (level, status, valid until) and number of services."""
-    members = list(partnership.members.select_related("organisation"))
+    members = partnership.partners_listed
     org_ids = [m.organisation_id for m in members]
     labels = with_status(
         labels_visible_to(request.user)

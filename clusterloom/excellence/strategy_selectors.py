@@ -149,7 +149,7 @@ def partnership_strategies(user, partnership: Partnership, today=None) -> list[S
         late[strategy_id] += 1
     joint = visible.get((StrategyScope.JOINT, None))
     rows = [StrategyRow(_("Joint strategy"), None, joint, late[joint.pk] if joint else 0)]
-    for member in partnership.members.select_related("organisation"):
+    for member in partnership.partners_listed:
         strategy = visible.get((StrategyScope.CLUSTER, member.organisation_id))
         rows.append(
             StrategyRow(

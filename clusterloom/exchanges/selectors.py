@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -323,39 +323,36 @@ class ProgressRow:
 
 
 def _progress(rows: QuerySet[Exchange], targets: dict[str, int | None]) -> list[ProgressRow]:
+    """One row per exchange target, counted in one query."""
     labels = dict(TargetCode.choices)
     filters = {
         TargetCode.EXCHANGES: Q(),
         TargetCode.EXCHANGES_SME: Q(application__is_sme=True),
         TargetCode.EXCHANGES_NON_MEMBER: Q(application__is_member=False),
     }
-    out = []
-    for code, q in filters.items():
-        subset = rows.filter(q)
-        out.append(
-            ProgressRow(
-                code=code,
-                label=str(labels[code]),
-                target=targets.get(code),
-                done=subset.filter(status__in=DONE).count(),
-                under_way=subset.filter(status__in=UNDER_WAY).count(),
-            )
+    counts = rows.aggregate(
+        **{
+            f"{code}_{state}": Count("id", filter=q & Q(status__in=statuses))
+            for code, q in filters.items()
+            for state, statuses in (("done", DONE), ("under_way", UNDER_WAY))
+        }
+    )
+    return [
+        ProgressRow(
+            code=code,
+            label=str(labels[code]),
+            target=targets.get(code),
+            done=counts[f"{code}_done"],
+            under_way=counts[f"{code}_under_way"],
         )
-    return out
+        for code in filters
+    ]
 
 
 def partnership_progress(partnership: Partnership) -> list[ProgressRow]:
     """Exchanges of the partnership's calls (each counts once, for the visitor's partnership)
     against its targets."""
-    targets = dict(
-        partnership.targets.filter(
-            code__in=[
-                TargetCode.EXCHANGES,
-                TargetCode.EXCHANGES_SME,
-                TargetCode.EXCHANGES_NON_MEMBER,
-            ]
-        ).values_list("code", "value")
-    )
+    targets = partnership.target_values
     rows = Exchange.objects.filter(application__call__partnership=partnership)
     return _progress(rows, targets)
 

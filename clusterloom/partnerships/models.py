@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clusterloom.core.models import TimeStampedModel, link, optional_link
@@ -77,6 +78,28 @@ class Partnership(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.acronym
+
+    # Read once per instance: a partnership's page is built by several apps' sections, and each
+    # used to read the partner list and the targets again (five and four times per page).
+    # Only readers use these; a write goes through a fresh instance and a redirect.
+
+    @cached_property
+    def partners_listed(self) -> list["PartnershipMember"]:
+        """The partner rows in their listed order, with organisation, country, region, city and
+        cluster."""
+        return list(
+            self.members.select_related(
+                "organisation__country",
+                "organisation__region",
+                "organisation__city",
+                "organisation__cluster",
+            ).order_by("order", "id")
+        )
+
+    @cached_property
+    def target_values(self) -> dict[str, int]:
+        """Target code -> target value."""
+        return dict(self.targets.values_list("code", "value"))
 
 
 class PartnerRole(models.TextChoices):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -169,13 +169,8 @@ def _partner_row(member: PartnershipMember) -> PartnerRow:
 
 def partnership_profile(partnership: Partnership) -> Profile:
     """The profile with its composition, actions, results, targets and industries."""
-    members = (
-        partnership.members.select_related(
-            "organisation__country", "organisation__region", "organisation__cluster"
-        )
-        .prefetch_related("organisation__terms")
-        .order_by("order", "id")
-    )
+    members = partnership.partners_listed
+    prefetch_related_objects([m.organisation for m in members], "terms")
     terms = _terms_by_vocabulary(partnership.terms.all())
     targets = sorted(
         partnership.targets.all(),
@@ -269,7 +264,7 @@ def partners_on_map(partnership: Partnership) -> list:
     from .partner_map import MapPoint
 
     points = []
-    members = list(partnership.members.select_related("organisation__city").order_by("order", "id"))
+    members = partnership.partners_listed
     largest = largest_cities(
         m.organisation.country_id
         for m in members

@@ -57,7 +57,9 @@ def _planned(n: int) -> str:
     ) % {"n": n}
 
 
-def kpi_exclusions(partnerships, as_of: datetime.date) -> dict[int, dict[str, list[str]]]:
+def kpi_exclusions(
+    partnerships, as_of: datetime.date, windows=None
+) -> dict[int, dict[str, list[str]]]:
     """Partnership id -> code -> sentences saying what the count leaves out as of the date
     (a fixed number of queries for any number of partnerships)."""
     partnerships = list(partnerships)
@@ -94,7 +96,7 @@ def kpi_exclusions(partnerships, as_of: datetime.date) -> dict[int, dict[str, li
         .order_by()
     ):
         out[pid][TARGET_OF_KIND[kind]].append(_planned(n))
-    windows = kpis.windows_for(partnerships)
+    windows = windows or kpis.windows_for(partnerships)
     records = kpis.benchmarking_records(windows, as_of)
     for pid, window in windows.items():
         n = len(rules.benchmarking_ids(window, records, as_of, complete=False))

@@ -55,11 +55,14 @@ def timeline_of(partnership: Partnership) -> rules.Timeline:
 def windows_for(partnerships) -> dict[int, rules.Window]:
     """Partner organisations and timeline of each partnership (one query)."""
     members = defaultdict(set)
-    ids = [p.pk for p in partnerships]
-    for pid, org in PartnershipMember.objects.filter(partnership_id__in=ids).values_list(
-        "partnership_id", "organisation_id"
-    ):
-        members[pid].add(org)
+    if len(partnerships) == 1:  # one partnership's page: the partner list it already read
+        members[partnerships[0].pk] = {m.organisation_id for m in partnerships[0].partners_listed}
+    else:
+        ids = [p.pk for p in partnerships]
+        for pid, org in PartnershipMember.objects.filter(partnership_id__in=ids).values_list(
+            "partnership_id", "organisation_id"
+        ):
+            members[pid].add(org)
     return {
         p.pk: rules.Window(p.pk, frozenset(members[p.pk]), timeline_of(p)) for p in partnerships
     }
@@ -137,8 +140,11 @@ def _org_families(values, windows, as_of, since) -> None:
             values[pid][code] = len(found)
 
 
-def kpi_values(partnerships, as_of: datetime.date, since=None) -> dict[int, dict[str, int]]:
-    """Partnership id -> code -> value as of the date (records dated from `since` if given)."""
+def kpi_values(
+    partnerships, as_of: datetime.date, since=None, windows=None
+) -> dict[int, dict[str, int]]:
+    """Partnership id -> code -> value as of the date (records dated from `since` if given;
+    `windows` as windows_for gives them, when the caller already has them)."""
     partnerships = list(partnerships)
     ids = [p.pk for p in partnerships]
     values = {pid: dict.fromkeys(rules.CODES, 0) for pid in ids}
@@ -172,7 +178,7 @@ def kpi_values(partnerships, as_of: datetime.date, since=None) -> dict[int, dict
         .order_by()
     ):
         values[pid]["matchmaking_events"] = n
-    _org_families(values, windows_for(partnerships), as_of, since)
+    _org_families(values, windows or windows_for(partnerships), as_of, since)
     return values
 
 
@@ -281,6 +287,8 @@ class Kpi:
 
 def targets_of(partnerships) -> dict[int, dict[str, int]]:
     """Partnership id -> code -> target value (one query)."""
+    if len(partnerships) == 1:  # one partnership's page: the targets it already read
+        return {partnerships[0].pk: partnerships[0].target_values}
     out = defaultdict(dict)
     for pid, code, value in Target.objects.filter(
         partnership_id__in=[p.pk for p in partnerships]
@@ -330,10 +338,11 @@ def kpi_table(partnerships, as_of, since=None) -> dict[int, list[Kpi]]:
     from .exclusions import kpi_exclusions
 
     partnerships = list(partnerships)
-    values = kpi_values(partnerships, as_of)
-    period = kpi_values(partnerships, as_of, since) if since else {}
+    windows = windows_for(partnerships)
+    values = kpi_values(partnerships, as_of, windows=windows)
+    period = kpi_values(partnerships, as_of, since, windows=windows) if since else {}
     targets = targets_of(partnerships)
-    excluded = kpi_exclusions(partnerships, as_of)
+    excluded = kpi_exclusions(partnerships, as_of, windows=windows)
     return {
         p.pk: kpi_rows(
             p, as_of, values[p.pk], targets.get(p.pk, {}), period.get(p.pk), excluded[p.pk]
