@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -50,14 +50,29 @@ def events_counted(ids, as_of: datetime.date, since=None) -> QuerySet[Matchmakin
     return rows.filter(last_end__gte=midnight(since)) if since else rows
 
 
-def events_not_counted(ids, as_of: datetime.date) -> dict[str, QuerySet[MatchmakingEvent]]:
-    """Reason -> the partnerships' events left out of the count as of the date:
-    `not_confirmed` (ended, not confirmed held), `not_ended` (marked held, not over or without
-    sessions)."""
-    rows = events_with_end().filter(partnership_id__in=ids)
+def event_counts(ids, as_of: datetime.date, since=None) -> dict[int, dict[str, int]]:
+    """Partnership id -> how many of its events count as held as of the date (`counted`, from
+    `since` when given) and how many are left out and why: `not_confirmed` (ended, not
+    confirmed held), `not_ended` (marked held, not over or without sessions). One query;
+    partnerships without events are missing."""
+    ended = _ended_by(as_of)
+    counted = ended & Q(held=True)
+    if since:
+        counted &= Q(last_end__gte=midnight(since))
+    rows = (
+        events_with_end()
+        .filter(partnership_id__in=ids)
+        .values("partnership_id")
+        .annotate(
+            counted=Count("id", filter=counted),
+            not_confirmed=Count("id", filter=ended & Q(held=False)),
+            not_ended=Count("id", filter=Q(held=True) & ~ended),
+        )
+        .order_by()
+    )
     return {
-        "not_confirmed": rows.filter(_ended_by(as_of), held=False),
-        "not_ended": rows.filter(held=True).exclude(_ended_by(as_of)),
+        row["partnership_id"]: {k: row[k] for k in ("counted", "not_confirmed", "not_ended")}
+        for row in rows
     }
 
 

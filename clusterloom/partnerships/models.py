@@ -97,9 +97,14 @@ class Partnership(TimeStampedModel):
         )
 
     @cached_property
+    def targets_listed(self) -> list["Target"]:
+        """The partnership's targets."""
+        return list(self.targets.all())
+
+    @cached_property
     def target_values(self) -> dict[str, int]:
         """Target code -> target value."""
-        return dict(self.targets.values_list("code", "value"))
+        return {target.code: target.value for target in self.targets_listed}
 
 
 class PartnerRole(models.TextChoices):

@@ -173,7 +173,7 @@ def partnership_profile(partnership: Partnership) -> Profile:
     prefetch_related_objects([m.organisation for m in members], "terms")
     terms = _terms_by_vocabulary(partnership.terms.all())
     targets = sorted(
-        partnership.targets.all(),
+        partnership.targets_listed,
         key=lambda t: (
             TargetCode.values.index(t.code) if t.code in TargetCode.values else 99,
             t.code,

@@ -35,10 +35,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from clusterloom.activities.models import TARGET_OF_KIND, Activity, ActivityStatus
+from clusterloom.events.counting import event_counts, midnight
 from clusterloom.events.counting import events_counted as events_held
-from clusterloom.events.counting import midnight
 from clusterloom.excellence.models import Benchmarking, ClusterLabel, Strategy, StrategyStatus
-from clusterloom.exchanges.models import Exchange
+from clusterloom.exchanges.models import Exchange, ExchangeStatus
 from clusterloom.exchanges.selectors import DONE
 from clusterloom.partnerships.models import Partnership, PartnershipMember, Target, TargetCode
 
@@ -71,22 +71,26 @@ def windows_for(partnerships) -> dict[int, rules.Window]:
 # -- the records each family counts ----------------------------------------------------------
 
 
+def _done(as_of, since=None) -> Q:
+    """An exchange counts: validated or paid, validated by as_of (and from `since`)."""
+    done = Q(status__in=DONE, validated_at__lt=midnight(as_of + datetime.timedelta(days=1)))
+    return done & Q(validated_at__gte=midnight(since)) if since else done
+
+
+def _held(as_of, since=None) -> Q:
+    """An activity counts: held, ended on or before as_of (and on or after `since`)."""
+    held = Q(status=ActivityStatus.HELD, ends_on__lte=as_of)
+    return held & Q(ends_on__gte=since) if since else held
+
+
 def exchanges_done(ids, as_of, since=None) -> QuerySet[Exchange]:
     """Validated or paid exchanges of the partnerships' calls, validated by as_of."""
-    rows = Exchange.objects.filter(
-        **{f"{EXCHANGE_PARTNERSHIP}__in": ids},
-        status__in=DONE,
-        validated_at__lt=midnight(as_of + datetime.timedelta(days=1)),
-    )
-    return rows.filter(validated_at__gte=midnight(since)) if since else rows
+    return Exchange.objects.filter(_done(as_of, since), **{f"{EXCHANGE_PARTNERSHIP}__in": ids})
 
 
 def activities_held(ids, as_of, since=None) -> QuerySet[Activity]:
     """The partnerships' held activities that ended on or before as_of."""
-    rows = Activity.objects.filter(
-        partnership_id__in=ids, status=ActivityStatus.HELD, ends_on__lte=as_of
-    )
-    return rows.filter(ends_on__gte=since) if since else rows
+    return Activity.objects.filter(_held(as_of, since), partnership_id__in=ids)
 
 
 def _org_filter(windows) -> Q:
@@ -126,7 +130,11 @@ def strategy_records(windows, as_of) -> list[rules.OrgRecord]:
 # -- values ------------------------------------------------------------------------------------
 
 
-def _org_families(values, windows, as_of, since) -> None:
+#: What a count leaves out, per partnership: code -> [(reason, how many)], in the order found.
+LeftOut = dict[str, list[tuple[str, int]]]
+
+
+def _org_families(values, left, windows, as_of, since) -> None:
     labels = label_records(windows, as_of)
     benchmarkings = benchmarking_records(windows, as_of)
     strategies = strategy_records(windows, as_of)
@@ -136,8 +144,66 @@ def _org_families(values, windows, as_of, since) -> None:
         values[pid]["benchmarkings"] = len(
             rules.benchmarking_ids(window, benchmarkings, as_of, since)
         )
+        incomplete = len(rules.benchmarking_ids(window, benchmarkings, as_of, complete=False))
+        if incomplete:
+            left[pid]["benchmarkings"].append(("incomplete", incomplete))
         for code, found in rules.strategy_ids(window, strategies, as_of, since).items():
             values[pid][code] = len(found)
+
+
+def counts_as_of(
+    partnerships, as_of: datetime.date, since=None, windows=None
+) -> tuple[dict[int, dict[str, int]], dict[int, LeftOut]]:
+    """Partnership id -> code -> value as of the date (records dated from `since` if given),
+    and partnership id -> what the counts as of the date leave out (exchanges reported but not
+    validated, events not confirmed or not ended, activities still planned after their end,
+    incomplete benchmarkings): one query per family of codes, the left-out records counted in
+    the same queries. `windows` as windows_for gives them, when the caller already has them."""
+    partnerships = list(partnerships)
+    ids = [p.pk for p in partnerships]
+    values = {pid: dict.fromkeys(rules.CODES, 0) for pid in ids}
+    left: dict[int, LeftOut] = {pid: defaultdict(list) for pid in ids}
+    if not ids:
+        return values, left
+    done = _done(as_of, since)
+    for row in (
+        Exchange.objects.filter(**{f"{EXCHANGE_PARTNERSHIP}__in": ids})
+        .values(EXCHANGE_PARTNERSHIP)
+        .annotate(
+            total=Count("id", filter=done),
+            sme=Count("id", filter=done & Q(application__is_sme=True)),
+            non_member=Count("id", filter=done & Q(application__is_member=False)),
+            reported=Count("id", filter=Q(status=ExchangeStatus.REPORTED)),
+        )
+        .order_by()
+    ):
+        pid = row[EXCHANGE_PARTNERSHIP]
+        v = values[pid]
+        v["exchanges"], v["exchanges_sme"] = row["total"], row["sme"]
+        v["exchanges_non_member"] = row["non_member"]
+        if row["reported"]:
+            left[pid]["exchanges"].append(("reported", row["reported"]))
+    held = _held(as_of, since)
+    for pid, kind, n, planned in (
+        Activity.objects.filter(partnership_id__in=ids)
+        .values("partnership_id", "kind")
+        .annotate(
+            n=Count("id", filter=held),
+            planned=Count("id", filter=Q(status=ActivityStatus.PLANNED, ends_on__lt=as_of)),
+        )
+        .values_list("partnership_id", "kind", "n", "planned")
+        .order_by()
+    ):
+        values[pid][TARGET_OF_KIND[kind]] += n
+        if planned:
+            left[pid][TARGET_OF_KIND[kind]].append(("planned", planned))
+    for pid, counts in event_counts(ids, as_of, since).items():
+        values[pid]["matchmaking_events"] = counts["counted"]
+        for reason in ("not_confirmed", "not_ended"):
+            if counts[reason]:
+                left[pid]["matchmaking_events"].append((reason, counts[reason]))
+    _org_families(values, left, windows or windows_for(partnerships), as_of, since)
+    return values, left
 
 
 def kpi_values(
@@ -145,41 +211,7 @@ def kpi_values(
 ) -> dict[int, dict[str, int]]:
     """Partnership id -> code -> value as of the date (records dated from `since` if given;
     `windows` as windows_for gives them, when the caller already has them)."""
-    partnerships = list(partnerships)
-    ids = [p.pk for p in partnerships]
-    values = {pid: dict.fromkeys(rules.CODES, 0) for pid in ids}
-    if not ids:
-        return values
-    for row in (
-        exchanges_done(ids, as_of, since)
-        .values(EXCHANGE_PARTNERSHIP)
-        .annotate(
-            total=Count("id"),
-            sme=Count("id", filter=Q(application__is_sme=True)),
-            non_member=Count("id", filter=Q(application__is_member=False)),
-        )
-    ):
-        v = values[row[EXCHANGE_PARTNERSHIP]]
-        v["exchanges"], v["exchanges_sme"] = row["total"], row["sme"]
-        v["exchanges_non_member"] = row["non_member"]
-    for pid, kind, n in (
-        activities_held(ids, as_of, since)
-        .values("partnership_id", "kind")
-        .annotate(n=Count("id"))
-        .values_list("partnership_id", "kind", "n")
-        .order_by()
-    ):
-        values[pid][TARGET_OF_KIND[kind]] += n
-    for pid, n in (
-        events_held(ids, as_of, since)
-        .values("partnership_id")
-        .annotate(n=Count("id"))
-        .values_list("partnership_id", "n")
-        .order_by()
-    ):
-        values[pid]["matchmaking_events"] = n
-    _org_families(values, windows or windows_for(partnerships), as_of, since)
-    return values
+    return counts_as_of(partnerships, as_of, since, windows)[0]
 
 
 def kpi_series(partnerships, ends: list[datetime.date]) -> dict[int, dict[datetime.date, dict]]:
@@ -268,7 +300,7 @@ class Kpi:
     expected: int | None
     period: int | None = None
     label: str = field(default="")
-    #: What the count leaves out and why (exclusions.kpi_exclusions).
+    #: What the count leaves out and why (exclusions.sentences).
     excluded: list[str] = field(default_factory=list)
 
     @property
@@ -335,14 +367,14 @@ def kpi_rows(
 def kpi_table(partnerships, as_of, since=None) -> dict[int, list[Kpi]]:
     """Partnership id -> its KPI rows as of the date (with the period column from `since` and
     what each count leaves out)."""
-    from .exclusions import kpi_exclusions
+    from .exclusions import sentences
 
     partnerships = list(partnerships)
     windows = windows_for(partnerships)
-    values = kpi_values(partnerships, as_of, windows=windows)
+    values, left = counts_as_of(partnerships, as_of, windows=windows)
     period = kpi_values(partnerships, as_of, since, windows=windows) if since else {}
     targets = targets_of(partnerships)
-    excluded = kpi_exclusions(partnerships, as_of, windows=windows)
+    excluded = {pid: sentences(left[pid]) for pid in values}
     return {
         p.pk: kpi_rows(
             p, as_of, values[p.pk], targets.get(p.pk, {}), period.get(p.pk), excluded[p.pk]
