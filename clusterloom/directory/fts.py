@@ -5,10 +5,10 @@ It answers `MATCH "stem"` with the same organisations as a substring search over
 search columns (names; labels in every language; description; see search_index.py), without
 reading every row. Triggers keep it in step with every write, bulk ones included. SQLite drops
 a table's triggers whenever a migration rebuilds the table, so `ensure_text_index` runs after
-every `migrate` (post_migrate) and puts back whatever is missing. PostgreSQL uses a trigram
-index on `search_text` (migration 0006), which the search no longer reads (the snapshot is
-quicker, directory/search.py); SQLite builds without FTS5 or older than 3.34 (no trigram
-tokenizer) read the snapshot too.
+every `migrate` (post_migrate) and puts back whatever is missing. PostgreSQL reads the
+snapshot each process holds (quicker than its trigram index on a `search_text` column, which
+migration 0010 dropped; directory/search.py), as do SQLite builds without FTS5 or older than
+3.34 (no trigram tokenizer).
 """
 
 import sqlite3

@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Value
-from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from clusterloom.core.bounds import MAX_MANAGEMENT_FTE, MAX_MEMBERS, MAX_SMES
@@ -100,21 +98,6 @@ class Organisation(TimeStampedModel):
     search_labels = models.TextField(_("search: labels"), blank=True, default="", editable=False)
     #: the description.
     search_body = models.TextField(_("search: description"), blank=True, default="", editable=False)
-    #: The three above in one column, kept by the database: what a word is matched against
-    #: (trigram-indexed on PostgreSQL; SQLite has its FTS5 trigram index, directory/fts.py).
-    search_text = models.GeneratedField(
-        expression=Concat(
-            "search_names",
-            Value("\n"),
-            "search_labels",
-            Value("\n"),
-            "search_body",
-            output_field=models.TextField(),
-        ),
-        output_field=models.TextField(),
-        db_persist=True,
-    )
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
