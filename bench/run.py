@@ -302,6 +302,10 @@ def bench_database(label: str, database_url: str, workdir: Path, args) -> dict:
         # "off": every request renders the page (what it costs); "on": the deployed set-up,
         # where anonymous visitors get a page cached until the next change to the data.
         served = {**env, "PAGE_CACHE_SECONDS": "0" if mode == "off" else "600"}
+        # Every pass starts from an empty cache: with CACHE_URL a shared Redis would otherwise
+        # hand this pass the pages of the one before (or of the other database, whose counters
+        # are the same), and profile_queries.py has just filled it in-process.
+        manage(served, "shell", "-c", "from django.core.cache import cache; cache.clear()")
         log(f"{label}: page cache {mode}")
         with gunicorn(served, workers=args.workers, threads=args.threads, logdir=var) as port:
             for row in measure(port, manifest, args):
