@@ -7,10 +7,11 @@ service, says what happened or what went wrong, and redirects. The views say onl
 the permission, the form, the service call, the message and where to go.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from .errors import DomainError
@@ -23,6 +24,8 @@ Target = Any
 
 def _go(target: Target, result):
     target = target(result) if callable(target) else target
+    if isinstance(target, HttpResponseBase):
+        return target
     if isinstance(target, (tuple, list)):
         return redirect(*target)
     return redirect(target)
@@ -39,16 +42,19 @@ def form_page(
     context: dict | Callable[[Any], dict] | None = None,
     permission: tuple | None = None,
     error: Callable[[Any, DomainError], None] = form_error,
+    also: Sequence = (),
+    invalid_status: int = 400,
 ):
     """Validate `form` on POST and `save(cleaned_data)`; then `message` and redirect to `done`
     (each may be a function of what `save` returned). A DomainError goes on the form (by
-    `error`), which is shown again with status 400; `context` may be a function of the form.
+    `error`), which is shown again with status `invalid_status`; `context` may be a function of
+    the form. `also` are further forms of the page that must be valid too (`save` reads them).
     `permission` is (perm, object): without it the user is sent to log in or refused first."""
     if permission is not None:
         refused = page_permission(request, *permission)
         if refused:
             return refused
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in also):
         try:
             result = save(form.cleaned_data)
         except DomainError as failure:
@@ -58,7 +64,7 @@ def form_page(
             if text:
                 messages.success(request, text)
             return _go(done, result)
-    status = 400 if form.errors else 200
+    status = invalid_status if form.errors or any(f.errors for f in also) else 200
     extra = context(form) if callable(context) else context or {}
     return render(request, template, {"form": form, **extra}, status=status)
 

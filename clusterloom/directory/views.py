@@ -10,8 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterloom.core.errors import DomainError
+from clusterloom.core.forms import form_error
 from clusterloom.core.page_cache import public_page
+from clusterloom.core.pages import form_page
 from clusterloom.core.permissions import page_permission
 from clusterloom.core.uploads import upload_check_size
 from clusterloom.taxonomy.selectors import terms_by_vocabulary
@@ -97,135 +98,116 @@ def organisation_detail(request, slug):
 
 def organisation_create(request):
     """Add an organisation to the directory; whoever adds it (unless admin) may then edit it."""
-    denied = page_permission(request, "directory.add_organisation")
-    if denied:
-        return denied
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_add(
-                actor=request.user, data=dict(form.cleaned_data)
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("The organisation has been added to the directory."))
-            return redirect("organisation_detail", slug=organisation.slug)
-    return render(request, "directory/organisation_create.html", {"form": form})
+    return form_page(
+        request,
+        OrganisationForm(request.POST or None),
+        permission=("directory.add_organisation",),
+        template="directory/organisation_create.html",
+        save=lambda data: services.organisation_add(actor=request.user, data=dict(data)),
+        message=_("The organisation has been added to the directory."),
+        done=lambda organisation: ("organisation_detail", organisation.slug),
+        invalid_status=200,
+    )
 
 
 def organisation_edit(request, slug):
     """Edit an organisation (and its cluster's figures) for those allowed."""
     organisation = _organisation(slug)
-    denied = page_permission(request, "directory.change_organisation", organisation)
-    if denied:
-        return denied
     cluster = Cluster.objects.filter(organisation=organisation).first()
-    cluster_initial = {}
-    if cluster:
-        cluster_initial = {
-            "member_count": cluster.member_count,
-            "sme_count": cluster.sme_count,
-            "management_fte": cluster.management_fte,
-            "declared_member_kinds": cluster.declared_member_kinds,
-            "website_in_english": cluster.website_in_english,
-        }
-    if request.method == "POST":
-        form = OrganisationForm(request.POST, initial=OrganisationForm.initial_for(organisation))
-        cluster_form = (
-            ClusterForm(request.POST, prefix="cluster") if organisation.is_cluster_like else None
+    data = request.POST if request.method == "POST" else None
+    form = OrganisationForm(data, initial=OrganisationForm.initial_for(organisation))
+    cluster_form = None
+    if organisation.is_cluster_like:
+        cluster_initial = {}
+        if cluster and data is None:
+            cluster_initial = {
+                "member_count": cluster.member_count,
+                "sme_count": cluster.sme_count,
+                "management_fte": cluster.management_fte,
+                "declared_member_kinds": cluster.declared_member_kinds,
+                "website_in_english": cluster.website_in_english,
+            }
+        cluster_form = ClusterForm(data, initial=cluster_initial, prefix="cluster")
+
+    @transaction.atomic
+    def save(cleaned):
+        services.organisation_update(
+            actor=request.user, organisation=organisation, data=dict(cleaned)
         )
-        valid = form.is_valid() and (cluster_form is None or cluster_form.is_valid())
-        if valid:
-            try:
-                with transaction.atomic():
-                    services.organisation_update(
-                        actor=request.user, organisation=organisation, data=dict(form.cleaned_data)
-                    )
-                    if cluster_form is not None:
-                        cluster = (
-                            cluster
-                            or services.cluster_get_or_create(
-                                actor=request.user, organisation=organisation
-                            )[0]
-                        )
-                        services.cluster_update(
-                            actor=request.user,
-                            cluster=cluster,
-                            data=dict(cluster_form.cleaned_data),
-                        )
-            except DomainError as exc:
-                target = (
-                    cluster_form
-                    if cluster_form is not None and exc.field in cluster_form.fields
-                    else form
-                )
-                target.add_error(exc.field if exc.field in target.fields else None, exc.message)
-            else:
-                messages.success(request, _("The organisation has been saved."))
-                return redirect("organisation_detail", slug=organisation.slug)
-    else:
-        form = OrganisationForm(initial=OrganisationForm.initial_for(organisation))
-        cluster_form = (
-            ClusterForm(initial=cluster_initial, prefix="cluster")
-            if organisation.is_cluster_like
-            else None
-        )
-    return render(
+        if cluster_form is not None:
+            services.cluster_update(
+                actor=request.user,
+                cluster=cluster
+                or services.cluster_get_or_create(actor=request.user, organisation=organisation)[0],
+                data=dict(cluster_form.cleaned_data),
+            )
+
+    def error(form, failure):
+        on_cluster = cluster_form is not None and failure.field in cluster_form.fields
+        form_error(cluster_form if on_cluster else form, failure)
+
+    return form_page(
         request,
-        "directory/organisation_edit.html",
-        {"organisation": organisation, "form": form, "cluster_form": cluster_form},
+        form,
+        also=[cluster_form] if cluster_form is not None else [],
+        permission=("directory.change_organisation", organisation),
+        template="directory/organisation_edit.html",
+        context={"organisation": organisation, "cluster_form": cluster_form},
+        save=save,
+        error=error,
+        message=_("The organisation has been saved."),
+        done=("organisation_detail", organisation.slug),
+        invalid_status=200,
     )
 
 
 def members_import(request, slug):
     """Upload a cluster's member list (CSV or XLSX): all rows or none."""
     organisation = _organisation(slug)
-    denied = page_permission(request, "directory.import_members", organisation)
-    if denied:
-        return denied
+    post = request.method == "POST"
+    form = MembersImportForm(request.POST, request.FILES) if post else MembersImportForm()
     problems: list[str] = []
-    if request.method == "POST":
-        form = MembersImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                upload_check_size(upload.size)
-                content = upload.read()
-                with transaction.atomic():
-                    cluster, _created = services.cluster_get_or_create(
-                        actor=request.user, organisation=organisation
-                    )
-                    result = services.cluster_members_import(
-                        actor=request.user, cluster=cluster, file_name=upload.name, content=content
-                    )
-            except MemberImportFailed as exc:
-                problems = exc.problems
-                form.add_error("file", _("Nothing was imported. Fix these problems and retry."))
-            except DomainError as exc:
-                form.add_error("file", exc.message)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "%(rows)d rows read: %(added)d members added (%(created)d new "
-                        "organisations), %(already)d already members."
-                    )
-                    % {
-                        "rows": result.rows,
-                        "added": result.added,
-                        "created": result.created,
-                        "already": result.already,
-                    },
-                )
-                return redirect("organisation_detail", slug=organisation.slug)
-    else:
-        form = MembersImportForm()
-    return render(
+
+    @transaction.atomic
+    def save(data):
+        upload = data["file"]
+        upload_check_size(upload.size)
+        content = upload.read()
+        cluster, _created = services.cluster_get_or_create(
+            actor=request.user, organisation=organisation
+        )
+        return services.cluster_members_import(
+            actor=request.user, cluster=cluster, file_name=upload.name, content=content
+        )
+
+    def error(form, failure):
+        if isinstance(failure, MemberImportFailed):
+            problems.extend(failure.problems)
+            form.add_error("file", _("Nothing was imported. Fix these problems and retry."))
+        else:
+            form.add_error("file", failure.message)
+
+    return form_page(
         request,
-        "directory/members_import.html",
-        {"organisation": organisation, "form": form, "problems": problems},
-        status=400 if problems or (request.method == "POST" and form.errors) else 200,
+        form,
+        permission=("directory.import_members", organisation),
+        template="directory/members_import.html",
+        context=lambda form: {"organisation": organisation, "problems": problems},
+        save=save,
+        error=error,
+        message=lambda result: (
+            _(
+                "%(rows)d rows read: %(added)d members added (%(created)d new "
+                "organisations), %(already)d already members."
+            )
+            % {
+                "rows": result.rows,
+                "added": result.added,
+                "created": result.created,
+                "already": result.already,
+            }
+        ),
+        done=("organisation_detail", organisation.slug),
     )
 
 

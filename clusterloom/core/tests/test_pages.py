@@ -10,6 +10,7 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.test import RequestFactory
 
 from clusterloom.core import pages
@@ -164,3 +165,41 @@ def test_a_failed_step_says_why_and_goes_where_failures_go():
     response = pages.step(request, lambda: None, message="Done.", done="/done/", failed="/x/")
     assert response.url == "/done/"
     assert texts(request) == ["Done."]
+
+
+def test_a_page_of_two_forms_saves_only_when_both_are_valid(rendered):
+    request = request_of(User(perms=set()), "post", {"name": "Ada", "other-name": "far too long"})
+    other = NameForm(request.POST, prefix="other")
+    pages.form_page(
+        request, NameForm(request.POST), also=[other], template="t.html", save=never, done="/"
+    )
+    assert rendered["status"] == 400 and list(other.errors) == ["name"]
+    request = request_of(User(perms=set()), "post", {"name": "Ada", "other-name": "Bob"})
+    other = NameForm(request.POST, prefix="other")
+    response = pages.form_page(
+        request,
+        NameForm(request.POST),
+        also=[other],
+        template="t.html",
+        save=lambda data: (data["name"], other.cleaned_data["name"]),
+        done=lambda names: f"/{'/'.join(names)}/",
+    )
+    assert response.url == "/Ada/Bob/"
+
+
+def test_errors_may_be_shown_with_the_pages_own_status_and_done_may_be_a_response(rendered):
+    request = request_of(User(perms=set()), "post", {"name": ""})
+    pages.form_page(
+        request, NameForm(request.POST), template="t.html", save=never, done="/", invalid_status=200
+    )
+    assert rendered["status"] == 200 and rendered["context"]["form"].errors
+    request = request_of(User(perms=set()), "post", {"name": "Ada"})
+    back = HttpResponseRedirect("/back/?slot=3")
+    response = pages.form_page(
+        request,
+        NameForm(request.POST),
+        template="t.html",
+        save=lambda data: None,
+        done=lambda _result: back,
+    )
+    assert response is back
