@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -55,25 +55,27 @@ def event_counts(ids, as_of: datetime.date, since=None) -> dict[int, dict[str, i
     `since` when given) and how many are left out and why: `not_confirmed` (ended, not
     confirmed held), `not_ended` (marked held, not over or without sessions). One query;
     partnerships without events are missing."""
-    ended = _ended_by(as_of)
-    counted = ended & Q(held=True)
-    if since:
-        counted &= Q(last_end__gte=midnight(since))
+    # Each event's end read once and compared here: as Count(filter=...) the end's two
+    # subqueries were compiled six times over (9 ms per page on the bench machine).
+    end_by = midnight(as_of + datetime.timedelta(days=1))
+    start = midnight(since) if since else None
+    out: dict[int, dict[str, int]] = {}
     rows = (
         events_with_end()
         .filter(partnership_id__in=ids)
-        .values("partnership_id")
-        .annotate(
-            counted=Count("id", filter=counted),
-            not_confirmed=Count("id", filter=ended & Q(held=False)),
-            not_ended=Count("id", filter=Q(held=True) & ~ended),
-        )
+        .values_list("partnership_id", "held", "last_end")
         .order_by()
     )
-    return {
-        row["partnership_id"]: {k: row[k] for k in ("counted", "not_confirmed", "not_ended")}
-        for row in rows
-    }
+    for pid, held, last_end in rows:
+        counts = out.setdefault(pid, {"counted": 0, "not_confirmed": 0, "not_ended": 0})
+        ended = last_end is not None and last_end < end_by
+        if ended and held and (start is None or last_end >= start):
+            counts["counted"] += 1
+        elif ended and not held:
+            counts["not_confirmed"] += 1
+        elif held and not ended:
+            counts["not_ended"] += 1
+    return out
 
 
 def held_events(partnership, as_of: datetime.date | None = None) -> int:
