@@ -80,7 +80,8 @@ def event_counts(ids, as_of: datetime.date, since=None) -> dict[int, dict[str, i
 
 def held_events(partnership, as_of: datetime.date | None = None) -> int:
     """How many of the partnership's events count as held today (or as of the date)."""
-    return events_counted([partnership.pk], as_of or timezone.localdate()).count()
+    counts = event_counts([partnership.pk], as_of or timezone.localdate())
+    return counts.get(partnership.pk, {}).get("counted", 0)
 
 
 def may_be_held(event: MatchmakingEvent, now: datetime.datetime | None = None) -> bool:
