@@ -94,9 +94,10 @@ def parse(query: str) -> TextQuery:
 def _stem_ids(text: str, snapshot: Snapshot) -> set[int]:
     """Organisations whose folded search text contains `text`: through SQLite's FTS5 trigram
     index (3 characters or more), else by reading the snapshot this process holds anyway.
-    PostgreSQL reads the snapshot too: `LIKE '%stem%'` over a stored `search_text` column (dropped
-    since) took 18-28 ms at 10,000 organisations (a sequential scan: a common stem matches a sixth of them, so the
-    planner skips the trigram index, and with it the look-up took 24 ms), the snapshot 4-5 ms
+    PostgreSQL reads the snapshot too: `LIKE '%stem%'` over a stored `search_text` column
+    (dropped since) took 18-28 ms at 10,000 organisations (a sequential scan: a common stem
+    matches a sixth of them, so the planner skips the trigram index, and with it the look-up
+    took 24 ms), the snapshot 4-5 ms
     for the same organisations (docs/PERFORMANCE.md)."""
     if len(text) >= 3 and _fts_available():
         with connection.cursor() as cursor:
