@@ -98,6 +98,7 @@ class Organisation(TimeStampedModel):
     search_labels = models.TextField(_("search: labels"), blank=True, default="", editable=False)
     #: the description.
     search_body = models.TextField(_("search: description"), blank=True, default="", editable=False)
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
