@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from clusterloom.core.errors import DomainError
 from clusterloom.core.permissions import is_admin, managed_organisation_ids
 from clusterloom.geo.labels import country_label
-from clusterloom.geo.models import Country
 from clusterloom.taxonomy.models import Term, Vocabulary, term_label
 
 from . import search, snapshot
@@ -133,7 +132,9 @@ class DirectorySearch:
     text: search.TextQuery
 
 
-def _search(filters: DirectoryFilters, user) -> tuple[list[int], search.TextQuery, Any]:
+def _search(
+    filters: DirectoryFilters, user
+) -> tuple[list[int], search.TextQuery, Any, snapshot.Snapshot]:
     """The matching organisations' ids best first, the parsed words and the facet counts
     (typos corrected, partial results when nothing matches every word). Every organisation
     is public (organisations_visible_to), so the snapshot holds them all."""
@@ -148,11 +149,13 @@ def _search(filters: DirectoryFilters, user) -> tuple[list[int], search.TextQuer
         text.partial = True
         ids = search.matching_some(text, current, within)
     counts = search.facet_counts(ids, current, vocabularies)
-    return search.ranked(ids, text, current), text, counts
+    return search.ranked(ids, text, current), text, counts, current
 
 
-def _facets(filters: DirectoryFilters, counts, language: str | None) -> list[Facet]:
-    """The facets to show, labelled in `language`."""
+def _facets(
+    filters: DirectoryFilters, counts, language: str | None, current: snapshot.Snapshot
+) -> list[Facet]:
+    """The facets to show, labelled in `language` (names from the snapshot: no query)."""
 
     def top(values: dict, label) -> list[tuple]:
         ranked = sorted(values.items(), key=lambda item: (-item[1], label(item[0])))
@@ -169,7 +172,7 @@ def _facets(filters: DirectoryFilters, counts, language: str | None) -> list[Fac
             ],
         )
     ]
-    names = dict(Country.objects.filter(code__in=list(counts.country)).values_list("code", "name"))
+    names = current.country_names
 
     def country(code):
         return country_label(code, names.get(code, code), language)
@@ -184,20 +187,25 @@ def _facets(filters: DirectoryFilters, counts, language: str | None) -> list[Fac
             ],
         )
     )
-    terms = {t.pk: t for t in Term.objects.filter(pk__in=list(counts.terms))}
+    terms = current.term_names
+
+    def label(pk: int) -> str:
+        _slug, name, translations = terms[pk]
+        return term_label(name, translations, language)
+
     for name, vocabulary in TERM_FILTERS.items():
         in_vocabulary = {
-            pk: n for pk, n in counts.terms.items() if terms[pk].vocabulary == vocabulary
+            pk: n for pk, n in counts.terms.items() if current.term_vocabulary[pk] == vocabulary
         }
         selected = getattr(filters, name).lower()
         values = [
             FacetValue(
-                terms[pk].slug,
-                terms[pk].label_in(language),
+                terms[pk][0],
+                label(pk),
                 n,
-                selected in (terms[pk].slug, terms[pk].name.lower()),
+                selected in (terms[pk][0], terms[pk][1].lower()),
             )
-            for pk, n in top(in_vocabulary, lambda pk: terms[pk].label_in(language))
+            for pk, n in top(in_vocabulary, label)
         ]
         facets.append(Facet(name, str(Vocabulary(vocabulary).label), values))
     return facets
@@ -208,7 +216,7 @@ def directory_search(
 ) -> DirectorySearch:
     """One page of results (settings.DIRECTORY_PAGE_SIZE), best match first (by name when no
     words were typed), with facets; the page's object_list holds organisation ids."""
-    ids, text, counts = _search(filters, user)
+    ids, text, counts, current = _search(filters, user)
     paginator = Paginator(ids, settings.DIRECTORY_PAGE_SIZE)
     try:
         result = paginator.page(page or 1)
@@ -217,13 +225,15 @@ def directory_search(
     except EmptyPage:
         result = paginator.page(paginator.num_pages)
     result.object_list = list(result.object_list)
-    return DirectorySearch(page=result, facets=_facets(filters, counts, language), text=text)
+    return DirectorySearch(
+        page=result, facets=_facets(filters, counts, language, current), text=text
+    )
 
 
 def organisations_search(filters: DirectoryFilters, *, user=None) -> QuerySet[Organisation]:
     """Organisations matching the filters, best match first, with country, region and city
     loaded and terms prefetched (one query each, however many rows)."""
-    ids, _text, _counts = _search(filters, user)
+    ids, _text, _counts, _current = _search(filters, user)
     order = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)), default=Value(0))
     return (
         Organisation.objects.filter(pk__in=ids)

@@ -1,7 +1,8 @@
 """What the directory search needs of every organisation, held in memory per process.
 
-Filters, facet counts, the relevance order and pages are computed in Python over this
-snapshot; the database only answers which organisations contain a word (its trigram index).
+Filters, facet counts and their labels, the relevance order and pages are computed in Python
+over this snapshot; the database only answers which organisations contain a word (its trigram
+index).
 Reading the matched rows back from the table cost more than everything else together (on
 10,000 organisations, 50-80 ms for a common word against about 1 ms for the index look-up; see
 docs/PERFORMANCE.md). The snapshot is rebuilt when the change counter of a table it reads
@@ -14,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 
 from clusterloom.core.page_cache import EVERYTHING, content_versions
+from clusterloom.geo.models import Country
 from clusterloom.taxonomy.models import Term
 
 from .models import Organisation
@@ -46,6 +48,10 @@ class Snapshot:
     terms: dict[int, tuple[int, ...]]
     #: term id -> vocabulary
     term_vocabulary: dict[int, str]
+    #: term id -> (slug, English name, translations), for the facets' labels
+    term_names: dict[int, tuple[str, str, dict]] = field(default_factory=dict)
+    #: country code -> English name, for the facets' labels
+    country_names: dict[str, str] = field(default_factory=dict)
     #: The organisations of each country, kind, region and term (for the filters).
     with_country: dict[str, set[int]] = field(default_factory=dict)
     with_kind: dict[str, set[int]] = field(default_factory=dict)
@@ -59,6 +65,7 @@ SCOPES = (
     Organisation._meta.db_table,
     Organisation.terms.through._meta.db_table,
     Term._meta.db_table,
+    Country._meta.db_table,
 )
 
 
@@ -85,7 +92,12 @@ def _build(key: tuple[int, int]) -> Snapshot:
         terms.setdefault(organisation_id, []).append(term_id)
         snapshot.with_term.setdefault(term_id, set()).add(organisation_id)
     snapshot.terms = {pk: tuple(ids) for pk, ids in terms.items()}
-    snapshot.term_vocabulary = dict(Term.objects.values_list("pk", "vocabulary"))
+    for pk, vocabulary, slug, name, translations in Term.objects.values_list(
+        "pk", "vocabulary", "slug", "name", "translations"
+    ):
+        snapshot.term_vocabulary[pk] = vocabulary
+        snapshot.term_names[pk] = (slug, name, translations or {})
+    snapshot.country_names = dict(Country.objects.values_list("code", "name"))
     return snapshot
 
 
