@@ -82,8 +82,21 @@ def content_versions(scopes: tuple[str, ...]) -> tuple[int, ...]:
 
 
 def _versions(scopes: tuple[str, ...]) -> tuple[int, ...]:
+    known = _known_versions()
+    if known is not None:
+        return tuple(known.get(scope, 0) for scope in scopes)
     current = dict(ContentVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
     return tuple(current.get(scope, 0) for scope in scopes)
+
+
+def _known_versions() -> dict[str, int] | None:
+    """Inside a build: every counter as read when the innermost build began. What the build
+    reads (cached fragments, the directory's snapshot) is checked against those instead of
+    reading the counters again; the page is stored with them too, so nothing it holds is
+    newer than what it says it depends on."""
+    for watcher in reversed(getattr(_building, "stack", ())):
+        return watcher.versions
+    return None
 
 
 def _on_change(sender, **kwargs) -> None:
@@ -109,8 +122,10 @@ def connect_signals() -> None:
 class _TablesRead:
     """An execute wrapper noting which known tables the SQL run inside it names."""
 
-    def __init__(self):
+    def __init__(self, versions: dict[str, int]):
         self.tables: set[str] = set()
+        #: Every counter as read before the build.
+        self.versions = versions
 
     def __call__(self, execute, sql, params, many, context):
         known = _tables()
@@ -118,9 +133,10 @@ class _TablesRead:
         return execute(sql, params, many, context)
 
 
-def _build_watched(build):
-    """Run `build` and return its value with the sorted scopes it depends on."""
-    watcher = _TablesRead()
+def _build_watched(build, versions: dict[str, int]):
+    """Run `build` (the counters read before it: `versions`) and return its value with the
+    sorted scopes it depends on."""
+    watcher = _TablesRead(versions)
     stack = _building.__dict__.setdefault("stack", [])
     stack.append(watcher)
     try:
@@ -149,7 +165,7 @@ def _cached(key: str, build, timeout: int, keep=lambda value: True):
     # Counters are read before building: a change during the build leaves the entry stale,
     # never a stale value fresh.
     before = _versions_all()
-    value, scopes = _build_watched(build)
+    value, scopes = _build_watched(build, before)
     _depends(scopes)
     if keep(value):
         versions = tuple(before.get(scope, 0) for scope in scopes)
@@ -158,7 +174,10 @@ def _cached(key: str, build, timeout: int, keep=lambda value: True):
 
 
 def _versions_all() -> dict[str, int]:
-    """Every counter (a few dozen rows), read before a build."""
+    """Every counter (a few dozen rows), read before a build (inside one: its counters)."""
+    known = _known_versions()
+    if known is not None:
+        return known
     return dict(ContentVersion.objects.values_list("scope", "version"))
 
 
