@@ -116,9 +116,13 @@ def profile_validity(facts: ClusterFacts) -> Validity:
     return Validity(tuple(criteria))
 
 
-def cluster_facts(cluster) -> ClusterFacts:
-    """The facts of a Cluster: declared member count or the listed members, whichever is more."""
-    listed_kinds = list(cluster.memberships.values_list("organisation__kind", flat=True))
+def cluster_facts(cluster, members=None) -> ClusterFacts:
+    """The facts of a Cluster: declared member count or the listed members, whichever is more
+    (`members`: its memberships with their organisations, when the caller has read them)."""
+    if members is None:
+        listed_kinds = list(cluster.memberships.values_list("organisation__kind", flat=True))
+    else:
+        listed_kinds = [membership.organisation.kind for membership in members]
     counts = [n for n in (cluster.member_count, len(listed_kinds) or None) if n is not None]
     if listed_kinds:
         kinds = frozenset(listed_kinds)
@@ -135,6 +139,6 @@ def cluster_facts(cluster) -> ClusterFacts:
     )
 
 
-def cluster_validity(cluster) -> Validity:
-    """The ECCP profile validity of a Cluster."""
-    return profile_validity(cluster_facts(cluster))
+def cluster_validity(cluster, members=None) -> Validity:
+    """The ECCP profile validity of a Cluster (`members` as for cluster_facts)."""
+    return profile_validity(cluster_facts(cluster, members))

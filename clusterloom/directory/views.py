@@ -79,13 +79,17 @@ def organisation_detail(request, slug):
     """An organisation's page: profile, terms, partnerships, cluster block, people."""
     organisation = _organisation(slug)
     cluster = Cluster.objects.filter(organisation=organisation).first()
+    members = []
+    if cluster is not None:
+        cluster.organisation = organisation  # read above: not again for its website
+        members = list(selectors.cluster_members(cluster))
     context = {
         "organisation": organisation,
         "terms": terms_by_vocabulary(organisation.terms.order_by("name")),
         "partnerships": organisation.partnership_memberships.select_related("partnership"),
         "cluster": cluster,
-        "members": selectors.cluster_members(cluster) if cluster else [],
-        "validity": cluster_validity(cluster) if cluster else None,
+        "members": members,
+        "validity": cluster_validity(cluster, members) if cluster else None,
         "member_of": organisation.cluster_memberships.select_related("cluster__organisation"),
         "people": selectors.people_visible_to(request.user, organisation),
         "may_edit": request.user.has_perm("directory.change_organisation", organisation),
