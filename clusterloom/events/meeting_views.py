@@ -1,7 +1,6 @@
 """Meetings: one's requests and meetings, and the meeting page with every step a form
 (accept, decline, cancel, move, attendance, feedback)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterloom.core.errors import DomainError
-from clusterloom.core.forms import form_error
+from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import has_rule_perm
 
 from . import meetings as meeting_services
@@ -191,31 +189,48 @@ def meeting_accept(request, slug, pk):
     event, meeting, refused = _meeting_action(request, slug, pk, "events.answer_meeting")
     if refused:
         return refused
-    try:
-        meeting = meeting_services.meeting_accept(actor=request.user, meeting=meeting)
-        messages.success(
-            request, _("Accepted: the meeting is %(s)s.") % {"s": meeting.get_status_display()}
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    return _back(request, event, meeting)
+    return step(
+        request,
+        lambda: meeting_services.meeting_accept(actor=request.user, meeting=meeting),
+        message=lambda accepted: (
+            _("Accepted: the meeting is %(s)s.") % {"s": accepted.get_status_display()}
+        ),
+        done=lambda accepted: _back(request, event, accepted or meeting),
+    )
 
 
-def _step_with_reason(request, slug, pk, perm: str, step, done: str):
+def _step_with_reason(request, slug, pk, perm: str, change, done: str):
     """A meeting step that takes a reason the other side sees (decline, cancel)."""
     event, meeting, refused = _meeting_action(request, slug, pk, perm)
     if refused:
         return refused
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            step(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
-            messages.success(request, done)
-            return _back(request, event, meeting)
-        except DomainError as error:
-            form_error(form, error)
-    context = _meeting_context(request, event, meeting, reason_form=form)
-    return render(request, "events/meeting_detail.html", context, status=400)
+    return _meeting_form(
+        request,
+        event,
+        meeting,
+        ReasonForm(request.POST),
+        "reason_form",
+        save=lambda data: change(actor=request.user, meeting=meeting, reason=data["reason"]),
+        message=done,
+    )
+
+
+def _meeting_form(request, event, meeting, form, name: str, **kwargs):
+    """A form of the meeting page: done, back where the user came from; else the page again
+    with `form` (under `name`) showing its errors."""
+
+    def context(form):
+        meeting.refresh_from_db()
+        return _meeting_context(request, event, meeting, **{name: form})
+
+    return form_page(
+        request,
+        form,
+        template="events/meeting_detail.html",
+        context=context,
+        done=lambda _result: _back(request, event, meeting),
+        **kwargs,
+    )
 
 
 @require_POST
@@ -257,21 +272,17 @@ def meeting_reschedule(request, slug, pk):
         tables=list(event.tables.all()) if organiser else None,
         zone=event.time_zone,
     )
-    if form.is_valid():
-        try:
-            meeting_services.meeting_reschedule(
-                actor=request.user,
-                meeting=meeting,
-                slot=form.cleaned_data["slot"],
-                table=form.cleaned_data.get("table"),
-            )
-            messages.success(request, _("The meeting is moved."))
-            return _back(request, event, meeting)
-        except DomainError as error:
-            form_error(form, error)
-    meeting.refresh_from_db()
-    context = _meeting_context(request, event, meeting, reschedule_form=form)
-    return render(request, "events/meeting_detail.html", context, status=400)
+    return _meeting_form(
+        request,
+        event,
+        meeting,
+        form,
+        "reschedule_form",
+        save=lambda data: meeting_services.meeting_reschedule(
+            actor=request.user, meeting=meeting, slot=data["slot"], table=data.get("table")
+        ),
+        message=_("The meeting is moved."),
+    )
 
 
 @require_POST
@@ -280,19 +291,17 @@ def meeting_times(request, slug, pk):
     event, meeting, refused = _meeting_action(request, slug, pk, "events.cancel_meeting")
     if refused:
         return refused
-    form = times_form(event, request.POST)
-    if form.is_valid():
-        from .scheduling import meeting_times_set
+    from .scheduling import meeting_times_set
 
-        try:
-            meeting_times_set(actor=request.user, meeting=meeting, **form.cleaned_data)
-            messages.success(request, _("The time of day is kept for the next schedule."))
-            return _back(request, event, meeting)
-        except DomainError as error:
-            form_error(form, error)
-    meeting.refresh_from_db()
-    context = _meeting_context(request, event, meeting, times_form=form)
-    return render(request, "events/meeting_detail.html", context, status=400)
+    return _meeting_form(
+        request,
+        event,
+        meeting,
+        times_form(event, request.POST),
+        "times_form",
+        save=lambda data: meeting_times_set(actor=request.user, meeting=meeting, **data),
+        message=_("The time of day is kept for the next schedule."),
+    )
 
 
 def _allowed_label(event, meeting) -> str:
@@ -327,18 +336,17 @@ def meeting_attendance(request, slug, pk):
     event, meeting, refused = _meeting_action(request, slug, pk, "events.give_feedback")
     if refused:
         return refused
-    try:
-        meeting_services.attendance_set(
+    return step(
+        request,
+        lambda: meeting_services.attendance_set(
             actor=request.user, meeting=meeting, attendance=request.POST.get("attendance", "")
-        )
-        messages.success(
-            request,
+        ),
+        message=lambda _result: (
             _("%(meeting)s: %(attendance)s.")
-            % {"meeting": meeting, "attendance": meeting.get_attendance_display()},
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    return _back(request, event, meeting)
+            % {"meeting": meeting, "attendance": meeting.get_attendance_display()}
+        ),
+        done=lambda _result: _back(request, event, meeting),
+    )
 
 
 @require_POST
@@ -350,21 +358,25 @@ def meeting_feedback(request, slug, pk):
     stage = request.POST.get("stage", "")
     if stage not in FeedbackStage.values:
         stage = FeedbackStage.AFTER_EVENT
-    form = FeedbackForm(request.POST, stage=stage)
-    if form.is_valid():
-        try:
-            meeting_services.feedback_give(
-                actor=request.user,
-                meeting=meeting,
-                stage=stage,
-                outcome=form.cleaned_data["outcome"],
-                comment=form.cleaned_data["comment"],
-            )
-            messages.success(request, _("Thank you for your feedback."))
-            return _back(request, event, meeting)
-        except DomainError as error:
-            form_error(form, error)
-    context = _meeting_context(request, event, meeting, feedback_form=form)
-    if not any(f is form for f in context["feedback_forms"]):
-        context["feedback_forms"].append(form)
-    return render(request, "events/meeting_detail.html", context, status=400)
+
+    def context(form):
+        context = _meeting_context(request, event, meeting, feedback_form=form)
+        if not any(f is form for f in context["feedback_forms"]):
+            context["feedback_forms"].append(form)
+        return context
+
+    return form_page(
+        request,
+        FeedbackForm(request.POST, stage=stage),
+        template="events/meeting_detail.html",
+        context=context,
+        save=lambda data: meeting_services.feedback_give(
+            actor=request.user,
+            meeting=meeting,
+            stage=stage,
+            outcome=data["outcome"],
+            comment=data["comment"],
+        ),
+        message=_("Thank you for your feedback."),
+        done=lambda _result: _back(request, event, meeting),
+    )

@@ -15,9 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
-from clusterloom.core.forms import form_error
 from clusterloom.core.inputs import id_value
-from clusterloom.core.pages import form_page
+from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import page_permission
 from clusterloom.core.uploads import upload_check_size
 
@@ -100,62 +99,71 @@ def event_groups(request, slug):
     if refused:
         return refused
     groups = list(event.groups.all())
-    group_form = GroupForm(prefix="group")
-    rule_form = GroupRuleForm(groups=groups, prefix="rule")
+    by_pk = {g.pk: g for g in groups}
+    action = request.POST.get("action") if request.method == "POST" else None
+
+    def posted(*actions):
+        return request.POST if action in actions else None
+
+    group_form = GroupForm(posted("group"), prefix="group")
+    rule_form = GroupRuleForm(posted("allow", "forbid"), groups=groups, prefix="rule")
     default_form = DefaultGroupForm(
-        groups=groups, initial={"default_group": event.default_group_id}, prefix="default"
+        posted("default"),
+        groups=groups,
+        initial={"default_group": event.default_group_id},
+        prefix="default",
     )
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "default":
-            default_form = DefaultGroupForm(request.POST, groups=groups, prefix="default")
-            if default_form.is_valid():
-                try:
-                    services.event_default_group_set(
-                        actor=request.user,
-                        event=event,
-                        group=default_form.cleaned_data["default_group"],
-                    )
-                except DomainError as error:
-                    form_error(default_form, error)
-        elif action == "group":
-            group_form = GroupForm(request.POST, prefix="group")
-            if group_form.is_valid():
-                try:
-                    services.group_add(
-                        actor=request.user, event=event, name=group_form.cleaned_data["name"]
-                    )
-                except DomainError as error:
-                    form_error(group_form, error)
-        elif action in ("allow", "forbid"):
-            rule_form = GroupRuleForm(request.POST, groups=groups, prefix="rule")
-            if rule_form.is_valid():
-                by_pk = {g.pk: g for g in groups}
-                try:
-                    services.group_rule_set(
-                        actor=request.user,
-                        event=event,
-                        group_a=by_pk[rule_form.cleaned_data["group_a"]],
-                        group_b=by_pk[rule_form.cleaned_data["group_b"]],
-                        allowed=action == "allow",
-                    )
-                except DomainError as error:
-                    form_error(rule_form, error)
-        if not (group_form.errors or rule_form.errors or default_form.errors):
-            messages.success(request, _("Saved."))
-            return redirect("event_groups", event.slug)
-    counts = {g.pk: g.participants.count() for g in groups}
-    context = {
-        "event": event,
-        "groups": [(g, counts[g.pk]) for g in groups],
-        "rules": event.group_rules.select_related("group_a", "group_b"),
-        "group_form": group_form,
-        "rule_form": rule_form,
-        "default_form": default_form,
-        "findability": event_findability(event),
-    }
-    status = 400 if group_form.errors or rule_form.errors or default_form.errors else 200
-    return render(request, "events/groups.html", context, status=status)
+
+    def rule_set(data):
+        services.group_rule_set(
+            actor=request.user,
+            event=event,
+            group_a=by_pk[data["group_a"]],
+            group_b=by_pk[data["group_b"]],
+            allowed=action == "allow",
+        )
+
+    # Each button of the page submits one of its forms.
+    form, save = {
+        "default": (
+            default_form,
+            lambda data: services.event_default_group_set(
+                actor=request.user, event=event, group=data["default_group"]
+            ),
+        ),
+        "group": (
+            group_form,
+            lambda data: services.group_add(actor=request.user, event=event, name=data["name"]),
+        ),
+        "allow": (rule_form, rule_set),
+        "forbid": (rule_form, rule_set),
+    }.get(action, (None, None))
+    if request.method == "POST" and form is None:
+        # A POST of no known button changes nothing.
+        messages.success(request, _("Saved."))
+        return redirect("event_groups", event.slug)
+
+    def context(_form) -> dict:
+        counts = {g.pk: g.participants.count() for g in groups}
+        return {
+            "event": event,
+            "groups": [(g, counts[g.pk]) for g in groups],
+            "rules": event.group_rules.select_related("group_a", "group_b"),
+            "group_form": group_form,
+            "rule_form": rule_form,
+            "default_form": default_form,
+            "findability": event_findability(event),
+        }
+
+    return form_page(
+        request,
+        form if form is not None else group_form,
+        template="events/groups.html",
+        context=context,
+        save=save,
+        message=_("Saved."),
+        done=("event_groups", event.slug),
+    )
 
 
 def event_registrations(request, slug):
@@ -195,18 +203,9 @@ def registrations_bulk(request, slug):
     if refused:
         return refused
     action = request.POST.get("action", "")
-    try:
-        n = services.registrations_bulk(
-            actor=request.user,
-            event=event,
-            ids=request.POST.getlist("participants"),
-            action=action,
-            group=request.POST.get("group", ""),
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        done = {
+
+    def done(n):
+        text = {
             "approve": ngettext("%(n)d registration approved.", "%(n)d registrations approved.", n),
             "reject": ngettext("%(n)d registration rejected.", "%(n)d registrations rejected.", n),
             "group": ngettext(
@@ -215,13 +214,25 @@ def registrations_bulk(request, slug):
                 n,
             ),
         }[action]
-        messages.success(request, done % {"n": n})
+        return text % {"n": n}
+
     status = request.POST.get("status", "")
     query = {"status": status} if status in RegistrationStatus.values else {}
     if request.POST.get("q", "").strip():
         query["q"] = request.POST["q"].strip()[:200]
     target = reverse("event_registrations", args=[event.slug])
-    return redirect(f"{target}?{urlencode(query)}" if query else target)
+    return step(
+        request,
+        lambda: services.registrations_bulk(
+            actor=request.user,
+            event=event,
+            ids=request.POST.getlist("participants"),
+            action=action,
+            group=request.POST.get("group", ""),
+        ),
+        message=done,
+        done=f"{target}?{urlencode(query)}" if query else target,
+    )
 
 
 def _participant(event, pk):
@@ -238,23 +249,22 @@ def participant_review(request, slug, pk):
     if refused:
         return refused
     participant = _participant(event, pk)
-    try:
-        services.registration_review(
+    return step(
+        request,
+        lambda: services.registration_review(
             actor=request.user,
             participant=participant,
             decision=request.POST.get("decision", ""),
             note=request.POST.get("note", ""),
-        )
-        messages.success(
-            request,
+        ),
+        message=lambda _result: (
             _("%(name)s: %(status)s.")
-            % {"name": participant.name, "status": participant.get_status_display()},
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    if request.POST.get("back") == "participant":
-        return redirect("event_participant_detail", event.slug, participant.pk)
-    return redirect("event_registrations", event.slug)
+            % {"name": participant.name, "status": participant.get_status_display()}
+        ),
+        done=("event_participant_detail", event.slug, participant.pk)
+        if request.POST.get("back") == "participant"
+        else ("event_registrations", event.slug),
+    )
 
 
 @require_POST
@@ -265,19 +275,18 @@ def participant_group(request, slug, pk):
         return refused
     participant = _participant(event, pk)
     form = ParticipantGroupForm(request.POST, groups=event.groups.all())
-    if form.is_valid():
-        try:
-            services.registration_update(
-                actor=request.user,
-                participant=participant,
-                data={"group": form.cleaned_data["group"]},
-            )
-            messages.success(request, _("The group is saved."))
-        except DomainError as error:
-            messages.error(request, error.message)
-    else:
+    back = ("event_participant_detail", event.slug, participant.pk)
+    if not form.is_valid():
         messages.error(request, _("Unknown group."))
-    return redirect("event_participant_detail", event.slug, participant.pk)
+        return redirect(*back)
+    return step(
+        request,
+        lambda: services.registration_update(
+            actor=request.user, participant=participant, data={"group": form.cleaned_data["group"]}
+        ),
+        message=_("The group is saved."),
+        done=back,
+    )
 
 
 def _file_error(form, error: DomainError) -> None:
@@ -362,16 +371,14 @@ def participant_check_in(request, slug, pk):
     if refused:
         return refused
     participant = _participant(event, pk)
-    try:
-        services.check_in(actor=request.user, participant=participant)
-        messages.success(request, _("%(name)s is checked in.") % {"name": participant.name})
-    except DomainError as error:
-        messages.error(request, error.message)
-    target = redirect("event_check_in", event.slug)
+    target = reverse("event_check_in", args=[event.slug])
     keep = {k: request.POST[k] for k in ("q", "slot", "page") if request.POST.get(k)}
-    if keep:
-        target["Location"] += "?" + urlencode(keep)
-    return target
+    return step(
+        request,
+        lambda: services.check_in(actor=request.user, participant=participant),
+        message=_("%(name)s is checked in.") % {"name": participant.name},
+        done=f"{target}?{urlencode(keep)}" if keep else target,
+    )
 
 
 def _chart(rows, *, title, ident):
@@ -423,11 +430,8 @@ def event_findability_page(request, slug):
     if refused:
         return refused
     if request.method == "POST":
-        try:
-            done = findability_remind(actor=request.user, event=event)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
+
+        def said(done) -> str:
             text = ngettext(
                 "%(n)s participant reminded by e-mail.",
                 "%(n)s participants reminded by e-mail.",
@@ -444,8 +448,14 @@ def event_findability_page(request, slug):
                 text += " " + ngettext(
                     "%(n)s has no e-mail address.", "%(n)s have no e-mail address.", done.no_address
                 ) % {"n": done.no_address}
-            messages.success(request, text)
-        return redirect("event_findability", event.slug)
+            return text
+
+        return step(
+            request,
+            lambda: findability_remind(actor=request.user, event=event),
+            message=said,
+            done=("event_findability", event.slug),
+        )
     context = {
         "event": event,
         "findability": event_findability(event),

@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterloom.core.errors import DomainError
-from clusterloom.core.forms import form_error
+from clusterloom.core.pages import form_page
 
 from . import meetings as meeting_services
 from . import selectors
@@ -156,30 +155,31 @@ def meeting_request(request, slug, pk):
     if form is None:
         messages.error(request, _("You cannot ask this participant for a meeting."))
         return redirect("event_participant_detail", event.slug, invitee.pk)
-    if form.is_valid():
-        try:
-            meeting = meeting_services.meeting_request(
-                actor=request.user,
-                requester=me,
-                invitee=invitee,
-                message=form.cleaned_data["message"],
-                slot=form.cleaned_data["slot"],
+    back = _BACK.get(request.POST.get("back", ""))
+    return form_page(
+        request,
+        form,
+        template="events/participant_detail.html",
+        context=lambda form: _participant_context(request, event, invitee, request_form=form),
+        save=lambda data: meeting_services.meeting_request(
+            actor=request.user,
+            requester=me,
+            invitee=invitee,
+            message=data["message"],
+            slot=data["slot"],
+        ),
+        message=lambda meeting: (
+            (
+                _("Request sent to %(name)s.")
+                if meeting.status == MeetingStatus.REQUESTED
+                else _("Meeting with %(name)s agreed.")
             )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            if meeting.status == MeetingStatus.REQUESTED:
-                messages.success(request, _("Request sent to %(name)s.") % {"name": invitee.name})
-            else:
-                messages.success(
-                    request, _("Meeting with %(name)s agreed.") % {"name": invitee.name}
-                )
-            back = _BACK.get(request.POST.get("back", ""))
-            if back:
-                return redirect(back, event.slug)
-            return redirect("event_meeting_detail", event.slug, meeting.pk)
-    context = _participant_context(request, event, invitee, request_form=form)
-    return render(request, "events/participant_detail.html", context, status=400)
+            % {"name": invitee.name}
+        ),
+        done=lambda meeting: (
+            (back, event.slug) if back else ("event_meeting_detail", event.slug, meeting.pk)
+        ),
+    )
 
 
 def suggestions(request, slug):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
-from clusterloom.core.forms import form_error
+from clusterloom.core.pages import form_page, step
 from clusterloom.partnerships.pdf import html_to_pdf
 
 from . import meetings as meeting_services
@@ -177,19 +177,17 @@ def schedule_cap(request, slug):
         return refused
     from . import scheduling
 
-    form = ScheduleCapForm(request.POST)
-    if form.is_valid():
-        try:
-            scheduling.schedule_cap_set(
-                actor=request.user, event=event, max_breaks=form.cleaned_data["max_breaks"]
-            )
-            messages.success(request, _("The cap on breaks is kept for the next schedule."))
-            return redirect("event_schedule", event.slug)
-        except DomainError as error:
-            form_error(form, error)
-    context = _schedule_context(request, event)
-    context["cap_form"] = form
-    return render(request, "events/schedule.html", context, status=400)
+    return form_page(
+        request,
+        ScheduleCapForm(request.POST),
+        template="events/schedule.html",
+        context=lambda form: {**_schedule_context(request, event), "cap_form": form},
+        save=lambda data: scheduling.schedule_cap_set(
+            actor=request.user, event=event, max_breaks=data["max_breaks"]
+        ),
+        message=_("The cap on breaks is kept for the next schedule."),
+        done=("event_schedule", event.slug),
+    )
 
 
 def schedule_progress(request, slug):
@@ -213,21 +211,19 @@ def schedule_publish(request, slug):
         return refused
     from . import scheduling
 
-    try:
-        n = scheduling.schedule_publish(actor=request.user, event=event)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    return step(
+        request,
+        lambda: scheduling.schedule_publish(actor=request.user, event=event),
+        message=lambda n: (
             ngettext(
                 "The schedule is published (%(n)s meeting).",
                 "The schedule is published (%(n)s meetings).",
                 n,
             )
-            % {"n": n},
-        )
-    return redirect("event_schedule", event.slug)
+            % {"n": n}
+        ),
+        done=("event_schedule", event.slug),
+    )
 
 
 def _organiser_meeting(request, slug, pk):
@@ -253,12 +249,12 @@ def meeting_lock(request, slug, pk):
     if refused:
         return refused
     locked = request.POST.get("locked") == "1"
-    try:
-        meeting_services.meeting_lock(actor=request.user, meeting=meeting, locked=locked)
-        messages.success(request, _("Locked.") if locked else _("Unlocked."))
-    except DomainError as error:
-        messages.error(request, error.message)
-    return _back(request, event, meeting)
+    return step(
+        request,
+        lambda: meeting_services.meeting_lock(actor=request.user, meeting=meeting, locked=locked),
+        message=_("Locked.") if locked else _("Unlocked."),
+        done=lambda _result: _back(request, event, meeting),
+    )
 
 
 @require_POST
@@ -267,28 +263,27 @@ def meeting_priority(request, slug, pk):
     event, meeting, refused = _organiser_meeting(request, slug, pk)
     if refused:
         return refused
-    form = PriorityForm(request.POST)
-    error = ""
-    if form.is_valid():
-        try:
-            meeting_services.meeting_priority_set(
-                actor=request.user, meeting=meeting, priority=form.cleaned_data["priority"]
-            )
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(
-                request,
-                _("%(meeting)s: priority %(p)s.")
-                % {"meeting": meeting, "p": form.cleaned_data["priority"]},
-            )
-            return _back(request, event, meeting)
-    else:
+
+    def context(form):
+        # The schedule page shows one line of error, not the form.
         error = "; ".join(form.errors.get("priority", [])) or _("Give a priority from 0 to 10.")
-    context = _schedule_context(
-        request, event, error=_("%(meeting)s: %(error)s") % {"meeting": meeting, "error": error}
+        error = _("%(meeting)s: %(error)s") % {"meeting": meeting, "error": error}
+        return _schedule_context(request, event, error=error)
+
+    return form_page(
+        request,
+        PriorityForm(request.POST),
+        template="events/schedule.html",
+        context=context,
+        save=lambda data: meeting_services.meeting_priority_set(
+            actor=request.user, meeting=meeting, priority=data["priority"]
+        ),
+        error=lambda form, failure: form.add_error("priority", failure.message),
+        message=lambda _result: (
+            _("%(meeting)s: priority %(p)s.") % {"meeting": meeting, "p": meeting.priority}
+        ),
+        done=lambda _result: _back(request, event, meeting),
     )
-    return render(request, "events/schedule.html", context, status=400)
 
 
 def _table_plan(event) -> list[dict]:

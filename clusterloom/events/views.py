@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterloom.core.errors import DomainError
 from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import has_rule_perm, page_permission
 from clusterloom.matching.selectors import user_organisations
@@ -159,14 +158,12 @@ def _event_form(request, partnership, event=None):
 def event_status(request, slug):
     """Open or close registration (or go back to draft)."""
     event = event_or_404(request, slug)
-    refused = page_permission(request, "events.change_event", event)
-    if refused:
-        return refused
     return step(
         request,
         lambda: services.event_status_set(
             actor=request.user, event=event, status=request.POST.get("status", "")
         ),
+        permission=("events.change_event", event),
         message=lambda _result: (
             _("The event is %(status)s.") % {"status": event.get_status_display()}
         ),
@@ -178,20 +175,16 @@ def event_status(request, slug):
 def event_held(request, slug):
     """Record that the event took place (or undo it)."""
     event = event_or_404(request, slug)
-    refused = page_permission(request, "events.change_event", event)
-    if refused:
-        return refused
     held = request.POST.get("held") == "1"
-    try:
-        services.event_mark_held(actor=request.user, event=event, held=held)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("event_detail", event.slug)
-    if held:
-        messages.success(request, _("The event is recorded as held."))
-    else:
-        messages.success(request, _("The event is no longer recorded as held."))
-    return redirect("event_detail", event.slug)
+    return step(
+        request,
+        lambda: services.event_mark_held(actor=request.user, event=event, held=held),
+        permission=("events.change_event", event),
+        message=_("The event is recorded as held.")
+        if held
+        else _("The event is no longer recorded as held."),
+        done=("event_detail", event.slug),
+    )
 
 
 def registration_create(request, slug):
