@@ -13,7 +13,12 @@ Two windows, so nothing reported was learned on:
   * test: profiles from projects that started before SPLIT, needs from projects that started
     on or after SPLIT (what is reported).
 Needs come in two forms: title + objective, and the title alone (5-15 words: what people type).
-The weights are learned on both forms of the learning needs at once (one ranking for both).
+The product ranks a short need (`is_short`: a title) with its own passage settings
+(`SHORT_NEED`) and weights. The long needs' weights are learned on both forms of the learning
+needs at once, both read as long needs; the short needs' weights on the learning titles alone,
+read as the product reads a short need. Each set is learned from 0.5 each and from the
+shipped set (`learn_weights(..., warm=True)`): the shipped weights stay unless the learning
+window teaches better ones, so `--write-weights` run again writes the same weights.
 
 Methods in the same run: random (mean of 5 seeds), BM25 alone (`bm25s` on each organisation's
 whole profile), most-active-first, the naive sum (min-max BM25 + 0.5 x min-max log(1 +
@@ -51,6 +56,7 @@ from clusterloom.matching.index import (  # noqa: E402
     Profile,
     Weights,
     default_weights,
+    is_short,
 )
 from clusterloom.matching.learning import Need, examples, learn_weights  # noqa: E402
 from clusterloom.matching.text import stems  # noqa: E402
@@ -167,13 +173,15 @@ def baselines(profiles: list[Profile], needs: list[Need], seeds: int = 5) -> dic
     return out
 
 
-def ranker(index: PartnerIndex, needs: list[Need], weights: Weights) -> list:
-    """Per-need metrics of the product's fused ranking with `weights`."""
+def ranker(index: PartnerIndex, needs: list[Need], weights: Weights, short: Weights) -> list:
+    """Per-need metrics of the product's fused ranking: `weights` for long needs, `short` for
+    short ones (as `PartnerIndex.weights_for` picks)."""
     data = examples(index, needs)
-    w = weights.as_array().astype(np.float32)
+    texts = {n.id: n.text for n in needs}
     out = []
     for ex in data:
-        scores = np.round((w @ ex.matrix).astype(np.float64), 9)
+        w = (short if is_short(stems(texts[ex.need])) else weights).as_array()
+        scores = np.round((w.astype(np.float32) @ ex.matrix).astype(np.float64), 9)
         out.append(metrics(scores, ex.relevant))
     return out
 
@@ -195,19 +203,36 @@ def run(folder: Path, semantic: bool, write_weights: bool) -> dict:
     learned: dict[str, dict] = {}
     for variant, emb in variants.items():
         train_index = PartnerIndex(learn_profiles, embedder=emb)
-        train = []
+        train = []  # both forms, read as long needs
         for form in FORMS:
             train += examples(
-                train_index, needs_between(projects, members, LEARN_FROM, SPLIT, form)
+                train_index,
+                needs_between(projects, members, LEARN_FROM, SPLIT, form),
+                short=False,
             )
+        titles = examples(train_index, needs_between(projects, members, LEARN_FROM, SPLIT, "title"))
         # CORDIS records carry no taxonomy terms: those weights keep their hand-set ratios
         signals = [s for s in SIGNALS if s not in ("terms", "complementarity")]
         if emb is None:
             signals.remove("semantic")
-        weights, fit = learn_weights(train, Weights(), signals=signals)
+        # from 0.5 each and from the shipped weights, which stay unless the learning window
+        # teaches better ones: learning again reproduces ranking.json
+        semantic = emb is not None
+        weights, fit = learn_weights(
+            train, default_weights(semantic=semantic), signals=signals, warm=True
+        )
+        short, short_fit = learn_weights(
+            titles, default_weights(semantic=semantic, short=True), signals=signals, warm=True
+        )
         if emb is None:
             weights = Weights(**{**weights.as_dict(), "semantic": 0.0})
-        learned[variant] = {"weights": weights.as_dict(), "training": fit.as_dict()}
+            short = Weights(**{**short.as_dict(), "semantic": 0.0})
+        learned[variant] = {
+            "weights": weights.as_dict(),
+            "training": fit.as_dict(),
+            "weights_short": short.as_dict(),
+            "training_short": short_fit.as_dict(),
+        }
         test_index = PartnerIndex(test_profiles, embedder=emb)
         for form in FORMS:
             needs = needs_between(projects, members, SPLIT, "9999", form)
@@ -216,26 +241,34 @@ def run(folder: Path, semantic: bool, write_weights: bool) -> dict:
                 for name, rows in baselines(test_profiles, needs).items():
                     table[name] = mean(rows) | {"needs": len(rows)}
                 table["ranker, shipped weights"] = mean(
-                    ranker(test_index, needs, default_weights())
+                    ranker(test_index, needs, default_weights(), default_weights(short=True))
                 )
             else:
                 table["ranker (semantic), shipped weights"] = mean(
-                    ranker(test_index, needs, default_weights(semantic=True))
+                    ranker(
+                        test_index,
+                        needs,
+                        default_weights(semantic=True),
+                        default_weights(semantic=True, short=True),
+                    )
                 )
             table[f"ranker ({variant}), weights learned in this run"] = mean(
-                ranker(test_index, needs, weights)
+                ranker(test_index, needs, weights, short)
             )
     if write_weights:
         payload = {
             "weights": learned["lexical"]["weights"],
             "weights_semantic": learned.get("semantic", {}).get("weights"),
+            "weights_short": learned["lexical"]["weights_short"],
+            "weights_semantic_short": learned.get("semantic", {}).get("weights_short"),
             "learned_from": (
                 f"CORDIS Horizon Europe co-participation ({folder.name}): profiles from projects "
                 f"started before {LEARN_FROM}, needs from projects started in [{LEARN_FROM}, "
-                f"{SPLIT}), both need forms"
+                f"{SPLIT}); long needs' weights on both need forms, short needs' on the titles"
             ),
             "learned_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "training_figures": learned["lexical"]["training"],
+            "training_figures_short": learned["lexical"]["training_short"],
         }
         SHIPPED_WEIGHTS.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     return {
@@ -301,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
     for variant, info in result["learned"].items():
         print(f"\nweights learned ({variant}): {info['weights']}")
+        print(f"short needs' weights learned ({variant}): {info['weights_short']}")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"matching-time-split-{result['when'].replace(':', '')}.json"

@@ -11,7 +11,7 @@ How a search is scored (one method, documented once):
                without stopwords;
   ``passages`` the candidate's past projects or activities, each its own passage (BM25 over
                passages): the passages are ranked for the query and the candidate gets the sum,
-               over its passages among the `PASSAGE_NEIGHBOURS` best, of each one's score
+               over its passages among the best few (`PassageSettings`), of each one's score
                divided by the best passage's: who did the most work like this need;
   ``best_passage``  the BM25 score of the candidate's single best passage;
   ``terms``    share of the query's taxonomy terms the candidate carries, each weighted by its
@@ -33,7 +33,9 @@ How a search is scored (one method, documented once):
 * The fused score is the weighted sum of the normalised scores, with `Weights`; each term of
   that sum is reported in `Explanation.components`. The product's weights are *learned* from
   who actually worked together (`learning.py`, `clusterloom learn-ranking`) and shipped in
-  `ranking.json` beside this module; `default_weights()` reads them.
+  `ranking.json` beside this module; `default_weights()` reads them. A short need (a title:
+  `is_short`) has weights of its own and its passages read with `SHORT_NEED` (a wider
+  feedback expansion): learned on titles, where who did similar work counts most.
 * Ordering: fused score descending, then id ascending (scores are rounded to 1e-9 first so the
   order does not depend on the order profiles were added). Candidates with a fused score of 0
   (nothing at all in common) are left out unless `include_unmatched=True`.
@@ -81,16 +83,44 @@ SIGNALS = (
     "semantic",
 )
 
-#: how many of the best passages count in the ``passages`` signal, and the least share of the
-#: best passage's score one must reach to count
-PASSAGE_NEIGHBOURS = 50
-PASSAGE_FLOOR = 0.25
 
-#: pseudo-relevance feedback on passages: how many best passages, how many words they add, and
-#: the added words' total weight relative to the query's own (see `_passage_scores`)
-EXPANSION_PASSAGES = 10
-EXPANSION_WORDS = 20
-EXPANSION_WEIGHT = 0.5
+@dataclass(frozen=True)
+class PassageSettings:
+    """How the ``passages`` signal reads a need of one form (see `_passage_scores` and
+    `_passages`).
+
+    ``neighbours`` best passages count in the signal, each only when its score reaches ``floor``
+    times the best passage's; pseudo-relevance feedback adds the ``expansion_words`` heaviest
+    words of the ``expansion_passages`` best passages, with a total weight of
+    ``expansion_weight`` times the query's own."""
+
+    neighbours: int
+    floor: float
+    expansion_passages: int
+    expansion_words: int
+    expansion_weight: float
+
+
+#: a need of at most this many words (stems, without stopwords) is *short*: a title, what
+#: people type (Horizon Europe titles have 1-21, a title with its objective 30 or more)
+SHORT_NEED_WORDS = 25
+
+#: passages for a long need (a paragraph: a project's title and objective)
+LONG_NEED = PassageSettings(
+    neighbours=50, floor=0.25, expansion_passages=10, expansion_words=20, expansion_weight=0.5
+)
+#: passages for a short need: its few words widened with the words of its 40 best passages
+#: instead of 10 (chosen on the learning window's titles only, by cross-validation inside it:
+#: docs/PERFORMANCE.md, bench/matching_time_split.py)
+SHORT_NEED = PassageSettings(
+    neighbours=50, floor=0.25, expansion_passages=40, expansion_words=20, expansion_weight=0.5
+)
+
+
+def is_short(words: list[str]) -> bool:
+    """Whether a need of these words (`stems`) is short (see `SHORT_NEED_WORDS`)."""
+    return len(words) <= SHORT_NEED_WORDS
+
 
 #: the learned weights shipped with the product (written by `clusterloom learn-ranking`)
 SHIPPED_WEIGHTS = Path(__file__).with_name("ranking.json")
@@ -181,14 +211,18 @@ class Weights:
         return np.array([getattr(self, s) for s in SIGNALS], dtype=np.float64)
 
 
-def weights_read(path: Path, *, semantic: bool = False) -> Weights | None:
+def weights_read(path: Path, *, semantic: bool = False, short: bool = False) -> Weights | None:
     """Weights from a ranking file written by `learn-ranking` ({"weights": {signal: w},
-    "weights_semantic": {...} or null, ...}): the lexical install's, or with `semantic` those
-    learned with embeddings (None if the file has none); ValueError naming the file when it is
-    not a ranking file."""
+    "weights_semantic": {...} or null, "weights_short": ..., "weights_semantic_short": ...}):
+    the lexical install's, or with `semantic` those learned with embeddings, of long needs or
+    with `short` of short ones (None if the file has none); ValueError naming the file when it
+    is not a ranking file."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        values = data["weights_semantic" if semantic else "weights"]
+        key = "weights" + ("_semantic" if semantic else "") + ("_short" if short else "")
+        if short and key not in data:  # a file from before short needs had their own
+            return None
+        values = data[key]
         if values is None:
             return None
         unknown = set(values) - set(SIGNALS)
@@ -199,22 +233,27 @@ def weights_read(path: Path, *, semantic: bool = False) -> Weights | None:
         raise ValueError(f"{path}: not a ranking file: {exc}") from None
 
 
-_default_weights: dict[tuple[Path, int, bool], Weights | None] = {}
+_default_weights: dict[tuple[Path, int, bool, bool], Weights | None] = {}
 
 
-def default_weights(*, semantic: bool = False, path: Path | None = None) -> Weights:
+def default_weights(
+    *, semantic: bool = False, path: Path | None = None, short: bool = False
+) -> Weights:
     """The product's weights: learned from real collaboration, read from `path` (a file that
     `clusterloom learn-ranking` wrote) or else the shipped `ranking.json` (the hand-set
     `Weights()` if neither exists). With `semantic`, those learned with embeddings (or, when
-    the file has none, the learned ones with the semantic signal at its hand-set ratio)."""
+    the file has none, the learned ones with the semantic signal at its hand-set ratio). With
+    `short`, those of short needs (`is_short`), or the long needs' when the file has none."""
     path = Path(path) if path is not None and Path(path).exists() else SHIPPED_WEIGHTS
     try:
         changed = path.stat().st_mtime_ns  # a file learned again is read again
     except OSError:
         changed = 0
-    key = (path, changed, semantic)
+    key = (path, changed, semantic, short)
     if key not in _default_weights:
-        found = weights_read(path, semantic=semantic) if path.exists() else None
+        found = weights_read(path, semantic=semantic, short=short) if path.exists() else None
+        if found is None and short:
+            found = default_weights(semantic=semantic, path=path)
         if found is None and semantic:
             # no weights learned with embeddings: the learned ones, and semantic similarity
             # at its hand-set ratio to the lexical signal
@@ -291,11 +330,17 @@ class PartnerIndex:
         *,
         affinity: Mapping[tuple[str, str], float] | None = None,
         weights: Weights | None = None,
+        short_weights: Weights | None = None,
         embedder: Embedder | None = None,
     ):
-        if weights is None and embedder is not None:
-            weights = default_weights(semantic=True)
-        self.weights = weights or default_weights()
+        semantic = embedder is not None
+        if weights is None:
+            weights = default_weights(semantic=semantic)
+            if short_weights is None:
+                short_weights = default_weights(semantic=semantic, short=True)
+        #: the weights of long needs, and of short ones (`is_short`; the same unless given)
+        self.weights = weights
+        self.short_weights = short_weights or weights
         self.embedder = embedder
         self._affinity: dict[str, dict[str, float]] = {}
         for (a, b), value in (affinity or {}).items():
@@ -444,14 +489,16 @@ class PartnerIndex:
             return np.zeros(len(b.ids))
         return np.asarray(b.bm25[:, cols].sum(axis=1)).ravel()
 
-    def _passage_scores(self, b: Built, words: Iterable[str]) -> np.ndarray | None:
+    def _passage_scores(
+        self, b: Built, words: Iterable[str], how: PassageSettings
+    ) -> np.ndarray | None:
         """BM25 of the query words in each distinct passage, the query first expanded with the
         words of its best passages (None when no passage matches).
 
-        Expansion (pseudo-relevance feedback, after RM3): the `EXPANSION_PASSAGES` best
+        Expansion (pseudo-relevance feedback, after RM3): the `how.expansion_passages` best
         passages' BM25 word weights, each scaled by its score over the best one's, are summed;
-        the `EXPANSION_WORDS` heaviest words not in the query join it with weights that add up
-        to `EXPANSION_WEIGHT` times the query's own. A title of eight words then also finds
+        the `how.expansion_words` heaviest words not in the query join it with weights that add
+        up to `how.expansion_weight` times the query's own. A title of eight words then also finds
         projects that said the same thing in other words."""
         if b.passage_bm25 is None:
             return None
@@ -459,26 +506,28 @@ class PartnerIndex:
         if not cols:
             return None
         scores = np.asarray(b.passage_bm25[:, cols].sum(axis=1)).ravel()
-        if not EXPANSION_WEIGHT or scores.max() <= 0:
+        if not how.expansion_weight or scores.max() <= 0:
             return scores
-        k = min(EXPANSION_PASSAGES, len(scores))
+        k = min(how.expansion_passages, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[scores[top] > 0]
         feedback = np.asarray(
             (sp.diags(scores[top] / scores[top].max()) @ b.passage_rows[top]).sum(axis=0)
         ).ravel()
         feedback[cols] = 0.0
-        k = min(EXPANSION_WORDS, int((feedback > 0).sum()))
+        k = min(how.expansion_words, int((feedback > 0).sum()))
         if not k:
             return scores
         extra = np.argpartition(-feedback, k - 1)[:k]
-        weights = feedback[extra] / feedback[extra].sum() * EXPANSION_WEIGHT * len(cols)
+        weights = feedback[extra] / feedback[extra].sum() * how.expansion_weight * len(cols)
         return scores + np.asarray(b.passage_bm25[:, extra] @ weights).ravel()
 
-    def _passages(self, b: Built, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(sum over each doc's passages among the best `PASSAGE_NEIGHBOURS` of score / best
+    def _passages(
+        self, b: Built, scores: np.ndarray, how: PassageSettings
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(sum over each doc's passages among the best `how.neighbours` of score / best
         score, each doc's best passage score)."""
-        k = min(PASSAGE_NEIGHBOURS, len(scores))
+        k = min(how.neighbours, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         best = float(scores[top].max())
         near = np.zeros(len(scores))
@@ -486,29 +535,44 @@ class PartnerIndex:
             share = np.maximum(scores[top], 0.0) / best
             # only passages near the best count: in a small index the 50 best are all that
             # match at all, and many weak matches of one common word ("car") must not add up
-            near[top] = np.where(share >= PASSAGE_FLOOR, share, 0.0)
+            near[top] = np.where(share >= how.floor, share, 0.0)
         summed = b.owners @ near
         best_each = b.owners.multiply(np.maximum(scores, 0.0)[None, :]).max(axis=1)
         return summed, np.asarray(best_each.todense()).ravel()
 
-    def signals(self, query: Query, *, every_signal: bool = False) -> Signals:
+    def weights_for(self, query: Query) -> Weights:
+        """The weights `search` fuses `query`'s signals with: the short needs' own when the
+        need is short (`is_short`), else the index's `weights`."""
+        return self.short_weights if is_short(stems(query.text)) else self.weights
+
+    def signals(
+        self, query: Query, *, every_signal: bool = False, short: bool | None = None
+    ) -> Signals:
         """Raw per-candidate scores of each signal for `query` (zero-weight ones skipped unless
-        `every_signal`), with the filter mask: what `search` fuses, exposed for tuning."""
+        `every_signal`), with the filter mask: what `search` fuses, exposed for tuning. A short
+        need's passages are read with `SHORT_NEED`, a long one's with `LONG_NEED`; `short`
+        overrides which (learning the long needs' weights on titles as well)."""
         words = stems(query.text)
         if not words and not query.terms:
             raise EmptyQuery("the query has no words to match and no terms")
+        if short is None:
+            short = is_short(words)
         b = self._ready()
         mask = self._mask(
             b, query.country, query.other_country_only, query.kinds, query.exclude_ids
         )
         raw: dict[str, np.ndarray] = {}
-        w = Weights(**dict.fromkeys(SIGNALS, 1.0)) if every_signal else self.weights
+        if every_signal:
+            w = Weights(**dict.fromkeys(SIGNALS, 1.0))
+        else:
+            w = self.short_weights if short else self.weights
+        how = SHORT_NEED if short else LONG_NEED
         raw["lexical"] = self._lexical(b, words)
         scores = None
         if w.passages or w.best_passage or w.network:
-            scores = self._passage_scores(b, words)
+            scores = self._passage_scores(b, words, how)
             if scores is not None:
-                raw["passages"], raw["best_passage"] = self._passages(b, scores)
+                raw["passages"], raw["best_passage"] = self._passages(b, scores, how)
         qterms = [b.term_vocab[t] for t in sorted(set(query.terms)) if t in b.term_vocab]
         if w.terms and qterms:
             weights = np.zeros(len(b.term_vocab))
@@ -540,7 +604,7 @@ class PartnerIndex:
         found = self.signals(query)
         if k <= 0 or not found.ids:
             return []
-        fused, parts = fuse(found.raw, found.eligible, self.weights)
+        fused, parts = fuse(found.raw, found.eligible, self.weights_for(query))
         b = self._ready()
         explain = self._explain_search(b, query, found.passage_scores)
         return self._top(b, fused, found.eligible, k, include_unmatched, parts, explain)

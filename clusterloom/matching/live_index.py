@@ -67,6 +67,7 @@ def _build(generation: str, version: int, affinity_version: int) -> _Held:
         affinity=affinity_map(),
         embedder=embedder,
         weights=ranking_weights(semantic=embedder is not None),
+        short_weights=ranking_weights(semantic=embedder is not None, short=True),
     )
     return _Held(index, generation, version, affinity_version)
 

@@ -14,10 +14,11 @@ from .index import Profile, Weights, default_weights
 from .models import CordisProject, MatchProfile
 
 
-def ranking_weights(*, semantic: bool = False) -> Weights | None:
-    """The weights the platform ranks with: learned from its own records when `learn-ranking`
-    wrote settings.MATCHING_RANKING_FILE, else the shipped ones."""
-    return default_weights(semantic=semantic, path=settings.MATCHING_RANKING_FILE)
+def ranking_weights(*, semantic: bool = False, short: bool = False) -> Weights | None:
+    """The weights the platform ranks with (of long needs, or with `short` of short ones):
+    learned from its own records when `learn-ranking` wrote settings.MATCHING_RANKING_FILE,
+    else the shipped ones."""
+    return default_weights(semantic=semantic, path=settings.MATCHING_RANKING_FILE, short=short)
 
 
 def term_key(term) -> str:

@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from clusterloom.core.errors import DomainError
 from clusterloom.core.files import write_atomically
 
-from .index import PartnerIndex, Profile, Weights
+from .index import PartnerIndex, Profile, Weights, is_short
 from .learning import Figures, Need, examples, learn_weights, measure, objective
 from .models import CordisProject
 from .profiles import organisations_for_profiles, partners_all, profile_data, ranking_weights
+from .text import stems
 
 #: Fewer needs than this teach nothing but noise: the weights in use stay.
 MIN_NEEDS = 30
@@ -179,6 +180,22 @@ def exchange_needs() -> list[DatedNeed]:
     ]
 
 
+def _short_weights(early: list, late: list, force: bool) -> Weights:
+    """The short needs' weights: learned on the earlier short needs and kept when they do at
+    least as well on the later ones as the short needs' weights in use (or with `force`), then
+    learned again on all of them; else those in use (also when there are fewer than
+    `MIN_NEEDS` short needs)."""
+    current = ranking_weights(short=True) or Weights()
+    if len(early) + len(late) < MIN_NEEDS or not early or not late:
+        return current
+    trial, _fit = learn_weights(early, current, signals=LEARNABLE)
+    if not force and objective(measure(late, trial.as_array())) < objective(
+        measure(late, current.as_array())
+    ):
+        return current
+    return learn_weights(early + late, current, signals=LEARNABLE)[0]
+
+
 def platform_needs() -> list[DatedNeed]:
     """The needs of partnership compositions, agreed meetings and exchanges done."""
     return partnership_needs() + meeting_needs() + exchange_needs()
@@ -236,11 +253,15 @@ def ranking_learn(*, out: Path | None = None, force: bool = False) -> LearnResul
     check_at = needs[cut].on
     earlier, later = needs[:cut], needs[cut:]
     index = PartnerIndex(_profiles(before), weights=Weights())
-    early = examples(index, [n.need for n in earlier])
+    # the long needs' weights learn from every need read as a long one; the short needs'
+    # from the short ones (titles) read as the product reads them (index.is_short)
+    early = examples(index, [n.need for n in earlier], short=False)
+    early_short = examples(index, [n.need for n in earlier if is_short(stems(n.need.text))])
     check_index = PartnerIndex(
         _profiles(before | {n.project for n in earlier if n.project}), weights=Weights()
     )
-    late = examples(check_index, [n.need for n in later])
+    late = examples(check_index, [n.need for n in later], short=False)
+    late_short = examples(check_index, [n.need for n in later if is_short(stems(n.need.text))])
     if not early or not late:
         raise DomainError(
             _(
@@ -267,11 +288,13 @@ def ranking_learn(*, out: Path | None = None, force: bool = False) -> LearnResul
             }
         )
     weights, fit = learn_weights(early + late, current, signals=LEARNABLE)
+    short = _short_weights(early_short, late_short, force)
     sources = Counter(n.source for n in needs)
     path = Path(out or settings.MATCHING_RANKING_FILE)
     payload = {
         "weights": weights.as_dict(),
         "weights_semantic": None,
+        "weights_short": short.as_dict(),
         "learned_from": (
             "this platform's records: "
             + (

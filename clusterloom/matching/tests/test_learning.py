@@ -9,7 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clusterloom.matching.index import (
+    LONG_NEED,
     SHIPPED_WEIGHTS,
+    SHORT_NEED,
+    SHORT_NEED_WORDS,
     SIGNALS,
     EmptyQuery,
     PartnerIndex,
@@ -17,6 +20,7 @@ from clusterloom.matching.index import (
     Query,
     Weights,
     default_weights,
+    is_short,
     weights_read,
 )
 from clusterloom.matching.learning import Example, Need, examples, learn_weights, measure
@@ -84,6 +88,62 @@ def test_shipped_weights_are_learned_and_read_from_the_file():
     assert default_weights().passages > 0  # the product ranks on passages
 
 
+def test_short_needs_have_their_own_shipped_weights_and_passage_settings():
+    data = json.loads(SHIPPED_WEIGHTS.read_text())
+    assert set(data["weights_short"]) <= set(SIGNALS)
+    assert default_weights(short=True) == weights_read(SHIPPED_WEIGHTS, short=True)
+    assert default_weights(short=True) != default_weights()
+    assert SHORT_NEED != LONG_NEED
+    index = PartnerIndex(PROFILES)
+    assert index.short_weights == default_weights(short=True)
+    assert index.weights_for(Query("recycled polyester yarn")) is index.short_weights
+    paragraph = " ".join(f"polyester{i} yarn{i}" for i in range(SHORT_NEED_WORDS))
+    assert index.weights_for(Query(paragraph)) is index.weights
+
+
+def test_a_short_need_is_ranked_with_the_short_needs_weights():
+    """The same index ranks a title with one set of weights and a paragraph with the other."""
+    index = PartnerIndex(
+        PROFILES,
+        weights=Weights(lexical=0, passages=1, terms=0, complementarity=0, network=0, prior=0),
+        short_weights=Weights(lexical=1, terms=0, complementarity=0, network=0, prior=0),
+    )
+    short = index.search(Query("Tessitura Pratese polyester"))
+    assert set(short[0].explanation.components) == {"lexical"}
+    long_text = "Tessitura Pratese polyester yarn " + " ".join(
+        f"word{i}" for i in range(SHORT_NEED_WORDS)
+    )
+    assert set(index.search(Query(long_text))[0].explanation.components) == {"passages"}
+    # given only the long needs' weights, an index ranks every need with them
+    assert PartnerIndex(PROFILES, weights=Weights()).short_weights == Weights()
+
+
+def test_a_weights_file_without_short_needs_weights_ranks_them_with_the_long_ones(tmp_path):
+    path = tmp_path / "ranking.json"
+    path.write_text(json.dumps({"weights": {"lexical": 0.3, "prior": 1.0}}))
+    assert weights_read(path, short=True) is None
+    assert default_weights(path=path, short=True) == default_weights(path=path)
+    assert default_weights(path=path, short=True).lexical == 0.3
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from(["yarn", "polyester", "chip", "radar", "wool", "the"]), max_size=40),
+    st.lists(st.sampled_from(["yarn", "radar", "of"]), max_size=10),
+)
+def test_a_need_only_grows_longer_with_more_words(words, more):
+    text = " ".join(words)
+    if is_short(stems(f"{text} {' '.join(more)}")):
+        assert is_short(stems(text))
+
+
+def test_a_title_is_short_and_a_paragraph_is_not():
+    words = [f"topic{i}" for i in range(SHORT_NEED_WORDS)]
+    assert is_short(stems(" ".join(words)))
+    assert is_short(stems("Recycled polyester yarn for the seat covers of cars"))
+    assert not is_short(stems(" ".join([*words, "one", "more"])))
+
+
 def test_a_weights_file_that_is_not_one_is_named(tmp_path):
     bad = tmp_path / "ranking.json"
     bad.write_text('{"weights": {"luck": 1}}')
@@ -110,6 +170,17 @@ def test_learning_finds_the_signal_that_answers():
     weights, fit = learn_weights(data, start, signals=SIGNALS)
     assert weights.passages == 1.0  # the largest learned weight
     assert fit.recall_10 == 1.0 and fit.mrr == 1.0 > before.mrr
+
+
+def test_learning_again_from_the_weights_in_use_gives_them_back():
+    data = _synthetic(seed=3)
+    first, fit = learn_weights(data, Weights(), signals=SIGNALS)
+    assert learn_weights(data, first, signals=SIGNALS, warm=True) == (first, fit)
+    # weights in use that rank worse never hold learning back: it ends as high as from 0.5
+    poor = Weights(**{s: float(s == "kind") for s in SIGNALS})
+    assert measure(data, poor.as_array()).recall_10 < 0.5
+    learned, better = learn_weights(data, poor, signals=SIGNALS, warm=True)
+    assert learned.passages > 0 and better.recall_10 == better.mrr == fit.mrr == 1.0
 
 
 @settings(max_examples=30, deadline=None)
@@ -176,6 +247,9 @@ def test_learn_ranking_learns_from_the_platforms_projects_and_the_platform_uses_
     data = json.loads(out.read_text())
     assert data["held_out_check"]["learned"]["recall@10"] > 0.9
     assert ranking_weights() == weights_read(out)
+    # the titles (short needs) teach the short needs' own weights, which the platform uses
+    assert data["weights_short"] is not None
+    assert ranking_weights(short=True) == weights_read(out, short=True)
 
 
 def _partnership_world():

@@ -166,6 +166,7 @@ class Command(BaseCommand):
             (Profile(**c) for _where, c in candidate_lines),
             embedder=embedder,
             weights=ranking_weights(semantic=embedder is not None),
+            short_weights=ranking_weights(semantic=embedder is not None, short=True),
         )
         results = []
         for _where, q in query_lines:
