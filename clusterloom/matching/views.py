@@ -235,33 +235,22 @@ def partner_interest_express(request, pk):
 
 def affinity_list(request):
     """The strongest sector affinities; coordinators adjust them or relearn from the data."""
-    denied = page_permission(request, "matching.change_sectoraffinity")
-    if denied:
-        return denied
-    form = AffinityForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.sector_affinity_adjust(
-                    actor=request.user,
-                    term_a=form.cleaned_data["term_a"],
-                    term_b=form.cleaned_data["term_b"],
-                    value=form.cleaned_data["value"],
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("The affinity has been saved."))
-                return redirect("affinity_list")
-        status = 400
     term = request.GET.get("term", "")
-    context = {
-        "form": form,
-        "rows": selectors.affinities_strongest(limit=100, term=term),
-        "term": term,
-    }
-    return render(request, "matching/affinities.html", context, status=status)
+    return form_page(
+        request,
+        AffinityForm(request.POST if request.method == "POST" else None),
+        permission=("matching.change_sectoraffinity",),
+        template="matching/affinities.html",
+        context=lambda form: {
+            "rows": selectors.affinities_strongest(limit=100, term=term),
+            "term": term,
+        },
+        save=lambda data: services.sector_affinity_adjust(
+            actor=request.user, term_a=data["term_a"], term_b=data["term_b"], value=data["value"]
+        ),
+        message=_("The affinity has been saved."),
+        done="affinity_list",
+    )
 
 
 @require_POST
