@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clusterloom.core.errors import DomainError
-from clusterloom.core.forms import form_error
 from clusterloom.core.pages import form_page, step
 from clusterloom.core.permissions import page_permission
 from clusterloom.directory.models import Cluster
@@ -431,41 +430,41 @@ def offer_propose(request, pk):
     if not request.user.is_authenticated:
         return page_permission(request, "exchanges.apply")
     applications = _proposable_applications(request.user, offer)
-    form = ProposeForm(request.POST, applications=applications)
-    if form.is_valid():
-        data = form.cleaned_data
-        application = next(a for a in applications if a.pk == data["application"])
+
+    def save(data):
         origin = request.POST.get("origin")
         if data["prior_agreement"]:
             origin = MatchOrigin.PRIOR_AGREEMENT
         elif origin != MatchOrigin.SUGGESTION:
             origin = MatchOrigin.CATALOGUE
         fit = request.POST.get("fit")
-        try:
-            exchange = exchange_propose(
-                actor=request.user,
-                application=application,
-                offer=offer,
-                origin=origin,
-                start=data["start"],
-                end=data["end"],
-                fit=float(fit) if fit and fit.replace(".", "", 1).isdigit() else None,
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("Proposed. The host is asked to confirm."))
-            return redirect("exchange_detail", exchange.pk)
-    context = {
-        "offer": offer,
-        "places": selectors.remaining_capacity(offer),
-        "may_change": request.user.has_perm("exchanges.change_hostingoffer", offer),
-        "may_review": request.user.has_perm("exchanges.review_hostingoffer", offer),
-        "propose_form": form,
-        "review_form": ReviewForm(),
-        "exchanges": selectors.exchanges_visible_to(request.user).filter(offer=offer),
-    }
-    return render(request, "exchanges/offer_detail.html", context, status=400)
+        return exchange_propose(
+            actor=request.user,
+            application=next(a for a in applications if a.pk == data["application"]),
+            offer=offer,
+            origin=origin,
+            start=data["start"],
+            end=data["end"],
+            fit=float(fit) if fit and fit.replace(".", "", 1).isdigit() else None,
+        )
+
+    return form_page(
+        request,
+        ProposeForm(request.POST, applications=applications),
+        template="exchanges/offer_detail.html",
+        context=lambda form: {
+            "offer": offer,
+            "places": selectors.remaining_capacity(offer),
+            "may_change": request.user.has_perm("exchanges.change_hostingoffer", offer),
+            "may_review": request.user.has_perm("exchanges.review_hostingoffer", offer),
+            "propose_form": form,
+            "review_form": ReviewForm(),
+            "exchanges": selectors.exchanges_visible_to(request.user).filter(offer=offer),
+        },
+        save=save,
+        message=_("Proposed. The host is asked to confirm."),
+        done=lambda exchange: ("exchange_detail", exchange.pk),
+    )
 
 
 def call_allocation(request, slug):
