@@ -6,12 +6,11 @@ and setting or confirming targets need `partnerships.change_partnership` /
 `partnerships.confirm_target` on that partnership.
 """
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -198,61 +197,54 @@ def partnership_targets(request, slug):
         return login
     partnership = _visible_or_404(request, slug)
     _require(request, "partnerships.change_partnership", partnership)
-    form = TargetForm()
-    if request.method == "POST":
-        if request.POST.get("action") == "confirm":
-            _require(request, "partnerships.confirm_target", partnership)
-            form = TargetConfirmForm(request.POST)
-            if form.is_valid():
-                target = partnership.targets.filter(code=form.cleaned_data["code"]).first()
-                if target is None:
-                    form.add_error("code", _("This partnership has no such target yet."))
-                else:
-                    try:
-                        target_confirm(actor=request.user, target=target)
-                    except DomainError as exc:
-                        _add_domain_error(form, exc)
-                    else:
-                        messages.success(
-                            request,
-                            _("Target “%(target)s” confirmed.")
-                            % {"target": target.get_code_display()},
-                        )
-                        return redirect(reverse("partnership_detail", args=[slug]) + "#targets")
-        elif request.POST.get("action") == "dismiss":
-            form = CommitmentDismissForm(request.POST)
-            if form.is_valid():
-                try:
-                    commitment_dismiss(
-                        actor=request.user, partnership=partnership, **form.cleaned_data
-                    )
-                except DomainError as exc:
-                    _add_domain_error(form, exc)
-                else:
-                    messages.success(request, _("The sentence is no longer listed."))
-                    return redirect(reverse("partnership_detail", args=[slug]) + "#targets")
-        else:
-            form = TargetForm(request.POST)
-            if form.is_valid():
-                try:
-                    target_set(
-                        actor=request.user,
-                        partnership=partnership,
-                        code=form.cleaned_data["code"],
-                        value=form.cleaned_data["value"],
-                        source_text=form.cleaned_data["source_text"],
-                    )
-                except DomainError as exc:
-                    _add_domain_error(form, exc)
-                else:
-                    messages.success(request, _("The target has been saved."))
-                    return redirect(reverse("partnership_detail", args=[slug]) + "#targets")
-    context = _profile_context(request, partnership) | {
-        "target_form": form,
-        "code_choices": TargetCode.choices,
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "partnerships/partnership_targets.html", context, status=status)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "confirm":
+        _require(request, "partnerships.confirm_target", partnership)
+        form = TargetConfirmForm(request.POST)
+
+        def save(data):
+            target = partnership.targets.filter(code=data["code"]).first()
+            if target is None:
+                raise DomainError(_("This partnership has no such target yet."), field="code")
+            target_confirm(actor=request.user, target=target)
+            return target
+
+        def message(target):
+            return _("Target “%(target)s” confirmed.") % {"target": target.get_code_display()}
+
+    elif action == "dismiss":
+        form = CommitmentDismissForm(request.POST)
+
+        def save(data):
+            commitment_dismiss(actor=request.user, partnership=partnership, **data)
+
+        message = _("The sentence is no longer listed.")
+    else:
+        form = TargetForm(request.POST if request.method == "POST" else None)
+
+        def save(data):
+            target_set(
+                actor=request.user,
+                partnership=partnership,
+                code=data["code"],
+                value=data["value"],
+                source_text=data["source_text"],
+            )
+
+        message = _("The target has been saved.")
+    return form_page(
+        request,
+        form,
+        template="partnerships/partnership_targets.html",
+        context=lambda form: (
+            _profile_context(request, partnership)
+            | {"target_form": form, "code_choices": TargetCode.choices}
+        ),
+        error=_add_domain_error,
+        save=save,
+        message=message,
+        done=reverse("partnership_detail", args=[slug]) + "#targets",
+    )
 
 
 @require_safe
