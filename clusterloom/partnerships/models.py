@@ -144,36 +144,38 @@ class PartnershipMember(TimeStampedModel):
         return f"{self.organisation} ({self.get_role_display()}, {self.partnership})"
 
 
-class Action(models.Model):
+class ProfileLine(models.Model):
+    """One numbered line of a list in the partnership's profile."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Action(ProfileLine):
     """One action the partnership plans (as listed in its profile)."""
 
     partnership = link(Partnership, _("partnership"), "actions")
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.TextField(_("text"))
 
-    class Meta:
-        ordering = ["order", "id"]
+    class Meta(ProfileLine.Meta):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
 
-    def __str__(self) -> str:
-        return self.text[:80]
 
-
-class ExpectedResult(models.Model):
+class ExpectedResult(ProfileLine):
     """One result the partnership expects (as listed in its profile)."""
 
     partnership = link(Partnership, _("partnership"), "expected_results")
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.TextField(_("text"))
 
-    class Meta:
-        ordering = ["order", "id"]
+    class Meta(ProfileLine.Meta):
         verbose_name = _("expected result")
         verbose_name_plural = _("expected results")
-
-    def __str__(self) -> str:
-        return self.text[:80]
 
 
 class TargetCode(models.TextChoices):
