@@ -13,6 +13,7 @@ from clusterloom.directory.tests.factories import (
     UserFactory,
     country,
 )
+from clusterloom.events.tests.factories import textiles_event
 from clusterloom.partnerships.tests.factories import PartnershipFactory
 from clusterloom.taxonomy.services import term_get_or_create
 from clusterloom.tests.api_roles import bearer, role_matrix, send, statuses  # noqa: F401
@@ -83,7 +84,6 @@ def eworld(db, today):
     automotive buyer; a fifth user not registered; the organiser (coordinator); another
     coordinator; an admin."""
     from clusterloom.events.services import (
-        event_create,
         event_status_set,
         group_add,
         group_rule_set,
@@ -99,21 +99,13 @@ def eworld(db, today):
     partnership.coordinators.add(organiser)
     other = PartnershipFactory(acronym="OTHER", slug="other")
     other.coordinators.add(other_coordinator)
-    event = event_create(
-        actor=organiser,
-        partnership=partnership,
-        data={
-            "title": "Textiles meet automotive",
-            "kind": "b2b",
-            "format": "onsite",
-            "venue": "Prato, Museo del Tessuto",
-            "time_zone": "Europe/Rome",
-            "registration_opens": TODAY - datetime.timedelta(days=5),
-            "registration_closes": TODAY + datetime.timedelta(days=60),
-            "max_meetings": 6,
-            "request_mode": "approval",
-            "request_expiry_hours": 72,
-        },
+    event = textiles_event(
+        organiser,
+        partnership,
+        opens=TODAY - datetime.timedelta(days=5),
+        closes=TODAY + datetime.timedelta(days=60),
+        venue="Prato, Museo del Tessuto",
+        max_meetings=6,
     )
     session_add(
         actor=organiser,

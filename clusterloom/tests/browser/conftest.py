@@ -92,21 +92,15 @@ def open_event(organiser, *, day):
     from django.utils import timezone
 
     from clusterloom.events import services
+    from clusterloom.events.tests.factories import textiles_event
     from clusterloom.partnerships.models import Partnership
 
     today = timezone.localdate()
-    event = services.event_create(
-        actor=organiser,
-        partnership=Partnership.objects.get(acronym="EXTRATEX"),
-        data={
-            "title": "Textiles meet automotive",
-            "kind": "b2b",
-            "format": "onsite",
-            "venue": "Prato",
-            "time_zone": "Europe/Rome",
-            "registration_opens": today - datetime.timedelta(days=10),
-            "registration_closes": today + datetime.timedelta(days=10),
-        },
+    event = textiles_event(
+        organiser,
+        Partnership.objects.get(acronym="EXTRATEX"),
+        opens=today - datetime.timedelta(days=10),
+        closes=today + datetime.timedelta(days=10),
     )
     services.session_add(
         actor=organiser,

@@ -25,7 +25,8 @@ def seed(participants: int, seed: int = 15) -> dict:
         UserFactory,
     )
     from clusterloom.events.models import Meeting, MeetingStatus, Participant
-    from clusterloom.events.services import event_create, event_status_set, session_add, tables_set
+    from clusterloom.events.services import event_status_set, session_add, tables_set
+    from clusterloom.events.tests.factories import textiles_event
     from clusterloom.partnerships.tests.factories import PartnershipFactory
 
     rng = random.Random(seed)
@@ -33,21 +34,12 @@ def seed(participants: int, seed: int = 15) -> dict:
     partnership = PartnershipFactory(acronym="XTEX", slug="xtex")
     partnership.coordinators.add(organiser)
     day = timezone.localdate() + datetime.timedelta(days=30)
-    event = event_create(
-        actor=organiser,
-        partnership=partnership,
-        data={
-            "title": "Textiles meet automotive",
-            "kind": "b2b",
-            "format": "onsite",
-            "venue": "Prato",
-            "time_zone": "Europe/Rome",
-            "registration_opens": day - datetime.timedelta(days=40),
-            "registration_closes": day - datetime.timedelta(days=1),
-            "max_meetings": 8,
-            "request_mode": "approval",
-            "request_expiry_hours": 72,
-        },
+    event = textiles_event(
+        organiser,
+        partnership,
+        opens=day - datetime.timedelta(days=40),
+        closes=day - datetime.timedelta(days=1),
+        max_meetings=8,
     )
     for name, start, end in (("Morning", "09:00", "13:00"), ("Afternoon", "14:00", "18:00")):
         session_add(
