@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from clusterloom.core.api_schemas import error_responses
+from clusterloom.core.api_schemas import changes_of, error_responses
 from clusterloom.matching.api import ExplanationOut, OrganisationRefOut
 
 __all__ = ["ExplanationOut", "OrganisationRefOut"]
@@ -142,20 +142,8 @@ class EventIn(Schema):
     request_expiry_hours: int = Field(72, description="0: requests never expire.")
 
 
-class EventPatch(Schema):
+class EventPatch(changes_of(EventIn, without=("partnership",))):
     """Event fields to change; fields left out stay as they are."""
-
-    title: str | None = None
-    description: str | None = None
-    kind: str | None = None
-    format: str | None = None
-    venue: str | None = None
-    time_zone: str | None = None
-    registration_opens: date | None = None
-    registration_closes: date | None = None
-    max_meetings: int | None = None
-    request_mode: str | None = None
-    request_expiry_hours: int | None = None
 
 
 class EventStatusIn(Schema):
@@ -261,15 +249,8 @@ class ParticipantIn(Schema):
     terms: list[str] = Field(default_factory=list, description='Terms as "vocabulary:slug".')
 
 
-class ParticipantPatch(Schema):
+class ParticipantPatch(changes_of(ParticipantIn, without=("organisation", "terms"))):
     """Registration fields to change; `group` is for organisers."""
-
-    profile: str | None = None
-    consent_public: bool | None = None
-    meeting_link: str | None = None
-    items: list[ItemIn] | None = None
-    available: list[int] | None = None
-    group: int | str | None = None
 
 
 class ParticipantRefOut(Schema):

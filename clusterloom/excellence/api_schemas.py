@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from clusterloom.core.api_schemas import error_responses
+from clusterloom.core.api_schemas import changes_of, error_responses
 
 
 class ExcellenceErrorOut(Schema):
@@ -62,19 +62,8 @@ class LabelIn(Schema):
     is_published: bool = True
 
 
-class LabelPatch(Schema):
+class LabelPatch(changes_of(LabelIn, without=("organisation",))):
     """Fields of a label to change."""
-
-    level: str | None = None
-    awarding_body: str | None = None
-    awarded_on: date | None = None
-    valid_until: date | None = None
-    benchmarking: int | None = None
-    partnership: str | None = None
-    certificate_number: str | None = None
-    evidence_url: str | None = None
-    notes: str | None = None
-    is_published: bool | None = None
 
 
 class LabelRuleOut(Schema):
@@ -182,15 +171,8 @@ class ImprovementIn(Schema):
     evidence_url: str = ""
 
 
-class ImprovementPatch(Schema):
+class ImprovementPatch(changes_of(ImprovementIn)):
     """Fields of an improvement area to change."""
-
-    title: str | None = None
-    description: str | None = None
-    area: int | None = None
-    status: str | None = None
-    documented_on: date | None = None
-    evidence_url: str | None = None
 
 
 class ImprovementOut(Schema):
@@ -259,17 +241,8 @@ class ClusterServiceIn(Schema):
     is_published: bool = True
 
 
-class ClusterServicePatch(Schema):
+class ClusterServicePatch(changes_of(ClusterServiceIn, without=("organisation",))):
     """Fields of a service to change."""
-
-    name: str | None = None
-    description: str | None = None
-    novelty: str | None = None
-    launched_on: date | None = None
-    target_groups: str | None = None
-    built_with: list[int] | None = None
-    partnership: str | None = None
-    is_published: bool | None = None
 
 
 class ClusterServiceOut(Schema):

@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from clusterloom.core.api_schemas import error_responses
+from clusterloom.core.api_schemas import changes_of, error_responses
 from clusterloom.matching.api import ExplanationOut, OrganisationRefOut
 
 __all__ = ["ExplanationOut", "OrganisationRefOut"]
@@ -132,23 +132,8 @@ class CallIn(Schema):
     cap_per_organisation: Decimal | None = None
 
 
-class CallPatch(Schema):
+class CallPatch(changes_of(CallIn, without=("partnership",))):
     """Call fields to change; fields left out stay as they are."""
-
-    title: str | None = None
-    description: str | None = None
-    opens_on: date | None = None
-    closes_on: date | None = None
-    exchanges_from: date | None = None
-    exchanges_until: date | None = None
-    budget: Decimal | None = None
-    target_exchanges: int | None = None
-    target_sme: int | None = None
-    target_non_member: int | None = None
-    daily_rates: dict[str, Decimal] | None = None
-    default_daily_rate: Decimal | None = None
-    travel_bands: list[TravelBandIn] | None = None
-    cap_per_organisation: Decimal | None = None
 
 
 class CallStatusIn(Schema):
@@ -172,16 +157,8 @@ class ApplicationIn(Schema):
     preferred_end: date | None = None
 
 
-class ApplicationPatch(Schema):
+class ApplicationPatch(changes_of(ApplicationIn, without=("organisation",))):
     """Registration fields to change before it is validated; fields left out stay."""
-
-    member_of: int | None = None
-    goals: str | None = None
-    offers: str | None = None
-    seeks: str | None = None
-    languages: list[str] | None = None
-    preferred_start: date | None = None
-    preferred_end: date | None = None
 
 
 class ApplicationOut(Schema):
@@ -232,18 +209,8 @@ class OfferIn(Schema):
     terms: list[str] = Field(default_factory=list, description='Terms as "vocabulary:slug".')
 
 
-class OfferPatch(Schema):
+class OfferPatch(changes_of(OfferIn, without=("partnership", "organisation"))):
     """Offer fields to change; fields left out stay as they are."""
-
-    title: str | None = None
-    topics: str | None = None
-    offers: str | None = None
-    seeks: str | None = None
-    languages: list[str] | None = None
-    capacity: int | None = None
-    available_from: date | None = None
-    available_until: date | None = None
-    terms: list[str] | None = None
 
 
 class OfferOut(Schema):

@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from clusterloom.core.api_auth import READ_AUTH, WRITE_AUTH
-from clusterloom.core.api_schemas import ErrorOut
+from clusterloom.core.api_schemas import ErrorOut, changes_of
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.permissions import require
 from clusterloom.directory.models import Organisation
@@ -153,15 +153,8 @@ class PartnerRequestIn(Schema):
     is_public: bool = True
 
 
-class PartnerRequestPatch(Schema):
+class PartnerRequestPatch(changes_of(PartnerRequestIn, without=("organisation",))):
     """Fields to change (only those sent)."""
-
-    title: str | None = None
-    sought: str | None = None
-    offered: str | None = None
-    terms: list[str] | None = None
-    deadline: date | None = None
-    is_public: bool | None = None
 
 
 class PartnerRequestOut(Schema):
