@@ -94,9 +94,8 @@ def _known_versions() -> dict[str, int] | None:
     reads (cached fragments, the directory's snapshot) is checked against those instead of
     reading the counters again; the page is stored with them too, so nothing it holds is
     newer than what it says it depends on."""
-    for watcher in reversed(getattr(_building, "stack", ())):
-        return watcher.versions
-    return None
+    stack = getattr(_building, "stack", None)
+    return stack[-1].versions if stack else None
 
 
 def _on_change(sender, **kwargs) -> None:
