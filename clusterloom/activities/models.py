@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterloom.core.models import TimeStampedModel, link, optional_link
+from clusterloom.core.models import TimeStampedModel, link, not_before, optional_link
 from clusterloom.directory.models import Organisation, Person
 from clusterloom.geo.models import Country
 from clusterloom.partnerships.models import Partnership
@@ -89,12 +89,7 @@ class Activity(TimeStampedModel):
         ordering = ["-starts_on", "id"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")),
-                name="activity_ends_after_start",
-            )
-        ]
+        constraints = [not_before("ends_on", "starts_on", "activity_ends_after_start")]
 
     def __str__(self) -> str:
         return self.title

@@ -28,6 +28,14 @@ def optional_link(to, verbose_name, related_name=None, **options):
     )
 
 
+def not_before(later: str, earlier: str, name: str) -> models.CheckConstraint:
+    """A check that the row's `later` field is on or after its `earlier` one (an end after its
+    start, an expiry after its award)."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{later}__gte": models.F(earlier)}), name=name
+    )
+
+
 class TimeStampedModel(models.Model):
     """Every table records when a row was created and last changed."""
 

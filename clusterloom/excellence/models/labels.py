@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterloom.core.models import TimeStampedModel, link, optional_link
+from clusterloom.core.models import TimeStampedModel, link, not_before, optional_link
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
 
@@ -68,12 +68,7 @@ class ClusterLabel(TimeStampedModel):
         ordering = ["-awarded_on", "id"]
         verbose_name = _("label")
         verbose_name_plural = _("labels")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(valid_until__gte=models.F("awarded_on")),
-                name="label_valid_after_award",
-            )
-        ]
+        constraints = [not_before("valid_until", "awarded_on", "label_valid_after_award")]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} — {self.organisation} ({self.awarded_on:%Y-%m})"

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clusterloom.core.models import TimeStampedModel, link, optional_link
+from clusterloom.core.models import TimeStampedModel, link, not_before, optional_link
 from clusterloom.directory.models import Organisation
 from clusterloom.partnerships.models import Partnership
 
@@ -136,12 +136,7 @@ class RoadmapAction(TimeStampedModel):
         ordering = ["strategy", "starts_on", "order", "id"]
         verbose_name = _("roadmap action")
         verbose_name_plural = _("roadmap actions")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")),
-                name="action_ends_after_start",
-            )
-        ]
+        constraints = [not_before("ends_on", "starts_on", "action_ends_after_start")]
 
     def __str__(self) -> str:
         return self.title
