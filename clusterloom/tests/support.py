@@ -1,8 +1,15 @@
 """What the apps' tests share: the day the suite lives on, the roles of the permission
-matrices of a partnership's cluster pages and API, and broken copies of input documents."""
+matrices of a partnership's cluster pages and API, broken copies of input documents, and the
+CSRF check of the API's session writes, and the all-or-nothing check of the batch commands."""
 
 import copy
 import datetime
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError
+from django.test import Client
 
 #: The suite's today (`today` fixture, clusterloom/conftest.py).
 TODAY = datetime.date(2026, 11, 22)
@@ -41,3 +48,36 @@ def player(w, role: str, cast: dict | None = None):
     if role == "anonymous":
         return None
     return getattr(w, (cast or {}).get(role, role))
+
+
+def session_writes_need_csrf(user, url: str, data: dict, record, read: str) -> tuple:
+    """As `user` logged in by session (no token), POST `data` as JSON to `url`: without the
+    CSRF token it is refused (401 or 403) and `record`'s fields named in `data` keep their
+    values; reading `read` needs no token; with the token the POST is accepted (200). Returns
+    the read's JSON and the accepted POST's JSON."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    record.refresh_from_db()
+    before = {field: getattr(record, field) for field in data}
+    refused = client.post(url, data, content_type="application/json")
+    assert refused.status_code in (401, 403)
+    record.refresh_from_db()
+    assert {field: getattr(record, field) for field in data} == before
+    listed = client.get(read)
+    assert listed.status_code == 200
+    client.cookies["csrftoken"] = "a" * 32
+    done = client.post(
+        url, data, content_type="application/json", headers={"X-CSRFToken": "a" * 32}
+    )
+    assert done.status_code == 200
+    return listed.json(), done.json()
+
+
+def refused_writing_nothing(run: Callable[[], object], output: Path, message: str) -> None:
+    """`run()` (a batch command) fails with a CommandError matching `message` and leaves
+    `output` as it was (its text, or absent), with no temporary file beside it."""
+    before = output.read_text() if output.exists() else None
+    with pytest.raises(CommandError, match=message):
+        run()
+    assert (output.read_text() if output.exists() else None) == before
+    assert [p.name for p in output.parent.iterdir() if p.name.endswith(".tmp")] == []

@@ -32,6 +32,52 @@ def test_the_openapi_document_builds(client):
     assert "ErrorOut" in response.json()["components"]["schemas"]
 
 
+#: Operations that the events and ClusterXchange clients rely on, as (path, method).
+OPERATIONS = [
+    ("/api/events", "get"),
+    ("/api/events", "post"),
+    ("/api/events/{slug}", "patch"),
+    ("/api/events/{slug}/tables", "put"),
+    ("/api/events/{slug}/participants/import", "post"),
+    ("/api/events/{slug}/participants/{participant_id}/review", "post"),
+    ("/api/events/{slug}/suggestions", "get"),
+    ("/api/events/{slug}/meetings/{meeting_id}/reschedule", "post"),
+    ("/api/events/{slug}/schedule", "post"),
+    ("/api/events/{slug}/schedule/publish", "post"),
+    ("/api/events/{slug}/statistics", "get"),
+    ("/api/exchanges/calls", "post"),
+    ("/api/exchanges/calls/{slug}/applications", "post"),
+    ("/api/exchanges/applications/{application_id}/suggestions", "get"),
+    ("/api/exchanges/offers/{offer_id}", "patch"),
+    ("/api/exchanges/exchanges/{exchange_id}/evidence", "post"),
+    ("/api/exchanges/exchanges/{exchange_id}/paid", "post"),
+    ("/api/partnerships/{slug}/exchange-progress", "get"),
+    ("/api/partnerships/{slug}", "get"),
+]
+#: Of these, the POSTs that take a file (multipart).
+UPLOADS = [
+    "/api/events/{slug}/participants/import",
+    "/api/exchanges/exchanges/{exchange_id}/evidence",
+]
+#: Fields of each app's error schema beyond the detail.
+ERROR_FIELDS = {
+    "EventErrorOut": {"detail", "field", "line"},
+    "ExchangeErrorOut": {"detail", "field", "failures"},
+}
+
+
+def test_the_event_and_exchange_operations_are_documented(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    paths = schema["paths"]
+    assert [(path, method) for path, method in OPERATIONS if method not in paths[path]] == []
+    for path in UPLOADS:
+        assert "multipart/form-data" in paths[path]["post"]["requestBody"]["content"], path
+    for name, fields in ERROR_FIELDS.items():
+        assert fields <= set(schema["components"]["schemas"][name]["properties"]), name
+
+
 def test_api_errors_are_json_everywhere(client, admin_user, settings):
     from .api_roles import bearer
 

@@ -8,6 +8,7 @@ from django.test import Client
 
 from clusterloom.events import services
 from clusterloom.events.models import EventSession, MatchmakingEvent
+from clusterloom.tests.support import session_writes_need_csrf
 
 from .conftest import ROLES, bearer, expect, matrix, send, user_of
 
@@ -306,51 +307,14 @@ def test_tables_groups_and_rules(eworld):
     )
 
 
-# -- sessions, CSRF, the schema -------------------------------------------------------------------
+# -- sessions and CSRF (the schema: tests/test_openapi.py) ----------------------------------------
 
 
 def test_session_writes_need_the_csrf_token(eworld):
     w = eworld
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(w.organiser)
-    url = f"/api/events/{w.event.slug}/status"
-    refused = client.post(url, {"status": "closed"}, content_type="application/json")
-    assert refused.status_code in (401, 403)
-    w.event.refresh_from_db()
     assert w.event.status == "open"
-    # Reads with the session need no token.
-    listed = client.get(f"/api/events/{w.event.slug}/meetings")
-    assert listed.status_code == 200 and listed.json() == []
-    client.cookies["csrftoken"] = "a" * 32
-    done = client.post(
-        url,
-        {"status": "closed"},
-        content_type="application/json",
-        headers={"X-CSRFToken": "a" * 32},
+    url = f"/api/events/{w.event.slug}"
+    listed, done = session_writes_need_csrf(
+        w.organiser, f"{url}/status", {"status": "closed"}, w.event, read=f"{url}/meetings"
     )
-    assert done.status_code == 200 and done.json()["status"] == "closed"
-
-
-def test_openapi_schema_builds_with_the_event_endpoints(client):
-    response = client.get("/api/openapi.json")
-    assert response.status_code == 200
-    schema = response.json()
-    paths = schema["paths"]
-    for path, method in (
-        ("/api/events", "get"),
-        ("/api/events", "post"),
-        ("/api/events/{slug}", "patch"),
-        ("/api/events/{slug}/tables", "put"),
-        ("/api/events/{slug}/participants/import", "post"),
-        ("/api/events/{slug}/participants/{participant_id}/review", "post"),
-        ("/api/events/{slug}/suggestions", "get"),
-        ("/api/events/{slug}/meetings/{meeting_id}/reschedule", "post"),
-        ("/api/events/{slug}/schedule", "post"),
-        ("/api/events/{slug}/schedule/publish", "post"),
-        ("/api/events/{slug}/statistics", "get"),
-    ):
-        assert method in paths[path], path
-    upload = paths["/api/events/{slug}/participants/import"]["post"]["requestBody"]
-    assert "multipart/form-data" in upload["content"]
-    error = schema["components"]["schemas"]["EventErrorOut"]["properties"]
-    assert {"detail", "field", "line"} <= set(error)
+    assert listed == [] and done["status"] == "closed"

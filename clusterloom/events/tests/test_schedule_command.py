@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clusterloom.events.management.commands import schedule as command
-from clusterloom.tests.support import altered
+from clusterloom.tests.support import altered, refused_writing_nothing
 
 EVENT = {
     "slots": ["9:00", "9:30", 1000],
@@ -196,17 +196,16 @@ broken = partial(altered, EVENT)
 )
 def test_bad_event_names_the_place_and_writes_nothing(tmp_path, event, message):
     (tmp_path / "SCHEDULE.json").write_text("previous\n")
-    with pytest.raises(CommandError, match=message):
-        run(tmp_path, event)
-    assert (tmp_path / "SCHEDULE.json").read_text() == "previous\n"
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    refused_writing_nothing(partial(run, tmp_path, event), tmp_path / "SCHEDULE.json", message)
 
 
 def test_malformed_json_names_line_and_column(tmp_path):
     raw = '{\n  "slots": ["a"],\n  "tables": 2,,\n}\n'
-    with pytest.raises(CommandError, match=r"EVENT.json line 3 column 15: not JSON: Expecting"):
-        run(tmp_path, raw=raw)
-    assert not (tmp_path / "SCHEDULE.json").exists()
+    refused_writing_nothing(
+        partial(run, tmp_path, raw=raw),
+        tmp_path / "SCHEDULE.json",
+        r"EVENT.json line 3 column 15: not JSON: Expecting",
+    )
 
 
 def test_nan_weight_is_refused(tmp_path):

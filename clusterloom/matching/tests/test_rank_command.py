@@ -1,9 +1,12 @@
 """`clusterloom rank`: batch ranking from JSONL, and clear errors that write nothing."""
 
 import json
+from functools import partial
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from clusterloom.tests.support import refused_writing_nothing
 
 CANDIDATES = [
     {
@@ -89,18 +92,19 @@ def test_k_limits_the_results(tmp_path):
     ],
 )
 def test_bad_query_lines_name_the_line_and_write_nothing(tmp_path, queries, message):
-    with pytest.raises(CommandError, match=message):
-        run(tmp_path, CANDIDATES, queries)
-    assert not (tmp_path / "R.jsonl").exists()
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    refused_writing_nothing(
+        partial(run, tmp_path, CANDIDATES, queries), tmp_path / "R.jsonl", message
+    )
 
 
 def test_bad_candidate_line_and_existing_output_is_kept(tmp_path):
     (tmp_path / "R.jsonl").write_text("previous\n")
     bad = [*CANDIDATES, "", {"id": "x", "text": "y", "activity": -1}]
-    with pytest.raises(CommandError, match="C.jsonl line 5: field 'activity' must be a number"):
-        run(tmp_path, bad, QUERIES)
-    assert (tmp_path / "R.jsonl").read_text() == "previous\n"
+    refused_writing_nothing(
+        partial(run, tmp_path, bad, QUERIES),
+        tmp_path / "R.jsonl",
+        "C.jsonl line 5: field 'activity' must be a number",
+    )
 
 
 def test_missing_file_and_bad_k(tmp_path):
