@@ -2,7 +2,11 @@
 
 from django.urls import path
 
+from clusterloom.core.routes import object_pages
+
 from . import views
+
+REQUEST = "requests/<int:pk>/"
 
 urlpatterns = [
     path("", views.partner_search, name="partner_search"),
@@ -13,15 +17,9 @@ urlpatterns = [
     ),
     path("requests/", views.partner_request_list, name="partner_request_list"),
     path("requests/new/", views.partner_request_create, name="partner_request_create"),
-    path("requests/<int:pk>/", views.partner_request_detail, name="partner_request_detail"),
-    path("requests/<int:pk>/edit/", views.partner_request_edit, name="partner_request_edit"),
-    path("requests/<int:pk>/close/", views.partner_request_close, name="partner_request_close"),
-    path("requests/<int:pk>/follow/", views.partner_request_follow, name="partner_request_follow"),
-    path(
-        "requests/<int:pk>/interest/",
-        views.partner_interest_express,
-        name="partner_interest_express",
-    ),
+    path(REQUEST, views.partner_request_detail, name="partner_request_detail"),
+    *object_pages(REQUEST, views, "partner_request", "edit close follow"),
+    path(REQUEST + "interest/", views.partner_interest_express, name="partner_interest_express"),
     path("affinities/", views.affinity_list, name="affinity_list"),
     path("affinities/relearn/", views.affinity_relearn, name="affinity_relearn"),
 ]
