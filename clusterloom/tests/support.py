@@ -1,14 +1,16 @@
 """What the apps' tests share: the day the suite lives on, the roles of the permission
 matrices of a partnership's cluster pages and API, broken copies of input documents, and the
-CSRF check of the API's session writes, and the all-or-nothing check of the batch commands."""
+CSRF check of the API's session writes, and the all-or-nothing checks of the batch commands."""
 
 import copy
 import datetime
+import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 #: The suite's today (`today` fixture, clusterloom/conftest.py).
@@ -81,3 +83,22 @@ def refused_writing_nothing(run: Callable[[], object], output: Path, message: st
         run()
     assert (output.read_text() if output.exists() else None) == before
     assert [p.name for p in output.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def bad_files_and_options_write_nothing(
+    command: str, source: Path, document, output: Path, *, malformed: str, at: str
+) -> None:
+    """What a JSON batch command (schedule, allocate) refuses before it writes: the `malformed`
+    text, named by its file and `at` (its line and column); a missing input; a missing output
+    folder; a time limit of 0. Each writes nothing (`document` is a valid input)."""
+
+    def run(*options, source=source, output=output):
+        return partial(call_command, command, "--input", source, "--output", output, *options)
+
+    source.write_text(malformed)
+    refused_writing_nothing(run(), output, rf"{source.name} {at}: not JSON: Expecting")
+    refused_writing_nothing(run(source=source.with_name("nope.json")), output, "cannot read")
+    source.write_text(json.dumps(document))
+    elsewhere = output.parent / "no" / output.name
+    refused_writing_nothing(run(output=elsewhere), output, "does not exist")
+    refused_writing_nothing(run("--time-limit", "0"), output, "--time-limit must be")
