@@ -10,7 +10,10 @@ cache on), then:
    profiles, directory searches; anonymous);
 2. mixed: the same clients and pages, every 4th request a write with the client's token (follow
    and unfollow the partner request, ask another participant for a meeting and cancel it);
-   each of these two passes on a freshly started server with an emptied page cache;
+   each of these two passes on a freshly started server with an emptied page cache
+   ("cold"), and again after every page of the pass was asked for once ("warm": the steady
+   state of a site whose pages were served before, where what counts is whether writes evict
+   them);
 3. abuse: one client reads profiles in a loop while another sends each abuse of the review
    (XLSX bomb, centuries-long session, 100 KB of "[a](b", 7 MB JSON body, non-numeric id,
    wrong passwords, unknown tokens); each is timed and its status reported.
@@ -32,9 +35,11 @@ import tempfile
 import threading
 import time
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from run import (  # noqa: E402
     DEFAULT_POSTGRES,
@@ -47,6 +52,26 @@ from run import (  # noqa: E402
 )
 
 HOST = "127.0.0.1"
+
+
+@contextmanager
+def serve(env: dict, var: Path, args, name: str):
+    """The site on a loopback port: gunicorn with two workers (the embedded default: tasks in
+    the request, a per-process cache unless CACHE_URL is set), or with `--reference` the
+    reference deployment (clusterloom/core/topology.py: two web processes, a Celery worker and
+    beat, Redis as broker and shared cache), as deployed in production."""
+    if not args.reference:
+        with gunicorn(env, workers=2, threads=1, logdir=var) as port:
+            yield port
+        return
+    from clusterloom.core.topology import Topology, free_port_block
+
+    topology = Topology(env=env, port=free_port_block(), log_dir=var / f"topology-{name}")
+    try:
+        topology.start(timeout=120)
+        yield topology.port
+    finally:
+        topology.stop()
 
 
 def _request(conn, method, path, body=None, headers=None):
@@ -104,6 +129,7 @@ def load_pass(
         auth = {"Authorization": f"Bearer {setup['tokens'][n]}"}
         paths = _read_paths(manifest, rng, per_client)
         meeting = None
+        open_writes = [False, False]  # following the partner request, a meeting asked for
         my_reads, my_writes, my_errors = [], [], []
         barrier.wait()
         for k, path in enumerate(paths):
@@ -130,6 +156,7 @@ def load_pass(
                     status, data, _r = _request(conn, call[0], call[1], call[2], auth)
                     if step == 1 and status == 201:
                         meeting = json.loads(data)["id"]
+                    open_writes[step % 2] = step < 2 and 200 <= status < 300
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 conn = http.client.HTTPConnection(HOST, port, timeout=60)
@@ -140,6 +167,14 @@ def load_pass(
                 (my_writes if write else my_reads).append(elapsed)
             else:
                 my_errors.append(f"{'write' if write else path}: HTTP {status} {data[:120]!r}")
+        # Undo what is still open (a follow, a meeting request), untimed, so that a later pass
+        # starts from the same state.
+        if open_writes[0]:
+            _request(conn, "DELETE", f"/api/partner-requests/{request_id}/follow", None, auth)
+        if open_writes[1]:
+            _request(
+                conn, "POST", f"/api/events/{event}/meetings/{meeting}/cancel", {"reason": ""}, auth
+            )
         conn.close()
         with lock:
             reads.extend(my_reads)
@@ -320,7 +355,10 @@ def bench_database(label: str, url: str, workdir: Path, args) -> dict:
         "LOG_LEVEL": "ERROR",
         "DJANGO_SETTINGS_MODULE": "clusterloom.settings",
         "PAGE_CACHE_SECONDS": "600",
+        "SECRET_KEY": "bench-" + "k" * 50,
     }
+    if args.reference:
+        env.update({"CELERY_BROKER_URL": args.redis_url, "CACHE_URL": args.redis_url})
     manage(env, "migrate", "--noinput")
     manage(env, "load_reference_data", "--no-cities")
     manifest_path = var / "manifest.json"
@@ -342,30 +380,46 @@ def bench_database(label: str, url: str, workdir: Path, args) -> dict:
     # the same state, so what differs between them is the writes. (Until 2026-12-07 the mixed
     # pass followed the reads-only pass on the same server and found its pages cached.)
     passes = {}
-    for name, writes in (("reads_only", False), ("mixed", True)):
-        manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
-        with gunicorn(env, workers=2, threads=1, logdir=var) as port:
-            warm = load_pass(
-                port, manifest, setup, clients=4, per_client=10, writes=False, seed="warm-up"
-            )
-            log(f"{label}: warm-up {warm['reads']}")
-            passes[name] = load_pass(
-                port,
-                manifest,
-                setup,
-                clients=args.clients,
-                per_client=args.per_client,
-                writes=writes,
-            )
-            result = passes[name]
-            log(
-                f"{label}: {name} reads {result['reads']}, writes {result['write_calls']}, "
-                f"{result['errors']} errors {result['error_samples']}"
-            )
-            if writes:
-                abused = abuse_pass(port, manifest, setup)
-    only, mixed = passes["reads_only"], passes["mixed"]
-    return {"database": label, "reads_only": only, "mixed": mixed, "abuse": abused}
+    abused = None
+    for state in args.states.split(","):
+        for name, writes in (("reads_only", False), ("mixed", True)):
+            manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
+            with serve(env, var, args, f"{state}-{name}") as port:
+                if state == "warm":
+                    # The steady state of a site that has served its pages before: every page
+                    # of the measured pass asked for once (reads only), so what the pass shows
+                    # is whether the writes (or nothing, in the reads-only pass) evict them.
+                    warm = load_pass(
+                        port,
+                        manifest,
+                        setup,
+                        clients=args.clients,
+                        per_client=args.per_client,
+                        writes=False,
+                    )
+                else:
+                    warm = load_pass(
+                        port, manifest, setup, clients=4, per_client=10, writes=False,
+                        seed="warm-up",
+                    )  # fmt: skip
+                log(f"{label}: {state} warm-up {warm['reads']}")
+                key = name if state == "cold" else f"{name}_{state}"
+                passes[key] = load_pass(
+                    port,
+                    manifest,
+                    setup,
+                    clients=args.clients,
+                    per_client=args.per_client,
+                    writes=writes,
+                )
+                result = passes[key]
+                log(
+                    f"{label}: {key} reads {result['reads']}, writes {result['write_calls']}, "
+                    f"{result['errors']} errors {result['error_samples']}"
+                )
+                if writes and abused is None:
+                    abused = abuse_pass(port, manifest, setup)
+    return {"database": label, **passes, "abuse": abused}
 
 
 def main() -> None:
@@ -377,6 +431,19 @@ def main() -> None:
     parser.add_argument("--partnerships", type=int, default=100)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--per-client", type=int, default=40)
+    parser.add_argument(
+        "--states",
+        default="cold,warm",
+        help="cold: each pass from an empty page cache; warm: after every page of the pass "
+        "was asked for once (a site's steady state)",
+    )
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="serve with the reference deployment (two web processes, Celery worker and "
+        "beat, Redis as broker and cache) instead of gunicorn with two workers",
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:

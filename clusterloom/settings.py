@@ -118,7 +118,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": DATABASE_LOCK_TIMEOUT,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests (60 s, as on PostgreSQL). Opened and closed per
+    # request, every write cost 20-30 ms more: each new connection parses the schema, and the
+    # last one to close checkpoints the WAL with two fsyncs and deletes it, so the next write
+    # starts a new one (single-client follow 35 -> 11 ms, meeting request 62 -> 30 ms through
+    # gunicorn; docs/PERFORMANCE.md).
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _lock = f"-c lock_timeout={round(DATABASE_LOCK_TIMEOUT * 1000)}"
