@@ -61,12 +61,17 @@ def serve(env: dict, var: Path, args, name: str):
     reference deployment (clusterloom/core/topology.py: two web processes, a Celery worker and
     beat, Redis as broker and shared cache), as deployed in production."""
     if not args.reference:
-        with gunicorn(env, workers=2, threads=1, logdir=var) as port:
+        with gunicorn(env, workers=args.workers, threads=1, logdir=var) as port:
             yield port
         return
     from clusterloom.core.topology import Topology, free_port_block
 
-    topology = Topology(env=env, port=free_port_block(), log_dir=var / f"topology-{name}")
+    topology = Topology(
+        env=env,
+        port=free_port_block(),
+        log_dir=var / f"topology-{name}",
+        web_workers=args.workers // 2,
+    )
     try:
         topology.start(timeout=120)
         yield topology.port
@@ -442,6 +447,12 @@ def main() -> None:
         action="store_true",
         help="serve with the reference deployment (two web processes, Celery worker and "
         "beat, Redis as broker and cache) instead of gunicorn with two workers",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="gunicorn sync workers in all (with --reference: spread over its two web processes)",
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--quick", action="store_true")

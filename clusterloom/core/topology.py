@@ -45,6 +45,8 @@ class Topology:
     host: str = "127.0.0.1"
     port: int = 8000
     web_processes: int = 2
+    #: gunicorn's sync workers in each web process.
+    web_workers: int = 1
     smtp_port: int | None = None
     log_dir: Path = field(default_factory=lambda: Path("var") / "topology")
     processes: dict = field(default_factory=dict)
@@ -102,10 +104,10 @@ class Topology:
         """Web process n: gunicorn on the shared address and on a port of its own."""
         self._spawn(
             f"web-{n}",
-            [sys.executable, "-m", "gunicorn", "clusterloom.wsgi", "--workers", "1",
-             "--reuse-port", "--bind", f"{self.host}:{self.port}",
-             "--bind", f"{self.host}:{self.port + n}", "--timeout", "60",
-             "--access-logfile", "-"],
+            [sys.executable, "-m", "gunicorn", "clusterloom.wsgi",
+             "--workers", str(self.web_workers), "--reuse-port",
+             "--bind", f"{self.host}:{self.port}", "--bind", f"{self.host}:{self.port + n}",
+             "--timeout", "60", "--access-logfile", "-"],
         )  # fmt: skip
 
     def start_worker(self, name: str) -> subprocess.Popen:
