@@ -5,10 +5,11 @@ While a page (or a `versioned` value) is built, the SQL it runs is watched and t
 reads are kept beside it with their change counters (ContentVersion, one row per table). A
 later visit compares those counters with the current ones in one indexed query and serves the
 cached page only if none moved. Every save, delete or many-to-many change of a clusterloom model
-raises its table's counter once its transaction commits, so a cached page never shows data
-older than the last commit, and a write invalidates only the pages that read what it touched:
-following a partner request no longer throws away every cached profile. Bulk writes that bypass
-signals call `content_changed(Model, ...)` themselves (with no model: everything).
+raises its table's counter with its transaction (SQLite) or once it commits (PostgreSQL), so a
+cached page never shows data older than the last commit, and a write invalidates only the pages
+that read what it touched: following a partner request no longer throws away every cached
+profile. Bulk writes that bypass signals call `content_changed(Model, ...)` themselves (with no
+model: everything).
 
 Pages for logged-in users are never cached (they carry edit controls and CSRF tokens). A page
 is served from the cache only on the day it was built: what counts on a page can change because
@@ -56,19 +57,35 @@ def _tables() -> frozenset[str]:
 
 def _bump(scopes) -> None:
     scopes = sorted(set(scopes))
+    raised = ContentVersion.objects.filter(scope__in=scopes).update(version=F("version") + 1)
+    if raised == len(scopes):
+        return
     found = set(ContentVersion.objects.filter(scope__in=scopes).values_list("scope", flat=True))
-    ContentVersion.objects.filter(scope__in=found).update(version=F("version") + 1)
     for scope in set(scopes) - found:
         row, created = ContentVersion.objects.get_or_create(scope=scope, defaults={"version": 1})
         if not created:
             ContentVersion.objects.filter(pk=row.pk).update(version=F("version") + 1)
 
 
+def _bump_with(scopes) -> None:
+    """Raise the counters with the current transaction, or once it commits.
+
+    On SQLite a transaction holds the database's one write lock from its start (IMMEDIATE), so
+    the counters are raised inside it: the change and its counters commit together, and the
+    write takes the lock once instead of twice (a second write transaction after the commit,
+    queued behind the other writers). On PostgreSQL each transaction locks only the rows it
+    writes: raising a counter inside it would hold that row until the commit, and two writes
+    raising two counters in opposite orders would deadlock, so it waits for the commit."""
+    if connection.vendor == "sqlite" and connection.in_atomic_block:
+        _bump(scopes)
+    else:
+        transaction.on_commit(lambda: _bump(scopes))
+
+
 def content_changed(*models) -> None:
-    """Raise the counters of the models' tables (of everything without a model) when the
-    current transaction commits (now, outside one)."""
-    scopes = [m._meta.db_table for m in models] or [EVERYTHING]
-    transaction.on_commit(lambda: _bump(scopes))
+    """Raise the counters of the models' tables (of everything without a model) with the
+    current transaction (see `_bump_with`; outside one: now)."""
+    _bump_with([m._meta.db_table for m in models] or [EVERYTHING])
 
 
 def content_version(scope: str = EVERYTHING) -> int:
@@ -101,14 +118,12 @@ def _known_versions() -> dict[str, int] | None:
 def _on_change(sender, **kwargs) -> None:
     if sender in _IGNORED or not sender.__module__.startswith("clusterloom."):
         return
-    table = sender._meta.db_table
-    transaction.on_commit(lambda: _bump([table]))
+    _bump_with([sender._meta.db_table])
 
 
 def _on_m2m(sender, action, **kwargs) -> None:
     if action.startswith("post_"):
-        table = sender._meta.db_table  # the many-to-many table itself
-        transaction.on_commit(lambda: _bump([table]))
+        _bump_with([sender._meta.db_table])  # the many-to-many table itself
 
 
 def connect_signals() -> None:

@@ -173,3 +173,29 @@ def test_a_cached_value_used_by_a_page_makes_the_page_depend_on_its_tables(
         partnership.title = "Second title"
         partnership.save()
     assert _cached("page:test", page, 600) == "page showing Second title"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_counter_is_raised_with_the_change_on_sqlite_and_after_it_on_postgresql():
+    """SQLite holds the one write lock for the whole transaction: the counter is raised inside
+    it (one write transaction, not a second one queued behind the other writers). PostgreSQL
+    raises it after the commit, so that no transaction holds a counter's row while it works."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    before = content_version("partnerships_partnership")
+    with CaptureQueriesContext(connection) as queries:
+        with transaction.atomic():
+            Partnership.objects.create(acronym="LOCK", slug="lock", title="Lock")
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    bumps = [
+        i
+        for i, q in enumerate(queries.captured_queries)
+        if q["sql"].startswith("UPDATE") and "core_contentversion" in q["sql"]
+    ]
+    commit = statements.index("COMMIT") if "COMMIT" in statements else None
+    assert bumps and content_version("partnerships_partnership") == before + 1
+    if connection.vendor == "sqlite":
+        assert commit is not None and max(bumps) < commit
+    else:
+        assert commit is None or min(bumps) > commit
