@@ -20,6 +20,10 @@ read as the product reads a short need. Each set is learned from 0.5 each and fr
 shipped set (`learn_weights(..., warm=True)`): the shipped weights stay unless the learning
 window teaches better ones, so `--write-weights` run again writes the same weights.
 
+With `--semantic` the same is done again with the MiniLM extra (its own weights, written as
+`weights_semantic` and `weights_semantic_short`); the vectors of every text of both windows
+are kept in bench/results/ between runs (encoding them takes minutes on 2 shared cores).
+
 Methods in the same run: random (mean of 5 seeds), BM25 alone (`bm25s` on each organisation's
 whole profile), most-active-first, the naive sum (min-max BM25 + 0.5 x min-max log(1 +
 activity)), the product's ranker with the shipped weights (clusterloom/matching/ranking.json),
@@ -27,12 +31,14 @@ and the ranker with weights learned in this run on the learning window (the same
 shipped ones when ranking.json was written by `--write-weights` from this data).
 
     .venv/bin/python bench/matching_time_split.py [--semantic] [--write-weights]
+    .venv/bin/python bench/matching_time_split.py --semantic --write-weights   # ranking.json
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import sys
 import time
@@ -77,6 +83,58 @@ def load(folder: Path):
             if row["projectID"] in projects:
                 members[row["projectID"]].append(row)
     return projects, members
+
+
+class DiskCachedEmbedder(CachedEmbedder):
+    """`CachedEmbedder` kept on disk between runs (bench/results/, git-ignored): on 2 shared
+    cores MiniLM takes minutes for the passages, needs and names of both windows."""
+
+    def __init__(self, inner, path: Path):
+        super().__init__(inner)
+        self.path = path
+        if path.exists():
+            with np.load(path) as saved:
+                self.cache = dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
+        self._saved = len(self.cache)
+
+    def encode(self, texts):
+        keys = [_key(t) for t in texts]
+        todo = [t for k, t in dict(zip(keys, texts, strict=True)).items() if k not in self.cache]
+        if todo:
+            vectors = self.inner.encode(todo)
+            for t, v in zip(todo, vectors, strict=True):
+                self.cache[_key(t)] = v
+            if len(self.cache) - self._saved >= 200:
+                self.save()
+        return np.vstack([self.cache[k] for k in keys]) if texts else np.zeros((0, 384))
+
+    def save(self) -> None:
+        """Write the cache to disk, atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = sorted(self.cache)
+        part = self.path.with_suffix(".part")
+        with part.open("wb") as f:
+            np.savez(f, keys=np.array(keys), vectors=np.vstack([self.cache[k] for k in keys]))
+        part.replace(self.path)
+        self._saved = len(self.cache)
+
+    def warm(self, texts: list[str], batch: int = 256) -> None:
+        """Encode every text not cached yet, saving after each batch (a run stopped half-way
+        keeps what it encoded)."""
+        todo = [t for t in dict.fromkeys(texts) if _key(t) not in self.cache]
+        for start in range(0, len(todo), batch):
+            self.encode(todo[start : start + batch])
+            self.save()
+            print(f"encoded {min(start + batch, len(todo))} of {len(todo)} texts", flush=True)
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+#: where the MiniLM vectors of the texts of this evaluation are kept between runs, by text
+#: (delete the file after changing the model or how it encodes)
+EMBEDDING_CACHE = ROOT / "bench" / "results" / "embeddings-time-split-minilm.npz"
 
 
 def passage(project: dict) -> str:
@@ -195,10 +253,21 @@ def mean(rows) -> dict[str, float]:
 def run(folder: Path, semantic: bool, write_weights: bool) -> dict:
     started = time.perf_counter()
     projects, members = load(folder)
-    embedder = CachedEmbedder(embeddings.SentenceTransformerEmbedder()) if semantic else None
+    embedder = (
+        DiskCachedEmbedder(embeddings.SentenceTransformerEmbedder(), EMBEDDING_CACHE)
+        if semantic
+        else None
+    )
     variants = {"lexical": None} | ({"semantic": embedder} if embedder else {})
     learn_profiles = profiles_before(projects, members, LEARN_FROM)
     test_profiles = profiles_before(projects, members, SPLIT)
+    if embedder is not None:
+        texts = [t for p in learn_profiles + test_profiles for t in (p.text, *p.passages)]
+        for start, end in ((LEARN_FROM, SPLIT), (SPLIT, "9999")):
+            texts += [
+                n.text for form in FORMS for n in needs_between(projects, members, start, end, form)
+            ]
+        embedder.warm(texts)
     results: dict[str, dict] = {}
     learned: dict[str, dict] = {}
     for variant, emb in variants.items():
@@ -256,11 +325,20 @@ def run(folder: Path, semantic: bool, write_weights: bool) -> dict:
                 ranker(test_index, needs, weights, short)
             )
     if write_weights:
+        # without --semantic the extra's weights in the file stay as they were
+        before = json.loads(SHIPPED_WEIGHTS.read_text()) if SHIPPED_WEIGHTS.exists() else {}
+        with_semantic = learned.get("semantic")
         payload = {
             "weights": learned["lexical"]["weights"],
-            "weights_semantic": learned.get("semantic", {}).get("weights"),
+            "weights_semantic": (
+                with_semantic["weights"] if with_semantic else before.get("weights_semantic")
+            ),
             "weights_short": learned["lexical"]["weights_short"],
-            "weights_semantic_short": learned.get("semantic", {}).get("weights_short"),
+            "weights_semantic_short": (
+                with_semantic["weights_short"]
+                if with_semantic
+                else before.get("weights_semantic_short")
+            ),
             "learned_from": (
                 f"CORDIS Horizon Europe co-participation ({folder.name}): profiles from projects "
                 f"started before {LEARN_FROM}, needs from projects started in [{LEARN_FROM}, "

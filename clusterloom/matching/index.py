@@ -580,7 +580,11 @@ class PartnerIndex:
             raw["terms"] = b.terms @ weights
         if w.complementarity and query.terms:
             raw["complementarity"] = self._complementarity(b, query.terms)
-        if w.semantic and b.vectors is not None and query.text.strip():
+        # with an embedder the semantic signal is read whatever its weight: it is part of the
+        # candidate's fit (the activity gate, `normalised`) and of its partners' (network),
+        # as the weights were learned (`learning.examples` reads every signal); a learned
+        # weight of 0 (short needs) drops it from the sum only
+        if b.vectors is not None and query.text.strip():
             qv = self.embedder.encode([query.text])[0]
             raw["semantic"] = b.vectors @ qv
             if b.passage_vectors is not None:

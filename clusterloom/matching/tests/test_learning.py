@@ -20,6 +20,7 @@ from clusterloom.matching.index import (
     Query,
     Weights,
     default_weights,
+    fuse,
     is_short,
     weights_read,
 )
@@ -86,6 +87,49 @@ def test_shipped_weights_are_learned_and_read_from_the_file():
     assert set(data["weights"]) <= set(SIGNALS) and "learned_from" in data
     assert default_weights() == weights_read(SHIPPED_WEIGHTS)
     assert default_weights().passages > 0  # the product ranks on passages
+
+
+def test_the_semantic_extra_has_its_own_learned_weights():
+    """With the extra installed the product ranks with the weights learned with embeddings
+    (bench/matching_time_split.py --semantic --write-weights), not the lexical ones with a
+    hand-set semantic share."""
+    data = json.loads(SHIPPED_WEIGHTS.read_text())
+    for short in (False, True):
+        key = "weights_semantic" + ("_short" if short else "")
+        assert set(data[key]) <= set(SIGNALS)
+        assert default_weights(semantic=True, short=short) == weights_read(
+            SHIPPED_WEIGHTS, semantic=True, short=short
+        )
+    assert default_weights(semantic=True).semantic > 0
+
+
+class _WordEmbedder:
+    """A stand-in for the semantic extra: each text's vector is its hashed words'."""
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), 16), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in stems(text):
+                out[i, sum(map(ord, word)) % 16] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1.0)
+
+
+def test_with_an_embedder_the_product_ranks_on_the_signals_its_weights_were_learned_on():
+    """A semantic weight of 0 (the learned one of short needs) drops the signal from the sum,
+    not from the candidate's fit: the activity gate and the network read it as learning did."""
+    profiles = [
+        *PROFILES,
+        Profile("partner", "Yarn dyeing works", partners=("yarn",), activity=4, kind="PRC"),
+    ]
+    weights = Weights(lexical=0.25, passages=1, network=0.17, prior=0.17, kind=0.08, semantic=0)
+    index = PartnerIndex(profiles, embedder=_WordEmbedder(), weights=weights, short_weights=weights)
+    need = Need("n", "polyester yarn for seat covers", frozenset({"yarn"}))
+    found = index.signals(Query(need.text))
+    assert "semantic" in found.raw
+    fused, _ = fuse(found.raw, found.eligible, weights)
+    (learned_on,) = examples(index, [need])
+    assert np.allclose(fused, weights.as_array() @ learned_on.matrix, atol=1e-6)
 
 
 def test_short_needs_have_their_own_shipped_weights_and_passage_settings():

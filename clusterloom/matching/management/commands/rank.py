@@ -136,7 +136,10 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="output JSONL")
         parser.add_argument("--k", type=int, default=20, help="results per query (default 20)")
         parser.add_argument(
-            "--semantic", action="store_true", help="add embedding similarity (semantic extra)"
+            "--semantic",
+            action="store_true",
+            help="add embedding similarity (semantic extra), with the weights learned with it "
+            "(short needs: none, see docs/PERFORMANCE.md)",
         )
 
     def handle(self, *args, candidates, queries, out, k, semantic, **options):
