@@ -45,6 +45,23 @@ def browser():
         instance.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, stopped only once the requests the browser sent last have
+    ended: a request still in one of the server's threads when the server stops uses the
+    test database's connection after it was taken back ("DatabaseWrapper objects created in a
+    thread can only be used in that same thread", seen at the end of a CI run under load)."""
+    import threading
+    import time
+
+    yield live_server
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def seeded(reference_data):
     """The database as `make run` leaves it (without the CORDIS demo organisations)."""
