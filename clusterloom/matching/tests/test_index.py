@@ -14,6 +14,7 @@ from clusterloom.matching.index import (
     Query,
     Weights,
     _minmax,
+    best_per_owner,
     default_weights,
     fuse,
 )
@@ -342,3 +343,22 @@ def test_legal_forms_in_names_are_no_match():
     )
     assert ix.reciprocal("a", k=5) == []
     assert ix.reciprocal("c", k=5) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    links=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 9)), max_size=40),
+    seed=st.integers(0, 1000),
+)
+def test_a_profiles_best_passage_is_the_max_over_its_passages_never_below_zero(links, seed):
+    """What the sparse product computed before (`owners.multiply(v).max(axis=1)`, whose
+    implicit zeros floor it at 0), row by row."""
+    import scipy.sparse as sp
+
+    rows = [r for r, _ in links]
+    cols = [c for _, c in links]
+    owners = sp.csr_matrix((np.ones(len(links)), (rows, cols)), shape=(7, 10))
+    owners.data[:] = 1.0
+    values = np.random.default_rng(seed).normal(size=10)
+    expected = [max([0.0, *(values[c] for r, c in links if r == row)]) for row in range(7)]
+    assert np.allclose(best_per_owner(owners, values), expected)
