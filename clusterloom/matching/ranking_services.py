@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from clusterloom.core.errors import DomainError
 from clusterloom.core.files import write_atomically
 
-from .index import PartnerIndex, Profile, Weights, is_short
+from .index import SHIPPED_WEIGHTS, PartnerIndex, Profile, Weights, is_short, weights_read
 from .learning import Figures, Need, examples, learn_weights, measure, objective
 from .models import CordisProject
 from .profiles import organisations_for_profiles, partners_all, profile_data, ranking_weights
@@ -196,6 +196,26 @@ def _short_weights(early: list, late: list, force: bool) -> Weights:
     return learn_weights(early + late, current, signals=LEARNABLE)[0]
 
 
+def _semantic_in_use() -> dict:
+    """The semantic extra's weights of the ranking file in use (this platform's, else the
+    shipped one), kept as they are: learning them needs every profile's embeddings, which this
+    command does not compute (bench/matching_time_split.py --semantic learned the shipped
+    ones). Written as null before, which sent an install with the extra back to a hand-set
+    share of semantic similarity."""
+    in_use = Path(settings.MATCHING_RANKING_FILE)
+    if not in_use.exists():
+        in_use = SHIPPED_WEIGHTS
+    kept = {}
+    for short in (False, True):
+        key = "weights_semantic" + ("_short" if short else "")
+        try:
+            found = weights_read(in_use, semantic=True, short=short)
+        except ValueError:
+            found = None
+        kept[key] = found.as_dict() if found is not None else None
+    return kept
+
+
 def platform_needs() -> list[DatedNeed]:
     """The needs of partnership compositions, agreed meetings and exchanges done."""
     return partnership_needs() + meeting_needs() + exchange_needs()
@@ -293,7 +313,7 @@ def ranking_learn(*, out: Path | None = None, force: bool = False) -> LearnResul
     path = Path(out or settings.MATCHING_RANKING_FILE)
     payload = {
         "weights": weights.as_dict(),
-        "weights_semantic": None,
+        **_semantic_in_use(),
         "weights_short": short.as_dict(),
         "learned_from": (
             "this platform's records: "

@@ -294,6 +294,11 @@ def test_learn_ranking_learns_from_the_platforms_projects_and_the_platform_uses_
     # the titles (short needs) teach the short needs' own weights, which the platform uses
     assert data["weights_short"] is not None
     assert ranking_weights(short=True) == weights_read(out, short=True)
+    # the semantic extra's weights (learned with embeddings, which this command does not
+    # compute) are those in use, kept, not dropped
+    shipped = json.loads(SHIPPED_WEIGHTS.read_text())
+    assert data["weights_semantic"] == shipped["weights_semantic"] is not None
+    assert data["weights_semantic_short"] == shipped["weights_semantic_short"] is not None
 
 
 def _partnership_world():
