@@ -233,6 +233,12 @@ def weights_read(path: Path, *, semantic: bool = False, short: bool = False) -> 
         raise ValueError(f"{path}: not a ranking file: {exc}") from None
 
 
+def weights_file_in_use(path: Path | None) -> Path:
+    """The ranking file the product reads: `path` (what `learn-ranking` wrote) when it exists,
+    else the shipped `ranking.json`."""
+    return Path(path) if path is not None and Path(path).exists() else SHIPPED_WEIGHTS
+
+
 _default_weights: dict[tuple[Path, int, bool, bool], Weights | None] = {}
 
 
@@ -244,7 +250,7 @@ def default_weights(
     `Weights()` if neither exists). With `semantic`, those learned with embeddings (or, when
     the file has none, the learned ones with the semantic signal at its hand-set ratio). With
     `short`, those of short needs (`is_short`), or the long needs' when the file has none."""
-    path = Path(path) if path is not None and Path(path).exists() else SHIPPED_WEIGHTS
+    path = weights_file_in_use(path)
     try:
         changed = path.stat().st_mtime_ns  # a file learned again is read again
     except OSError:

@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 from clusterloom.core.errors import DomainError
 from clusterloom.core.files import write_atomically
 
-from .index import SHIPPED_WEIGHTS, PartnerIndex, Profile, Weights, is_short, weights_read
+from .index import (
+    PartnerIndex,
+    Profile,
+    Weights,
+    is_short,
+    weights_file_in_use,
+    weights_read,
+)
 from .learning import Figures, Need, examples, learn_weights, measure, objective
 from .models import CordisProject
 from .profiles import organisations_for_profiles, partners_all, profile_data, ranking_weights
@@ -202,9 +209,7 @@ def _semantic_in_use() -> dict:
     command does not compute (bench/matching_time_split.py --semantic learned the shipped
     ones). Written as null before, which sent an install with the extra back to a hand-set
     share of semantic similarity."""
-    in_use = Path(settings.MATCHING_RANKING_FILE)
-    if not in_use.exists():
-        in_use = SHIPPED_WEIGHTS
+    in_use = weights_file_in_use(settings.MATCHING_RANKING_FILE)
     kept = {}
     for short in (False, True):
         key = "weights_semantic" + ("_short" if short else "")
