@@ -70,7 +70,7 @@ def serve(env: dict, var: Path, args, name: str):
         env=env,
         port=free_port_block(),
         log_dir=var / f"topology-{name}",
-        web_workers=args.workers // 2,
+        web_workers=max(1, args.workers // 2),
     )
     try:
         topology.start(timeout=120)
@@ -161,7 +161,8 @@ def load_pass(
                     status, data, _r = _request(conn, call[0], call[1], call[2], auth)
                     if step == 1 and status == 201:
                         meeting = json.loads(data)["id"]
-                    open_writes[step % 2] = step < 2 and 200 <= status < 300
+                    if 200 <= status < 300:  # a follow or a request is open until undone
+                        open_writes[step % 2] = step < 2
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 conn = http.client.HTTPConnection(HOST, port, timeout=60)

@@ -12,16 +12,15 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from loadgen import run_pass  # noqa: E402
-from run import free_port  # noqa: E402
+from run import gunicorn  # noqa: E402
 from scenarios import paths_for  # noqa: E402
 
 ENDPOINTS = ("directory_search", "partnership_profile")
@@ -47,15 +46,13 @@ def main() -> None:
     for round_ in range(args.rounds):
         for setup in args.setups.split(","):
             workers, threads = setup.split("x")
-            port = free_port()
-            server = subprocess.Popen(
-                [str(Path(sys.executable).parent / "gunicorn"), "clusterloom.wsgi",
-                 "-w", workers, "--threads", threads, "-b", f"127.0.0.1:{port}"],
-                env=env, cwd=BENCH.parent, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            try:
-                time.sleep(5)
-                cells = []
+            cells = []
+            with (
+                tempfile.TemporaryDirectory() as logdir,
+                gunicorn(
+                    env, workers=int(workers), threads=int(threads), logdir=Path(logdir)
+                ) as port,
+            ):
                 for endpoint in ENDPOINTS:
                     warm = paths_for(endpoint, manifest, clients=4, per_client=5, seed=99)
                     run_pass(host="127.0.0.1", port=port, endpoint=endpoint, paths_per_client=warm)
@@ -75,9 +72,6 @@ def main() -> None:
                         f"p95 {times[int(0.95 * len(times))]:.0f} ms, "
                         f"{len(times) / result.wall_seconds:.0f} req/s, {result.errors} errors"
                     )
-            finally:
-                server.terminate()
-                server.wait()
             print(f"round {round_ + 1}, {setup}: " + "; ".join(cells), flush=True)
 
 
