@@ -168,6 +168,12 @@ def _depends(scopes) -> None:
         watcher.tables.update(s for s in scopes if s != EVERYTHING)
 
 
+def depends_on(scopes) -> None:
+    """Data read without SQL (a per-process copy of these tables) goes into the page being
+    built: the page must be rebuilt when they change, as if it had read them."""
+    _depends(scopes)
+
+
 def _cached(key: str, build, timeout: int, keep=lambda value: True):
     """The value under `key` if the tables it read are unchanged, else built and stored."""
     entry = cache.get(key)

@@ -34,7 +34,9 @@ def organisation_list(request):
         filters, request.GET.get("page"), user=request.user, language=language
     )
     page = found.page
-    page.object_list = selectors.directory_rows(page.object_list, language=language)
+    page.object_list = selectors.directory_rows(
+        page.object_list, language=language, current=found.current
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -400,3 +400,184 @@ def test_a_word_is_looked_up_without_scanning_every_row_on_postgresql(orgs):
         found = organisations_search(DirectoryFilters(q="textile")).count()
     assert found
     assert not [q["sql"] for q in queries.captured_queries if " LIKE " in q["sql"].upper()]
+
+
+# --- the result rows and facets, written from the snapshot -----------------------------------
+
+
+def _reference_rows_markup(rows) -> str:
+    """The rows as the template tag wrote them with format_html (before it was written with
+    f-strings): the tag must write the same markup, escaping included."""
+    from django.urls import reverse
+    from django.utils.html import format_html, format_html_join
+
+    def picture(name, text, size, kind):
+        from clusterloom.directory.templatetags.directory_tags import _initials, picture_url
+
+        style = f"width:{size}px;height:{size}px"
+        if name:
+            return format_html(
+                '<img class="picture picture-{}" src="{}" width="{}" height="{}" alt="" '
+                'loading="lazy" style="{}">',
+                kind,
+                picture_url(name),
+                size,
+                size,
+                style,
+            )
+        return format_html(
+            '<span class="picture picture-{} picture-initials" aria-hidden="true" '
+            'style="{};font-size:{}px">{}</span>',
+            kind,
+            style,
+            max(9, size * 2 // 5),
+            _initials(text),
+        )
+
+    base = reverse("organisation_detail", args=["-"])[:-2]
+    return format_html_join(
+        "\n",
+        '<tr><td><div class="d-flex align-items-center gap-2">{}<div><a href="{}{}/">{}</a>{}'
+        "</div></div></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                picture(row.logo, row.short_name or row.name, 32, "logo"),
+                base,
+                row.slug,
+                row.name,
+                format_html(' <span class="text-muted">({})</span>', row.short_name)
+                if row.short_name
+                else "",
+                row.kind,
+                row.country,
+                format_html(
+                    '{} <span class="text-muted">{}</span>', row.region_name, row.region_code
+                )
+                if row.region_code
+                else "",
+                row.city,
+                format_html_join(
+                    "",
+                    '<span class="badge text-bg-light border me-1">{}</span>',
+                    ((term,) for term in row.terms),
+                ),
+            )
+            for row in rows
+        ),
+    )
+
+
+def test_rows_come_from_the_snapshot_with_terms_in_order_and_markup_escaped(db):
+    """A row holds what the database holds (name, short name, kind, country, region, city,
+    logo, the first four terms by vocabulary then name, in the visitor's language) without a
+    query, and the tag writes it escaped exactly as format_html did."""
+    from django.utils import translation
+
+    from clusterloom.directory import snapshot
+    from clusterloom.directory.models import OrganisationKind
+    from clusterloom.directory.templatetags.directory_tags import directory_rows as rows_tag
+
+    terms = list(Term.objects.filter(vocabulary__in=["sectoral", "ket"]).order_by("?")[:6])
+    odd = OrganisationFactory(
+        name='Tom & "Jerry" <b>Lab</b>',
+        short_name="T&J's",
+        kind="sme",
+        country_id="CZ",
+        region=Region.objects.get(code="CZ05"),
+        city_name="Liberec <north>",
+        terms=terms,
+    )
+    Organisation.objects.filter(pk=odd.pk).update(logo="organisations/1/a&b.png")
+    plain = OrganisationFactory(name="Plain", short_name="", country_id="IT", terms=[])
+    snapshot.touch()
+    current = snapshot.current()
+    with CaptureQueriesContext(connection) as queries, translation.override("it"):
+        rows = directory_rows([plain.pk, odd.pk], language="it", current=current)
+        sme = str(OrganisationKind.SME.label)
+    assert len(queries) == 0
+    assert [row.name for row in rows] == ["Plain", odd.name]
+    row = rows[1]
+    in_order = Term.objects.filter(pk__in=[t.pk for t in terms]).order_by("vocabulary", "name")
+    expected_terms = [t.label_in("it") for t in in_order[:4]]
+    assert row.terms == expected_terms
+    region = ("CZ05", Region.objects.get(code="CZ05").name)
+    assert (row.kind, row.country, (row.region_code, row.region_name)) == (sme, "Cechia", region)
+    assert row.city == "Liberec <north>" and row.short_name == "T&J's"
+    assert row.logo == "organisations/1/a&b.png" and rows[0].logo == ""
+    html = rows_tag(rows)
+    assert html == _reference_rows_markup(rows)
+    assert "Tom &amp; &quot;Jerry&quot; &lt;b&gt;Lab&lt;/b&gt;" in html and "<b>" not in html
+
+
+def test_facet_markup_is_escaped_as_before(db):
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
+
+    from clusterloom.directory.selectors import Facet, FacetValue
+    from clusterloom.directory.templatetags.directory_tags import directory_facets
+
+    facets = [
+        (
+            Facet("kind", 'Kind <&">', []),
+            [
+                (FacetValue("sme", "SME & <co>", 3, False), "q=a%26b&kind=sme"),
+                (FacetValue("x", 'Say "x"', 12, True), "q=a"),
+            ],
+        ),
+        (Facet("country", "Country", []), [(FacetValue("IT", "Italia", 1, False), "country=IT")]),
+    ]
+    reference = format_html_join(
+        "\n",
+        '<h2 class="h6 mt-3">{}</h2><ul class="list-unstyled small mb-2">{}</ul>',
+        (
+            (
+                facet.title,
+                format_html_join(
+                    "",
+                    '<li><a href="?{}"{}>{}</a> <span class="text-muted">{}</span></li>',
+                    (
+                        (
+                            query,
+                            mark_safe(' class="fw-bold" aria-current="true"')  # noqa: S308
+                            if value.selected
+                            else "",
+                            value.label,
+                            value.count,
+                        )
+                        for value, query in links
+                    ),
+                ),
+            )
+            for facet, links in facets
+        ),
+    )
+    assert directory_facets(facets) == reference
+    assert "q=a%26b&amp;kind=sme" in reference
+
+
+def test_a_cached_directory_page_shows_a_renamed_organisation(client, settings, orgs):
+    """The rows come from the per-process snapshot, not from SQL the page cache would watch:
+    the cached page must still depend on the tables the snapshot holds, also when the
+    snapshot was built before the page (by an earlier search)."""
+    from django.core.cache import cache
+
+    from clusterloom.core.page_cache import content_changed
+    from clusterloom.directory import snapshot
+
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    try:
+        snapshot.current()
+        assert "CLUTEX" in client.get("/organisations/", {"country": "CZ"}).content.decode()
+        Region.objects.filter(code="CZ05").update(name="Severovýchod renamed")
+        content_changed(Region)
+        page = client.get("/organisations/", {"country": "CZ"}).content.decode()
+        assert "Severovýchod renamed" in page
+        snapshot.current()
+        clutex = orgs["clutex"]
+        clutex.name = "CLUTEX renamed"
+        clutex.save()
+        page = client.get("/organisations/", {"country": "CZ"}).content.decode()
+        assert "CLUTEX renamed" in page
+    finally:
+        cache.clear()
