@@ -387,44 +387,52 @@ def bench_database(label: str, url: str, workdir: Path, args) -> dict:
     # pass followed the reads-only pass on the same server and found its pages cached.)
     passes = {}
     abused = None
+    codes = args.code.split(",") if args.code else [""]
     for state in args.states.split(","):
         for name, writes in (("reads_only", False), ("mixed", True)):
-            manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
-            with serve(env, var, args, f"{state}-{name}") as port:
-                if state == "warm":
-                    # The steady state of a site that has served its pages before: every page
-                    # of the measured pass asked for once (reads only), so what the pass shows
-                    # is whether the writes (or nothing, in the reads-only pass) evict them.
-                    warm = load_pass(
+            for code in codes:
+                # With --code, each pass is served by each checkout in turn (the same data,
+                # minutes apart): old and new code compared within one run.
+                served = {**env, "PYTHONPATH": code} if code else env
+                manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
+                with serve(served, var, args, f"{state}-{name}") as port:
+                    if state == "warm":
+                        # The steady state of a site that has served its pages before: every
+                        # page of the measured pass asked for once (reads only), so what the
+                        # pass shows is whether the writes (or nothing) evict them.
+                        warm = load_pass(
+                            port,
+                            manifest,
+                            setup,
+                            clients=args.clients,
+                            per_client=args.per_client,
+                            writes=False,
+                        )
+                    else:
+                        warm = load_pass(
+                            port, manifest, setup, clients=4, per_client=10, writes=False,
+                            seed="warm-up",
+                        )  # fmt: skip
+                    log(f"{label}: {state} warm-up {warm['reads']}")
+                    key = name if state == "cold" else f"{name}_{state}"
+                    if code:
+                        key = f"{key}@{code}"
+                    passes[key] = load_pass(
                         port,
                         manifest,
                         setup,
                         clients=args.clients,
                         per_client=args.per_client,
-                        writes=False,
+                        writes=writes,
                     )
-                else:
-                    warm = load_pass(
-                        port, manifest, setup, clients=4, per_client=10, writes=False,
-                        seed="warm-up",
-                    )  # fmt: skip
-                log(f"{label}: {state} warm-up {warm['reads']}")
-                key = name if state == "cold" else f"{name}_{state}"
-                passes[key] = load_pass(
-                    port,
-                    manifest,
-                    setup,
-                    clients=args.clients,
-                    per_client=args.per_client,
-                    writes=writes,
-                )
-                result = passes[key]
-                log(
-                    f"{label}: {key} reads {result['reads']}, writes {result['write_calls']}, "
-                    f"{result['errors']} errors {result['error_samples']}"
-                )
-                if writes and abused is None:
-                    abused = abuse_pass(port, manifest, setup)
+                    result = passes[key]
+                    log(
+                        f"{label}: {key} reads {result['reads']}, writes "
+                        f"{result['write_calls']}, {result['errors']} errors "
+                        f"{result['error_samples']}"
+                    )
+                    if writes and abused is None and not args.no_abuse:
+                        abused = abuse_pass(port, manifest, setup)
     return {"database": label, **passes, "abuse": abused}
 
 
@@ -456,11 +464,24 @@ def main() -> None:
         help="gunicorn sync workers in all (with --reference: spread over its two web processes)",
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    parser.add_argument(
+        "--code",
+        default="",
+        help="checkouts (directories, comma-separated) whose code serves each pass in turn, "
+        "on the same data: compares old and new code in one run",
+    )
+    parser.add_argument("--no-abuse", action="store_true", help="skip the abuse pass")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:
         args.organisations, args.partnerships, args.per_client = 500, 10, 8
     results = {"machine": machine(), "command": " ".join(sys.argv), "databases": []}
+    if args.code and not args.reference:
+        parser.error("--code needs --reference (bench/run.py serves its own checkout)")
+    if args.code:
+        # gunicorn puts its working directory first on the import path: serve from a
+        # directory that holds no checkout, so PYTHONPATH decides which code answers.
+        os.chdir(tempfile.gettempdir())
     with tempfile.TemporaryDirectory(prefix="clusterloom-mixed-") as tmp:
         for label in args.databases.split(","):
             if label == "sqlite":

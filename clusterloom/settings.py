@@ -127,6 +127,16 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _lock = f"-c lock_timeout={round(DATABASE_LOCK_TIMEOUT * 1000)}"
     _options["options"] = f"{_options.get('options', '')} {_lock}".strip()
+# Django's backends, which also raise the page cache's change counters as the last step of each
+# transaction (one commit per write instead of two; clusterloom/core/db/__init__.py).
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "clusterloom.core.db.sqlite3",
+    "django.db.backends.postgresql": "clusterloom.core.db.postgresql",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"] == "clusterloom.core.db.sqlite3":
+    # Tests on SQLite run in memory, as with Django's backend (pytest-django recognises that
+    # one by its name only and would otherwise derive a file name from the database's path).
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

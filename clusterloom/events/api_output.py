@@ -236,7 +236,7 @@ def participant_out(
 
 
 MEETING_RELATED = (
-    "event",
+    "event__partnership",  # whether the caller organises the event
     "requester__organisation",
     "requester__group",
     "invitee__organisation",

@@ -173,6 +173,18 @@ def _book(meeting: Meeting, slot: TimeSlot, table: MeetingTable | None = None) -
         ) from None
 
 
+def _locked(meeting: Meeting) -> Meeting:
+    """The meeting read again with its row locked, with its event and its two sides (which
+    the permission checks and the notices read). Only the meeting's row: locking the event's
+    and the participants' rows too would make every answer of an event queue behind the
+    others (and could deadlock); the Booking constraint decides between simultaneous ones."""
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("event", "requester", "invitee")
+        .get(pk=meeting.pk)
+    )
+
+
 def _slot(event: MatchmakingEvent, value) -> TimeSlot | None:
     if value in (None, ""):
         return None
@@ -267,14 +279,7 @@ def meeting_request(
 @transaction.atomic
 def meeting_accept(*, actor, meeting: Meeting, as_reply: bool = False) -> Meeting:
     """The invitee accepts; with a proposed slot the meeting is scheduled at once."""
-    meeting = (
-        # Only the meeting's row: locking the event's and the participants' rows too would
-        # make every accept of an event queue behind the others (and could deadlock); the
-        # Booking constraint decides between simultaneous accepts.
-        Meeting.objects.select_for_update(of=("self",))
-        .select_related("event", "requester", "invitee")
-        .get(pk=meeting.pk)
-    )
+    meeting = _locked(meeting)
     if not as_reply:
         require(actor, "events.answer_meeting", meeting)
     _expect(meeting, S.REQUESTED)
@@ -302,7 +307,7 @@ def meeting_accept(*, actor, meeting: Meeting, as_reply: bool = False) -> Meetin
 @transaction.atomic
 def meeting_decline(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
     """The invitee declines (with a reason, shown to the requester)."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = _locked(meeting)
     require(actor, "events.answer_meeting", meeting)
     _expect(meeting, S.REQUESTED)
     meeting.decline_reason = str(reason or "").strip()[:MAX_MESSAGE]
@@ -315,7 +320,7 @@ def meeting_decline(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
 @transaction.atomic
 def meeting_cancel(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
     """Either side or the organiser cancels a request or a meeting; its slot is freed."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = _locked(meeting)
     require(actor, "events.cancel_meeting", meeting)
     _expect(meeting, *LIVE)
     _release(meeting)
