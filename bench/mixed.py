@@ -387,13 +387,21 @@ def bench_database(label: str, url: str, workdir: Path, args) -> dict:
     # pass followed the reads-only pass on the same server and found its pages cached.)
     passes = {}
     abused = None
-    codes = args.code.split(",") if args.code else [""]
+    # With --code and/or --threads, each pass is served by each variant in turn (the same
+    # data, seconds apart): old and new code, or set-ups, compared within one run.
+    variants = [("", {})]
+    if args.code:
+        variants = [(f"@{code}", {"PYTHONPATH": code}) for code in args.code.split(",")]
+    if args.threads:
+        variants = [
+            (f"{label}@threads={n}", {**extra, "GUNICORN_CMD_ARGS": f"--threads {n}"})
+            for label, extra in variants
+            for n in args.threads.split(",")
+        ]
     for state in args.states.split(","):
         for name, writes in (("reads_only", False), ("mixed", True)):
-            for code in codes:
-                # With --code, each pass is served by each checkout in turn (the same data,
-                # minutes apart): old and new code compared within one run.
-                served = {**env, "PYTHONPATH": code} if code else env
+            for variant, extra in variants:
+                served = {**env, **extra}
                 manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
                 with serve(served, var, args, f"{state}-{name}") as port:
                     if state == "warm":
@@ -415,8 +423,7 @@ def bench_database(label: str, url: str, workdir: Path, args) -> dict:
                         )  # fmt: skip
                     log(f"{label}: {state} warm-up {warm['reads']}")
                     key = name if state == "cold" else f"{name}_{state}"
-                    if code:
-                        key = f"{key}@{code}"
+                    key += variant
                     passes[key] = load_pass(
                         port,
                         manifest,
@@ -470,14 +477,19 @@ def main() -> None:
         help="checkouts (directories, comma-separated) whose code serves each pass in turn, "
         "on the same data: compares old and new code in one run",
     )
+    parser.add_argument(
+        "--threads",
+        default="",
+        help="threads per gunicorn worker (comma-separated): each pass served with each in turn",
+    )
     parser.add_argument("--no-abuse", action="store_true", help="skip the abuse pass")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:
         args.organisations, args.partnerships, args.per_client = 500, 10, 8
     results = {"machine": machine(), "command": " ".join(sys.argv), "databases": []}
-    if args.code and not args.reference:
-        parser.error("--code needs --reference (bench/run.py serves its own checkout)")
+    if (args.code or args.threads) and not args.reference:
+        parser.error("--code and --threads need --reference (bench/run.py serves its own way)")
     if args.code:
         # gunicorn puts its working directory first on the import path: serve from a
         # directory that holds no checkout, so PYTHONPATH decides which code answers.

@@ -414,7 +414,7 @@ def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn):
     if me is None:
         raise PermissionDenied(_("Register for the event to ask for meetings."))
     require(request.user, "events.request_meeting", me)
-    invitee = out.visible_participant(request, event, payload.invitee, field="invitee")
+    invitee = out.visible_participant(request, event, payload.invitee, field="invitee", me=me)
     meeting = meetings.meeting_request(
         actor=request.user,
         requester=me,
@@ -422,7 +422,8 @@ def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn):
         message=payload.message,
         slot=payload.slot,
     )
-    return Status(201, out.meeting_out(request, meeting))
+    # As written: its sides, event and slot are the objects read above (not read again).
+    return Status(201, out.meeting_out(request, meeting, fresh=False))
 
 
 def _meeting(request: HttpRequest, slug: str, meeting_id: int):
@@ -444,29 +445,34 @@ def _meeting_post(change: str):
     )
 
 
-def _changed(request: HttpRequest, slug: str, meeting_id: int, change, **fields):
+def _changed(request: HttpRequest, slug: str, meeting_id: int, change, fresh=True, **fields):
     """`change(actor=..., meeting=..., **fields)` on a meeting the caller sees; the meeting as
-    it is then."""
+    it is then (as the change left it, with `fresh=False`: for changes that read it with all
+    it is shown with, under their lock)."""
     meeting = change(actor=request.user, meeting=_meeting(request, slug, meeting_id), **fields)
-    return out.meeting_out(request, meeting)
+    return out.meeting_out(request, meeting, fresh=fresh)
 
 
 @_meeting_post("accept")
 def meeting_accept(request: HttpRequest, slug: str, meeting_id: int):
     """Accept a request (the invitee); a proposed slot is booked at once."""
-    return _changed(request, slug, meeting_id, meetings.meeting_accept)
+    return _changed(request, slug, meeting_id, meetings.meeting_accept, fresh=False)
 
 
 @_meeting_post("decline")
 def meeting_decline(request: HttpRequest, slug: str, meeting_id: int, payload: ReasonIn):
     """Decline a request (the invitee), with a reason the requester sees."""
-    return _changed(request, slug, meeting_id, meetings.meeting_decline, reason=payload.reason)
+    return _changed(
+        request, slug, meeting_id, meetings.meeting_decline, reason=payload.reason, fresh=False
+    )
 
 
 @_meeting_post("cancel")
 def meeting_cancel(request: HttpRequest, slug: str, meeting_id: int, payload: ReasonIn):
     """Cancel a request or a meeting (either side, the organisers); its slot is freed."""
-    return _changed(request, slug, meeting_id, meetings.meeting_cancel, reason=payload.reason)
+    return _changed(
+        request, slug, meeting_id, meetings.meeting_cancel, reason=payload.reason, fresh=False
+    )
 
 
 @_meeting_post("reschedule")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from clusterloom.core.errors import DomainError, NotFound
 from clusterloom.core.permissions import has_rule_perm
 
-from . import selectors
+from . import meetings, selectors
 from .models import (
     MatchmakingEvent,
     Meeting,
@@ -38,10 +38,15 @@ def organises(request: HttpRequest, event: MatchmakingEvent) -> bool:
 
 
 def visible_participant(
-    request: HttpRequest, event: MatchmakingEvent, pk: int, field: str | None = None
+    request: HttpRequest,
+    event: MatchmakingEvent,
+    pk: int,
+    field: str | None = None,
+    me=selectors.UNKNOWN,
 ) -> Participant:
-    """The event's participant if the caller may see them; NotFound otherwise."""
-    found = selectors.participants_visible_to(request.user, event).filter(pk=pk).first()
+    """The event's participant if the caller may see them; NotFound otherwise. `me`: the
+    caller's registration, if looked up already."""
+    found = selectors.participants_visible_to(request.user, event, me).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("No participant with id %(id)s.") % {"id": pk}, field=field)
     return found
@@ -235,15 +240,7 @@ def participant_out(
     }
 
 
-MEETING_RELATED = (
-    "event__partnership",  # whether the caller organises the event
-    "requester__organisation",
-    "requester__group",
-    "invitee__organisation",
-    "invitee__group",
-    "slot",
-    "table",
-)
+MEETING_RELATED = meetings.MEETING_RELATED
 
 
 def meeting_out(

@@ -12,7 +12,7 @@ import datetime
 import zoneinfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,6 +37,18 @@ from .models import (
     RegistrationStatus,
     RequestMode,
     TimeSlot,
+)
+
+#: What a meeting is shown with: its event (and whether the caller organises it), its two
+#: sides with their organisations and groups, its slot and table.
+MEETING_RELATED = (
+    "event__partnership",
+    "requester__organisation",
+    "requester__group",
+    "invitee__organisation",
+    "invitee__group",
+    "slot",
+    "table",
 )
 
 S = MeetingStatus
@@ -85,8 +97,11 @@ def _agreed(participant: Participant) -> int:
 def _full(participant: Participant) -> bool:
     """No room for another request: agreed meetings and one's own unanswered requests fill the
     maximum. Requests others sent do not count, or a popular participant could ask nobody."""
-    sent = Meeting.objects.filter(requester=participant, status=S.REQUESTED).count()
-    return _agreed(participant) + sent >= participant.event.max_meetings
+    counts = Meeting.objects.filter(Q(requester=participant) | Q(invitee=participant)).aggregate(
+        agreed=Count("pk", filter=Q(status__in=AGREED)),
+        sent=Count("pk", filter=Q(requester=participant, status=S.REQUESTED)),
+    )
+    return counts["agreed"] + counts["sent"] >= participant.event.max_meetings
 
 
 def _set(actor, meeting: Meeting, status: str, action: str, **changes) -> None:
@@ -174,13 +189,14 @@ def _book(meeting: Meeting, slot: TimeSlot, table: MeetingTable | None = None) -
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    """The meeting read again with its row locked, with its event and its two sides (which
-    the permission checks and the notices read). Only the meeting's row: locking the event's
-    and the participants' rows too would make every answer of an event queue behind the
-    others (and could deadlock); the Booking constraint decides between simultaneous ones."""
+    """The meeting read again with its row locked, with what it is shown with (its event,
+    its two sides, slot and table: the permission checks, the notices and the answer read
+    them). Only the meeting's row: locking the event's and the participants' rows too would
+    make every answer of an event queue behind the others (and could deadlock); the Booking
+    constraint decides between simultaneous ones."""
     return (
         Meeting.objects.select_for_update(of=("self",))
-        .select_related("event", "requester", "invitee")
+        .select_related(*MEETING_RELATED)
         .get(pk=meeting.pk)
     )
 

@@ -28,20 +28,26 @@ def events_visible_to(user) -> QuerySet[MatchmakingEvent]:
     return rows.filter(public | Q(partnership_id__in=coordinated_partnership_ids(user)))
 
 
+#: Not looked up yet (None means "not registered").
+UNKNOWN = object()
+
+
 def participant_of(user, event: MatchmakingEvent) -> Participant | None:
-    """The user's registration for the event, if any."""
+    """The user's registration for the event, if any (with what a meeting shows of it)."""
     if not (user and user.is_authenticated):
         return None
-    return event.participants.filter(user=user).first()
+    return event.participants.select_related("organisation", "group").filter(user=user).first()
 
 
-def participants_visible_to(user, event: MatchmakingEvent) -> QuerySet[Participant]:
+def participants_visible_to(user, event: MatchmakingEvent, me=UNKNOWN) -> QuerySet[Participant]:
     """Organisers see every registration; approved participants see the approved ones who
-    consented to a public profile (and themselves)."""
+    consented to a public profile (and themselves). `me`: the user's registration, if the
+    caller looked it up already."""
     rows = event.participants.select_related("organisation__country", "group", "person")
     if is_admin(user) or event.partnership_id in coordinated_partnership_ids(user):
         return rows
-    me = participant_of(user, event)
+    if me is UNKNOWN:
+        me = participant_of(user, event)
     if me is None:
         return rows.none()
     if me.status != RegistrationStatus.APPROVED:
