@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +55,22 @@ class SearchForm(BootstrapForm):
         language = get_language()
         lists = versioned(f"directory.search_choices.{language}", lambda: search_choices(language))
         for name, choices in lists.items():
-            self.fields[name].choices = any_choice + choices
+            self.fields[name].choices = _Pairs(any_choice + choices)
+
+
+class _Pairs(BaseChoiceIterator):
+    """Choices already in Django's normal form (value, label pairs): the field and its widget
+    take them as they are instead of checking and copying every pair twice (0.5 ms of a
+    directory search page for its ~130 options)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self.pairs = pairs
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
 
 
 def search_choices(language: str | None) -> dict[str, list[tuple[str, str]]]:

@@ -11,6 +11,7 @@ whole words and word starts before other substrings), then by name.
 """
 
 from collections import Counter
+from itertools import chain, repeat
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -172,25 +173,20 @@ def ranked(ids: set[int], text: TextQuery, snapshot: Snapshot) -> list[int]:
     names, labels, body = snapshot.names, snapshot.labels, snapshot.body
     partial = text.partial
 
+    # " stem" and " whole " contain the stem: where the stem is absent, so are they (most
+    # results hold a word in their description only, so most tests stop at the first).
     def key(pk: int) -> tuple[int, int]:
         in_names, in_labels, in_body = names[pk], labels[pk], body[pk]
         score, words = 0, set()
         for i, stem_text, start, whole in needles:
-            if whole in in_names:
-                found = 8
-            elif start in in_names:
-                found = 5
-            else:
-                found = 3 if stem_text in in_names else 0
-            if whole in in_labels:
-                found += 4
-            elif start in in_labels:
-                found += 3
-            elif stem_text in in_labels:
-                found += 1
+            found = 0
+            if stem_text in in_names:
+                found = 8 if whole in in_names else 5 if start in in_names else 3
+            if stem_text in in_labels:
+                found += 4 if whole in in_labels else 3 if start in in_labels else 1
             if start in in_body:
                 found += 1
-            if found or stem_text in in_body:
+            if partial and (found or stem_text in in_body):
                 words.add(i)
             score += found
         return (-(100 * len(words) if partial else 0) - score, position[pk])
@@ -211,14 +207,12 @@ class FacetCounts:
 
 def facet_counts(ids: set[int], snapshot: Snapshot, vocabularies: list[str]) -> FacetCounts:
     """Counts per kind, country and term (of those vocabularies) over the ids."""
-    kinds, countries, terms = Counter(), Counter(), Counter()
     wanted = {
         pk for pk, vocabulary in snapshot.term_vocabulary.items() if vocabulary in vocabularies
     }
-    for pk in ids:
-        kinds[snapshot.kind[pk]] += 1
-        countries[snapshot.country[pk]] += 1
-        for term in snapshot.terms.get(pk, ()):
-            if term in wanted:
-                terms[term] += 1
+    # Counted in C (Counter over map) rather than one Python step per organisation and term.
+    kinds = Counter(map(snapshot.kind.__getitem__, ids))
+    countries = Counter(map(snapshot.country.__getitem__, ids))
+    every_term = Counter(chain.from_iterable(map(snapshot.terms.get, ids, repeat(()))))
+    terms = Counter({term: n for term, n in every_term.items() if term in wanted})
     return FacetCounts(total=len(ids), kind=kinds, country=countries, terms=terms)

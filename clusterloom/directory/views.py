@@ -1,6 +1,7 @@
 """Directory pages: search, an organisation's page, edit, member-list import, people (GDPR)."""
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
@@ -53,17 +54,29 @@ def organisation_list(request):
 
 
 def facet_links(facets, query) -> list:
-    """Each facet value with the link that applies it (or removes it when applied)."""
+    """Each facet value with the link that applies it (or removes it when applied): the
+    query string QueryDict.urlencode() gives for a copy of `query` with the facet's parameter
+    set to the value (or removed), built from the other parameters encoded once instead of a
+    copy and an encoding of the whole query per value (~40 a page)."""
+
+    def piece(key: str, value) -> str:
+        return urlencode({key.encode(query.encoding): str(value).encode(query.encoding)})
+
+    encoded = [(key, [piece(key, value) for value in values]) for key, values in query.lists()]
     result = []
     for facet in facets:
+        keys = [key for key, _pieces in encoded]
+        at = keys.index(facet.name) if facet.name in keys else len(encoded)
+        before = "&".join(p for _key, pieces in encoded[:at] for p in pieces)
+        after = "&".join(p for _key, pieces in encoded[at + 1 :] for p in pieces)
         links = []
         for value in facet.values:
-            target = query.copy()
-            if value.selected:
-                target.pop(facet.name, None)
-            else:
-                target[facet.name] = value.value
-            links.append((value, target.urlencode()))
+            parts = (
+                [before, after]
+                if value.selected
+                else [before, piece(facet.name, value.value), after]
+            )
+            links.append((value, "&".join(part for part in parts if part)))
         if links:
             result.append((facet, links))
     return result

@@ -581,3 +581,49 @@ def test_a_cached_directory_page_shows_a_renamed_organisation(client, settings, 
         assert "CLUTEX renamed" in page
     finally:
         cache.clear()
+
+
+def test_facet_links_are_the_query_with_the_value_set_or_removed():
+    """The links are what a copy of the query with the facet's parameter set (or popped when
+    the value is applied) encodes to, parameter order and repeated parameters included."""
+    import random
+
+    from django.http import QueryDict
+
+    from clusterloom.directory.selectors import Facet, FacetValue
+    from clusterloom.directory.views import facet_links
+
+    def reference(facets, query):
+        result = []
+        for facet in facets:
+            links = []
+            for value in facet.values:
+                target = query.copy()
+                if value.selected:
+                    target.pop(facet.name, None)
+                else:
+                    target[facet.name] = value.value
+                links.append((value, target.urlencode()))
+            if links:
+                result.append((facet, links))
+        return result
+
+    rng = random.Random(3)
+    words = ["textile", "tèxtil & co", "a=b", "€/?", "", "x y", "ΤΕΧ"]
+    names = ["q", "country", "kind", "sector", "page", "ket"]
+    for _ in range(300):
+        query = QueryDict(mutable=True)
+        for _ in range(rng.randint(0, 5)):
+            query.appendlist(rng.choice(names), rng.choice(words))
+        facets = [
+            Facet(
+                name,
+                name.title(),
+                [
+                    FacetValue(rng.choice(words + ["IT", "sme"]), "label", 1, rng.random() < 0.3)
+                    for _ in range(rng.randint(0, 3))
+                ],
+            )
+            for name in rng.sample(names[:4] + ["ket"], 3)
+        ]
+        assert facet_links(facets, query) == reference(facets, query)
