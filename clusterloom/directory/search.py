@@ -11,8 +11,8 @@ whole words and word starts before other substrings), then by name.
 """
 
 from collections import Counter
-from itertools import chain, repeat
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 from django.db import connection
 
