@@ -24,8 +24,9 @@ walking plateaus of equal weight (scheduler_search) runs until the weight reache
 small events CP-SAT then proves the optimum or a tighter bound (scheduler_exact); then, with the
 set of scheduled meetings fixed: moves and swaps lower breaks and idle slots; on events up to
 _MAXSAT (meeting, slot) pairs MaxSAT (RC2, scheduler_breaks) proves the fewest breaks, with two
-workers in a process of its own while neighbourhoods improve them here (the proof's optimum
-wins when it comes in time), with one worker first the one and then the other; CP-SAT closes
+workers in two processes of their own (two encodings of the tables, a portfolio) while
+neighbourhoods improve them here (the first proof's optimum wins when it comes in time), with
+one worker first the neighbourhoods and then the proof; CP-SAT closes
 idle slots last (whole or in neighbourhoods, breaks weighing more). `status`: "optimal" when
 the weight reaches the bound (breaks and idle slots minimised, not proven minimal),
 "feasible" when time ran out first, "infeasible" when locked meetings break a rule by
@@ -51,6 +52,7 @@ _PATIENCE = 30  # rounds without a gain after which CP-SAT takes over (small eve
 _MAXSAT = 20_000  # (meeting, slot) pairs up to which MaxSAT minimises the breaks
 _APART = 1_000  # (meeting, slot) pairs from which the proof runs in a process of its own
 _RACE_END = 0.1  # of the time left, at least 1 s, kept after that proof for the idle slots
+_SECOND_SHARE = 0.5  # of the race, for the second proof when two workers share the cores
 _MAXSAT_FIRST = 0.15  # of the time left for MaxSAT on neighbourhoods, first
 _MAXSAT_WHOLE = 0.5  # of the time left then for MaxSAT on the whole event (the proof)
 _MAXSAT_SHARE = 0.85  # of the time left then for MaxSAT on neighbourhoods; then idle slots
@@ -421,7 +423,7 @@ def _fewest_breaks(search, deadline: float, tell, workers: int = 1) -> bool:
         return False
     tell(f"fewest breaks with MaxSAT, from {n}")
     if workers >= 2 and pairs >= _APART:
-        return _race_for_breaks(search, deadline, tell)
+        return _race_for_breaks(search, deadline, tell, workers)
     now = time.monotonic()
     # Neighbourhoods first, briefly: their gains are kept if the whole event takes too long.
     scheduler_breaks.neighbourhoods(search, now + _MAXSAT_FIRST * (deadline - now), tell)
@@ -443,32 +445,53 @@ def _fewest_breaks(search, deadline: float, tell, workers: int = 1) -> bool:
     return False
 
 
-def _race_for_breaks(search, deadline: float, tell) -> bool:
-    """Two workers: the proof on the whole event in a process of its own while
-    neighbourhoods improve the schedule in this one, both until _RACE_END of the time left
-    remains; the proof's optimum replaces the schedule when it comes (and ends the
-    neighbourhoods), the neighbourhoods' best stays when it does not. True when the proof
-    found that the cap on breaks cannot hold."""
+def _race_for_breaks(search, deadline: float, tell, workers: int = 2) -> bool:
+    """A portfolio of two proofs on the whole event, each in a process of its own: the
+    tables counted over busy participants (quicker on most events) and over the meetings
+    (far quicker on some where the tables bind, far slower on others), beside the
+    neighbourhoods in this process, all until _RACE_END of the time left remains. The first
+    proof to answer ends the others, and its optimum replaces the schedule; the
+    neighbourhoods' best stays when none answers. With two workers the second core is
+    shared in time: the meetings' proof for its first _SECOND_SHARE, the neighbourhoods for
+    the rest (three processes on two cores would slow the busy one's proofs by a third);
+    with three or more, all run throughout. True when a proof found that the cap on breaks
+    cannot hold."""
     ev = search.ev
     now = time.monotonic()
     until = deadline - max(1.0, _RACE_END * (deadline - now))
     race = scheduler_breaks.Race()
-    whole = scheduler_breaks.ProofApart(
-        ev, search.state.slot, ev.problem.max_breaks, until, race.finish
-    )
+    proofs: list[scheduler_breaks.ProofApart] = []
+
+    def answered() -> None:
+        if any(p.answered() for p in proofs):
+            race.finish()
+
     try:
+        for tables in (scheduler_breaks.BUSY, scheduler_breaks.MEETINGS):
+            proofs.append(
+                scheduler_breaks.ProofApart(
+                    ev, search.state.slot, ev.problem.max_breaks, until, answered, tables
+                )
+            )
+        answered()  # one may have answered before it was listed
+        if workers < 3 and not race.wait(now + _SECOND_SHARE * (until - now)):
+            proofs[1].stop()
         scheduler_breaks.neighbourhoods(search, until, tell, race=race)
     finally:
-        whole.stop()  # nothing left to prove, or out of time
-    found = whole.outcome
-    if found is None or found.slot_of is None:
-        return bool(found and found.cap_impossible)
+        for proof in proofs:
+            proof.stop()  # nothing left to prove, or out of time
+    found = [p.outcome for p in proofs if p.answered()]
+    if not found:
+        return False
+    if any(f.cap_impossible for f in found):
+        return True
+    best = min(found, key=lambda f: f.breaks)
     before = list(search.state.slot)
     kept = search.total_cost()
-    search.load(found.slot_of)
+    search.load(best.slot_of)
     if search.total_cost() > kept:  # as few breaks, more idle slots: keep the neighbourhoods'
         search.load(before)
-    tell(f"fewest breaks with MaxSAT: {found.breaks} (proven)")
+    tell(f"fewest breaks with MaxSAT: {best.breaks} (proven)")
     return False
 
 

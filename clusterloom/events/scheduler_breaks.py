@@ -6,7 +6,8 @@ possible slots; locked and fixed meetings stay in theirs. The encoding follows B
 JAIR 74 (2022), whose core-guided MaxSAT approach proves the optima of the real B2B events:
 
 - x[m, s]: meeting m in slot s, exactly one per meeting; at most one per participant or booth
-  and slot; at most the free tables per slot (a sequential counter);
+  and slot; at most the free tables per slot (over the busy participants, or over the
+  meetings: a sequential counter);
 - busy[p, s] <-> some meeting of p in s (or a locked one); the count of p's busy slots equals
   p's meetings (a totalizer): this redundant constraint is what makes the SAT calls quick
   (tic-12: 0.6 s with it, no answer in 3 minutes without);
@@ -21,7 +22,9 @@ JAIR 74 (2022), whose core-guided MaxSAT approach proves the optima of the real 
 RC2 (PySAT) raises the lower bound core by core, so it proves small optima (a few breaks) fast;
 it answers only at the optimum, within the time given, or not at all. The proof on the whole
 event in a process of its own searches linearly from the certain breaks upward instead
-(`linear`), on the formula with the runs, unless a cap on breaks is set.
+(`linear`), on the formula with the runs, unless a cap on breaks is set. Two such proofs race
+(scheduler._race_for_breaks), one with the tables counted over busy participants, the other
+over the meetings: each is far quicker than the other on some events.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ _INTERRUPTIBLE = {"g4"}
 # forum-14: 12 s against 19 s; forum-13crafb: 31 s against 25 s), but PySAT cannot
 # interrupt it.
 _SOLVER_APART = "cd19"
+BUSY, MEETINGS = "busy", "meetings"  # what a slot's tables are counted over (_Encoding)
 _START = 40  # meetings in the first neighbourhood
 _SMALLEST = 10
 _ROUND = 2.0  # seconds at most per neighbourhood
@@ -70,7 +74,7 @@ class Outcome:
 class _Encoding:
     """The clauses of one event's break problem."""
 
-    def __init__(self, ev, slot_of, cap, free=None, runs=False):
+    def __init__(self, ev, slot_of, cap, free=None, runs=False, tables=BUSY):
         self.ev, self.pool = ev, IDPool()
         self.certain = 0  # participants who cannot be without a break (a lower bound)
         self.hard, self.soft = [], []  # plain lists: WCNF.append checks each clause, slowly
@@ -132,10 +136,17 @@ class _Encoding:
         # The tables: a slot's moving meetings make twice as many participants busy, so
         # "at most L meetings" is "at most 2 L busy participants". Counted over the few
         # participants rather than the many (meeting, slot) pairs, the SAT calls are quicker
-        # (forum-14: optimum proven in 30-40 s against no answer in 90 s).
-        for t in by_slot:
+        # on most events (forum-14: optimum proven in 30-40 s against no answer in 90 s);
+        # counted over the meetings (a sequential counter, tables=MEETINGS), far quicker on
+        # some where the tables bind (forum-13crafc, ticf-13crafc: 2-5 s against no answer
+        # in 45 s), hence both, in a portfolio (scheduler._race_for_breaks).
+        for t, lits in by_slot.items():
+            free_tables = ev.problem.tables - load[t]
+            if tables == MEETINGS:
+                self._card(lits, free_tables, "atmost")
+                continue
             lits = [b for (_p, u), b in moving.items() if u == t]
-            self._card(lits, 2 * (ev.problem.tables - load[t]), "atmost", EncType.kmtotalizer)
+            self._card(lits, 2 * free_tables, "atmost", EncType.kmtotalizer)
         for p in sorted(touched):
             if count[p] < 2:
                 continue
@@ -324,9 +335,10 @@ class Proof:
     """One RC2 run on an event (or the meetings `free` of it) that another thread may stop:
     `run` answers the optimum, or nothing when stopped or out of time."""
 
-    def __init__(self, ev, slot_of, cap=None, free=None, solver=_SOLVER):
+    def __init__(self, ev, slot_of, cap=None, free=None, solver=_SOLVER, tables=BUSY):
         self.ev, self.slot_of, self.cap, self.free = ev, list(slot_of), cap, free
-        self.solver = solver  # one PySAT can interrupt, unless a process of its own is killed
+        # a solver PySAT can interrupt, unless a process of its own is killed
+        self.solver, self.tables = solver, tables
         self._lock, self._solver, self._stopped = threading.Lock(), None, False
         self.outcome: Outcome | None = None
 
@@ -337,7 +349,7 @@ class Proof:
                 self._solver.halt()
 
     def run(self, deadline: float) -> Outcome:
-        enc = _Encoding(self.ev, self.slot_of, self.cap, self.free)
+        enc = _Encoding(self.ev, self.slot_of, self.cap, self.free, tables=self.tables)
         self.outcome = Outcome(None, None)
         with self._lock:
             if deadline <= time.monotonic() or self._stopped:
@@ -374,9 +386,10 @@ class ProofApart:
     with the neighbourhoods' Python), and `stop` ends it at once (a SAT solver, interrupted,
     may go on for seconds before it looks: Glucose 1.4 to 4.7 s past the deadline on
     forum-13crafb; CaDiCaL cannot be interrupted). `then` is called, from a thread of its
-    own, when the answer or the end has come; `outcome` is then set."""
+    own, when the answer or the end has come; `outcome` is then set. `tables`: what the
+    tables are counted over (BUSY or MEETINGS, see _Encoding)."""
 
-    def __init__(self, ev, slot_of, cap, deadline: float, then):
+    def __init__(self, ev, slot_of, cap, deadline: float, then, tables: str = BUSY):
         self.outcome: Outcome | None = None
         self._then = then
         self._process = subprocess.Popen(
@@ -389,9 +402,15 @@ class ProofApart:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        job = pickle.dumps((ev, list(slot_of), cap, deadline - time.monotonic()))
+        job = pickle.dumps((ev, list(slot_of), cap, deadline - time.monotonic(), tables))
         self._watch = threading.Thread(target=self._wait, args=(job,), daemon=True)
         self._watch.start()
+
+    def answered(self) -> bool:
+        """Whether the process gave its answer: the fewest breaks, or a cap proven
+        impossible."""
+        found = self.outcome
+        return found is not None and (found.slot_of is not None or found.cap_impossible)
 
     def _wait(self, job: bytes) -> None:
         try:
@@ -411,7 +430,7 @@ class ProofApart:
         self._watch.join()
 
 
-def linear(ev, slot_of, solver: str = _SOLVER_APART) -> Outcome:
+def linear(ev, slot_of, solver: str = _SOLVER_APART, tables: str = BUSY) -> Outcome:
     """The fewest breaks by linear search from below: "at most k breaks" for k = the certain
     breaks, then one more each time the solver refutes it; the first k it satisfies is the
     optimum. On the formula with the runs without breaks, which RC2's cores do not use well
@@ -420,7 +439,7 @@ def linear(ev, slot_of, solver: str = _SOLVER_APART) -> Outcome:
     s). No time limit and no cap on anyone's breaks: it runs in the proof's own process, which
     is killed at the deadline, and a cap goes to RC2 (the slots given may break the cap, so
     their breaks are no upper bound then)."""
-    enc = _Encoding(ev, slot_of, None, runs=True)
+    enc = _Encoding(ev, slot_of, None, runs=True, tables=tables)
     lits = [-clause[0] for clause in enc.soft]
     most = min(len(lits), count_breaks(ev, slot_of))  # the slots given have no more
     counter = ITotalizer(lits=lits, ubound=max(1, most), top_id=enc.pool.top)
@@ -437,12 +456,13 @@ def linear(ev, slot_of, solver: str = _SOLVER_APART) -> Outcome:
 def _child() -> None:
     """The process of a ProofApart: reads its job from stdin, writes the outcome. Its parent
     kills it at the deadline; an alarm ends it a second later should the parent be gone."""
-    ev, slot_of, cap, seconds = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
+    ev, slot_of, cap, seconds, tables = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
     signal.alarm(max(1, math.ceil(seconds) + 1))
     if cap is None:
-        found = linear(ev, slot_of)
+        found = linear(ev, slot_of, tables=tables)
     else:
-        found = Proof(ev, slot_of, cap, solver=_SOLVER_APART).run(time.monotonic() + seconds)
+        proof = Proof(ev, slot_of, cap, solver=_SOLVER_APART, tables=tables)
+        found = proof.run(time.monotonic() + seconds)
     sys.stdout.buffer.write(pickle.dumps((found.slot_of, found.breaks, found.cap_impossible)))
     sys.stdout.buffer.flush()
 
@@ -452,22 +472,26 @@ class Race:
     (the proof's thread, when it has an answer) stops the neighbourhood being solved."""
 
     def __init__(self):
-        self._lock, self._done, self.current = threading.Lock(), False, None
+        self._lock, self._done, self.current = threading.Lock(), threading.Event(), None
 
     def finish(self) -> None:
         with self._lock:
-            self._done = True
+            self._done.set()
             if self.current is not None:
                 self.current.stop()
 
     def done(self) -> bool:
-        return self._done
+        return self._done.is_set()
+
+    def wait(self, deadline: float) -> bool:
+        """Waits until finished or the monotonic clock reads `deadline`; whether finished."""
+        return self._done.wait(max(0.0, deadline - time.monotonic()))
 
     def enter(self, proof: Proof) -> bool:
         """Makes `proof` the one `finish` stops; False when the race is already over."""
         with self._lock:
             self.current = proof
-            return not self._done
+            return not self._done.is_set()
 
 
 def neighbourhoods(search, deadline: float, tell, size: int = _START, race=None) -> None:

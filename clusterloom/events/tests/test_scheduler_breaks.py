@@ -78,30 +78,35 @@ def test_the_proven_fewest_breaks_are_the_true_fewest(problem):
     if result.status == "infeasible" or not result.assignments:
         return
     slot_of = scheduler.slot_indices(problem, result.assignments)
-    found = scheduler_breaks.fewest_breaks(ev, slot_of, time.monotonic() + 30, problem.max_breaks)
     expected = fewest_by_brute_force(ev, slot_of, problem.max_breaks)
-    if expected is None:
-        assert found.slot_of is None and found.cap_impossible
-        return
-    assert found.breaks == expected
-    assert scheduler_search.breaks(ev, found.slot_of) == expected
-    assert fewest_by_brute_force(ev, found.slot_of, problem.max_breaks) == expected
-    if problem.max_breaks is None:  # the proof apart's linear search, on the runs too
-        searched = scheduler_breaks.linear(ev, slot_of)
-        assert searched.breaks == expected
-        assert fewest_by_brute_force(ev, searched.slot_of) == expected
+    # Both ways of counting the tables (the proofs apart run one each)
+    for tables in (scheduler_breaks.BUSY, scheduler_breaks.MEETINGS):
+        proof = scheduler_breaks.Proof(ev, slot_of, problem.max_breaks, tables=tables)
+        found = proof.run(time.monotonic() + 30)
+        if expected is None:
+            assert found.slot_of is None and found.cap_impossible
+            continue
+        assert found.breaks == expected
+        assert scheduler_search.breaks(ev, found.slot_of) == expected
+        assert fewest_by_brute_force(ev, found.slot_of, problem.max_breaks) == expected
+        if problem.max_breaks is None:  # the proofs' linear search, on the runs too
+            searched = scheduler_breaks.linear(ev, slot_of, tables=tables)
+            assert searched.breaks == expected
+            assert fewest_by_brute_force(ev, searched.slot_of) == expected
 
 
-def test_tables_counted_over_busy_participants_still_bind():
+def test_tables_counted_either_way_still_bind():
     """Four meetings of four different pairs want the one slot where nobody waits; with two
     tables only two of them may take it."""
     slots = ("s0", "s1")
     people = tuple(Participant(p, frozenset(slots)) for p in "abcdefgh")
     meetings = tuple(Meeting(f"m{k}", (a, b)) for k, (a, b) in enumerate(["ab", "cd", "ef", "gh"]))
     ev = scheduler.check(Problem(slots, 2, people, meetings))
-    found = scheduler_breaks.fewest_breaks(ev, [0, 0, 1, 1], time.monotonic() + 30)
-    assert found.breaks == 0
-    assert sorted(found.slot_of) == [0, 0, 1, 1]
+    for tables in (scheduler_breaks.BUSY, scheduler_breaks.MEETINGS):
+        proof = scheduler_breaks.Proof(ev, [0, 0, 1, 1], tables=tables)
+        found = proof.run(time.monotonic() + 30)
+        assert found.breaks == 0
+        assert sorted(found.slot_of) == [0, 0, 1, 1]
 
 
 def hard_event(n_people=40, n_slots=12, per_person=8, seed=3):
@@ -229,3 +234,100 @@ def test_runs_without_breaks_are_found_before_solving():
     found = scheduler_breaks.fewest_breaks(ev, slot_of, time.monotonic() + 60)
     assert found.breaks == fewest_by_brute_force(ev, slot_of) == 1
     assert scheduler_breaks.linear(ev, slot_of).breaks == 1
+
+
+def one_break_event():
+    """a meets b at s0 and c at s3 (fixed), d and e at any time: one break at least."""
+    slots = ("s0", "s1", "s2", "s3")
+    people = tuple(Participant(p, frozenset(slots)) for p in "abcde")
+    meetings = (
+        Meeting("ab", ("a", "b"), slot="s0"),
+        Meeting("ac", ("a", "c"), slot="s3"),
+        Meeting("ad", ("a", "d")),
+        Meeting("ae", ("a", "e"), slots=frozenset({"s1", "s2"})),
+        Meeting("de", ("d", "e")),
+    )
+    return Problem(slots, 2, people, meetings)
+
+
+class FakeProofApart:
+    """Stands in for a proof's process: the one counting the tables over `answers` answers
+    (the real linear search, in a thread) after `delay` seconds; the others never do."""
+
+    answers, delay, log = None, 0.0, []
+
+    def __init__(self, ev, slot_of, cap, deadline, then, tables):
+        self.tables, self.outcome, self._then = tables, None, then
+        self._stop = threading.Event()
+        self.log.append(("start", tables, time.monotonic()))
+        if tables == self.answers:
+            threading.Thread(target=self._answer, args=(ev, slot_of), daemon=True).start()
+
+    def _answer(self, ev, slot_of):
+        if not self._stop.wait(self.delay):
+            self.outcome = scheduler_breaks.linear(ev, slot_of, tables=self.tables)
+            self._then()
+
+    def answered(self):
+        return self.outcome is not None and self.outcome.slot_of is not None
+
+    def stop(self):
+        self._stop.set()
+        self.log.append(("stop", self.tables, time.monotonic()))
+
+
+def first_stops(log):
+    stops = {}
+    for kind, tables, at in log:
+        if kind == "stop":
+            stops.setdefault(tables, at)
+    return stops
+
+
+def run_portfolio(answers, delay, workers, time_limit):
+    FakeProofApart.answers, FakeProofApart.delay, FakeProofApart.log = answers, delay, []
+    entered = []
+    real = scheduler_breaks.neighbourhoods
+
+    def spy(search, deadline, tell, size=scheduler_breaks._START, race=None):
+        entered.append(time.monotonic())
+        return real(search, deadline, tell, size, race)
+
+    calls = []
+    with (
+        mock.patch.object(scheduler, "_APART", 0),
+        mock.patch.object(scheduler_breaks, "ProofApart", FakeProofApart),
+        mock.patch.object(scheduler_breaks, "neighbourhoods", spy),
+    ):
+        started = time.monotonic()
+        result = scheduler.schedule(
+            one_break_event(),
+            time_limit=time_limit,
+            workers=workers,
+            progress=lambda f, m: calls.append(m),
+        )
+    return result, calls, FakeProofApart.log, entered, started
+
+
+def test_the_first_proof_to_answer_ends_the_portfolio():
+    """The meetings' proof answers, the busy one never: its optimum is kept, both are
+    stopped and the call ends long before its time limit."""
+    result, calls, log, _entered, started = run_portfolio(scheduler_breaks.MEETINGS, 0.2, 2, 120)
+    assert any(m.endswith("(proven)") for m in calls)
+    assert result.breaks == 1 and len(result.assignments) == 5
+    assert {t for kind, t, _ in log if kind == "stop"} == {"busy", "meetings"}
+    assert max(at for _, _, at in log) - started < 60  # a liveness bound: it ended at once
+
+
+def test_two_workers_give_the_second_core_to_the_meetings_proof_then_the_neighbourhoods():
+    """Neither proof answers: with two workers the meetings' proof is stopped after its share
+    of the race and only then do the neighbourhoods start; with three, they run together."""
+    _result, _calls, log, entered, started = run_portfolio(None, 0, 2, 8)
+    stops = first_stops(log)
+    race = [at for kind, _, at in log if kind == "start"][0]
+    assert len(entered) == 1 and stops["meetings"] <= entered[0] <= stops["busy"]
+    until = started + 8 - 0.4 - 1.0  # the stage's deadline less the time kept after it
+    assert stops["meetings"] - race >= scheduler._SECOND_SHARE * (until - race) - 0.05
+    _result, _calls, log, entered, _started = run_portfolio(None, 0, 3, 8)
+    stops = first_stops(log)
+    assert len(entered) == 1 and entered[0] < stops["meetings"]
