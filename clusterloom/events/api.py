@@ -447,9 +447,12 @@ def _meeting_post(change: str):
 
 def _changed(request: HttpRequest, slug: str, meeting_id: int, change, fresh=True, **fields):
     """`change(actor=..., meeting=..., **fields)` on a meeting the caller sees; the meeting as
-    it is then (as the change left it, with `fresh=False`: for changes that read it with all
-    it is shown with, under their lock)."""
-    meeting = change(actor=request.user, meeting=_meeting(request, slug, meeting_id), **fields)
+    it is then. With `fresh=False`, for changes that read the meeting again under their lock
+    with all it is shown with: the caller's right to see it is checked on its row alone, and
+    the answer is the meeting as the change left it."""
+    event = out.visible_event(request, slug)
+    meeting = out.visible_meeting(request, event, meeting_id, related=fresh)
+    meeting = change(actor=request.user, meeting=meeting, **fields)
     return out.meeting_out(request, meeting, fresh=fresh)
 
 

@@ -61,9 +61,13 @@ def meetings_visible_to(request: HttpRequest, event: MatchmakingEvent) -> QueryS
     return rows.filter(Q(requester__user=user) | Q(invitee__user=user))
 
 
-def visible_meeting(request: HttpRequest, event: MatchmakingEvent, pk: int) -> Meeting:
-    """The meeting if the caller is one of its sides or organises the event; NotFound else."""
-    found = meetings_visible_to(request, event).filter(pk=pk).first()
+def visible_meeting(
+    request: HttpRequest, event: MatchmakingEvent, pk: int, related: bool = True
+) -> Meeting:
+    """The meeting if the caller is one of its sides or organises the event; NotFound else.
+    Without `related`, its own row only (for a change that reads it again under its lock)."""
+    rows = meetings_visible_to(request, event)
+    found = (rows if related else rows.select_related(None)).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("No meeting with id %(id)s.") % {"id": pk})
     return found
