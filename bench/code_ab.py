@@ -17,21 +17,17 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from loadgen import run_pass  # noqa: E402
-from run import free_port  # noqa: E402
+from run import gunicorn, served_env  # noqa: E402
 from scenarios import paths_for  # noqa: E402
 
-BIN = Path(sys.executable).parent
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -64,48 +60,31 @@ def _children(pid: int) -> list[int]:
 
 def serve_and_measure(checkout: Path, env: dict, manifest: dict, args, seed: int) -> dict:
     """Start gunicorn from `checkout`, warm it up, run one pass; stop it; the pass's figures."""
-    port = free_port()
-    served = {**env, "PYTHONPATH": str(checkout)}
-    with tempfile.TemporaryFile("w+") as log:
-        proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "clusterloom.wsgi", "-w", str(args.workers)]
-            + ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(checkout)],
-            cwd=checkout,
-            env=served,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    master: list[int] = []
+    with (
+        tempfile.TemporaryDirectory() as logdir,
+        gunicorn(
+            env,
+            workers=args.workers,
+            threads=1,
+            logdir=Path(logdir),
+            checkout=checkout,
+            master=master,
+        ) as port,
+    ):
+        warm = paths_for(args.endpoint, manifest, clients=8, per_client=5, seed=seed + 99)
+        run_pass(host="127.0.0.1", port=port, endpoint=args.endpoint, paths_per_client=warm)
+        workers = _children(master[0])
+        paths = paths_for(
+            args.endpoint, manifest, clients=args.clients, per_client=args.per_client, seed=seed
         )
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                        break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise SystemExit(f"gunicorn did not start:\n{log.read()}") from None
-                    time.sleep(0.2)
-            warm = paths_for(args.endpoint, manifest, clients=8, per_client=5, seed=seed + 99)
-            run_pass(host="127.0.0.1", port=port, endpoint=args.endpoint, paths_per_client=warm)
-            workers = _children(proc.pid)
-            paths = paths_for(
-                args.endpoint, manifest, clients=args.clients, per_client=args.per_client, seed=seed
-            )
-            cpu_before = _cpu_seconds(workers)
-            result = run_pass(
-                host="127.0.0.1", port=port, endpoint=args.endpoint, paths_per_client=paths
-            ).summary()
-            cpu = _cpu_seconds(workers) - cpu_before
-            result["server_cpu_ms_per_request"] = round(1000 * cpu / result["requests"], 2)
-            return result
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        cpu_before = _cpu_seconds(workers)
+        result = run_pass(
+            host="127.0.0.1", port=port, endpoint=args.endpoint, paths_per_client=paths
+        ).summary()
+        cpu = _cpu_seconds(workers) - cpu_before
+        result["server_cpu_ms_per_request"] = round(1000 * cpu / result["requests"], 2)
+        return result
 
 
 def main() -> None:
@@ -121,16 +100,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240501)
     args = parser.parse_args()
     manifest = json.loads(args.manifest.read_text())
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "LOG_LEVEL": "ERROR",
-        "DJANGO_SETTINGS_MODULE": "clusterloom.settings",
-        # "on": a per-process page cache, empty at each server start; the scenario's URLs
-        # are mostly distinct, so most requests still render.
-        "PAGE_CACHE_SECONDS": "0" if args.page_cache == "off" else "600",
-    }
-    env.setdefault("SECRET_KEY", "bench-" + "k" * 50)
+    # "on": a per-process page cache, empty at each server start; the scenario's URLs are
+    # mostly distinct, so most requests still render.
+    env = served_env(0 if args.page_cache == "off" else 600)
     checkouts = [Path(c).resolve() for c in args.checkouts.split(",")]
     rows: dict[Path, list[dict]] = {c: [] for c in checkouts}
     for round_ in range(args.rounds):

@@ -168,11 +168,37 @@ def postgres_database(url: str):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def served_env(page_cache_seconds: int, **extra: str) -> dict:
+    """The environment the benchmarks serve the site with (this process's, plus these)."""
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "LOG_LEVEL": "ERROR",
+        "DJANGO_SETTINGS_MODULE": "clusterloom.settings",
+        "PAGE_CACHE_SECONDS": str(page_cache_seconds),
+        **extra,
+    }
+    env.setdefault("SECRET_KEY", "bench-" + "k" * 50)
+    return env
+
+
 @contextmanager
-def gunicorn(env: dict, *, workers: int, threads: int, logdir: Path):
-    """Serve the project with gunicorn on a free loopback port until the block ends."""
+def gunicorn(
+    env: dict,
+    *,
+    workers: int,
+    threads: int,
+    logdir: Path,
+    checkout: Path = ROOT,
+    master: list | None = None,
+):
+    """Serve the project with gunicorn on a free loopback port until the block ends: this
+    checkout's code, or another's (`checkout`: served from its directory, which gunicorn puts
+    first on the import path). `master`, if given, receives the master process's pid."""
     port = free_port()
     log_path = logdir / "gunicorn.log"
+    if checkout != ROOT:
+        env = {**env, "PYTHONPATH": str(checkout)}
     with open(log_path, "w") as log_file:
         proc = subprocess.Popen(
             [
@@ -186,12 +212,16 @@ def gunicorn(env: dict, *, workers: int, threads: int, logdir: Path):
                 f"127.0.0.1:{port}",
                 "--log-level",
                 "warning",
+                "--chdir",
+                str(checkout),
             ],
-            cwd=ROOT,
+            cwd=checkout,
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
+        if master is not None:
+            master.append(proc.pid)
         try:
             deadline = time.monotonic() + 120  # a loaded machine imports slowly
             while True:

@@ -10,7 +10,6 @@ bench/run.py prepares them). Per set-up and endpoint: median and p95 ms, request
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -20,7 +19,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from loadgen import run_pass  # noqa: E402
-from run import gunicorn  # noqa: E402
+from run import gunicorn, served_env  # noqa: E402
 from scenarios import paths_for  # noqa: E402
 
 ENDPOINTS = ("directory_search", "partnership_profile")
@@ -35,14 +34,7 @@ def main() -> None:
     parser.add_argument("--per-client", type=int, default=15)
     args = parser.parse_args()
     manifest = json.loads(args.manifest.read_text())
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "LOG_LEVEL": "ERROR",
-        "DJANGO_SETTINGS_MODULE": "clusterloom.settings",
-        "PAGE_CACHE_SECONDS": "0",
-    }
-    env.setdefault("SECRET_KEY", "bench-" + "k" * 50)
+    env = served_env(0)
     for round_ in range(args.rounds):
         for setup in args.setups.split(","):
             workers, threads = setup.split("x")

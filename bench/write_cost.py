@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import dj_database_url  # noqa: E402
 from mixed import _read_paths  # noqa: E402
+from run import served_env  # noqa: E402
 
 GROUPS = ("postgres", "celery", "gunicorn")
 
@@ -126,16 +127,7 @@ def main() -> None:
     manifest = json.loads(args.manifest.read_text())
     setup = json.loads(args.setup.read_text())
     paths = _read_paths(manifest, random.Random(1), 40)
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "LOG_LEVEL": "ERROR",
-        "DJANGO_SETTINGS_MODULE": "clusterloom.settings",
-        "PAGE_CACHE_SECONDS": "600",
-        "CELERY_BROKER_URL": args.redis_url,
-        "CACHE_URL": args.redis_url,
-    }
-    env.setdefault("SECRET_KEY", "bench-" + "k" * 50)
+    env = served_env(600, CELERY_BROKER_URL=args.redis_url, CACHE_URL=args.redis_url)
     codes = args.code.split(",") if args.code else [""]
     if args.code:
         os.chdir(tempfile.gettempdir())  # gunicorn puts its directory first on the path
