@@ -320,3 +320,26 @@ def test_a_meeting_from_registration_to_feedback_through_the_api(eworld, monkeyp
     )
     stats = call("get", "/statistics", organiser)
     assert stats["held"] == 1 and stats["outcomes"][0]["count"] == 1
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline", "cancel"])
+def test_each_answer_is_the_meeting_as_read_afresh(eworld, answer):
+    """A request and its answer are built from the objects the change wrote (not read again):
+    each must equal the meeting read afresh, for the side that asked and for the organiser."""
+    w = eworld
+    client = Client()
+    slot = slots(w)[0]
+    created = send(client, "post", _url(w), {"invitee": w.p_es.pk, "slot": slot.pk}, w.supplier_it)
+    assert created.status_code == 201
+    detail = _url(w, f"/{created.json()['id']}")
+    assert created.json() == send(client, "get", detail, user=w.supplier_it).json()
+    who = w.supplier_it if answer == "cancel" else w.buyer_es
+    body = {"reason": "Not this time."} if answer != "accept" else None
+    answered = send(client, "post", f"{detail}/{answer}", body, who)
+    assert answered.status_code == 200
+    assert answered.json()["status"] in ("scheduled", "declined", "cancelled")
+    assert answered.json() == send(client, "get", detail, user=who).json()
+    organiser_view = send(client, "get", detail, user=w.organiser).json()
+    assert {k: v for k, v in organiser_view.items() if k != "feedback"} == {
+        k: v for k, v in answered.json().items() if k != "feedback"
+    }
