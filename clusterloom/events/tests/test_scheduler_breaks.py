@@ -141,28 +141,19 @@ def test_a_proof_stopped_from_another_thread_answers_nothing():
 
 
 def test_two_workers_prove_the_fewest_breaks_in_a_process_of_their_own():
-    """a meets b at s0 and c at s3 (both fixed) and d, e at any time: one break at least
-    (s0 and s3 cannot be joined by two meetings), proven by the process of its own."""
-    slots = ("s0", "s1", "s2", "s3")
-    people = tuple(Participant(p, frozenset(slots)) for p in "abcde")
-    meetings = (
-        Meeting("ab", ("a", "b"), slot="s0"),
-        Meeting("ac", ("a", "c"), slot="s3"),
-        Meeting("ad", ("a", "d")),
-        Meeting("ae", ("a", "e"), slots=frozenset({"s1", "s2"})),
-        Meeting("de", ("d", "e")),
-    )
+    """One break at least (one_break_event: s0 and s3 cannot be joined by two meetings),
+    proven by the process of its own."""
+    problem = one_break_event()
     calls = []
     with mock.patch.object(scheduler, "_APART", 0):
         result = scheduler.schedule(
-            Problem(slots, 2, people, meetings),
+            problem,
             time_limit=120,  # a bound for a loaded machine: it ends once proven
             workers=2,
             progress=lambda f, m: calls.append(m),
         )
     assert len(result.assignments) == 5
     assert any(m.endswith("(proven)") for m in calls)
-    problem = Problem(slots, 2, people, meetings)
     ev = scheduler.check(problem)
     slot_of = scheduler.slot_indices(problem, result.assignments)
     assert result.breaks == fewest_by_brute_force(ev, slot_of)
