@@ -174,15 +174,7 @@ def test_a_proof_apart_is_ended_at_once_when_stopped():
 def test_a_proof_runs_on_the_sat_solver_it_is_given():
     """The proof apart is meant to run on CaDiCaL (forum-14's optimum in 4 s against 30 s with
     Glucose); the solver asked for is the one RC2 gets, and it proves the same optimum."""
-    slots = ("s0", "s1", "s2", "s3")
-    people = tuple(Participant(p, frozenset(slots)) for p in "abcde")
-    meetings = (
-        Meeting("ab", ("a", "b"), slot="s0"),
-        Meeting("ac", ("a", "c"), slot="s3"),
-        Meeting("ad", ("a", "d")),
-        Meeting("ae", ("a", "e"), slots=frozenset({"s1", "s2"})),
-    )
-    ev = scheduler.check(Problem(slots, 2, people, meetings))
+    ev = scheduler.check(one_break_event(d_meets_e=False))
     used = []
     real = scheduler_breaks._RC2.__init__
 
@@ -227,8 +219,9 @@ def test_runs_without_breaks_are_found_before_solving():
     assert scheduler_breaks.linear(ev, slot_of).breaks == 1
 
 
-def one_break_event():
-    """a meets b at s0 and c at s3 (fixed), d and e at any time: one break at least."""
+def one_break_event(d_meets_e: bool = True):
+    """a meets b at s0 and c at s3 (fixed), d at any time and e in s1 or s2: a can meet
+    without a break (s0, s1, s2, s3), but with d meeting e too there is one break at least."""
     slots = ("s0", "s1", "s2", "s3")
     people = tuple(Participant(p, frozenset(slots)) for p in "abcde")
     meetings = (
@@ -236,8 +229,7 @@ def one_break_event():
         Meeting("ac", ("a", "c"), slot="s3"),
         Meeting("ad", ("a", "d")),
         Meeting("ae", ("a", "e"), slots=frozenset({"s1", "s2"})),
-        Meeting("de", ("d", "e")),
-    )
+    ) + ((Meeting("de", ("d", "e")),) if d_meets_e else ())
     return Problem(slots, 2, people, meetings)
 
 
