@@ -185,16 +185,12 @@ def _build_watched(build, versions: dict[str, int]):
     return value, scopes
 
 
-def _depends(scopes) -> None:
-    """Tell the builds under way that they depend on these scopes too."""
+def depends_on(scopes) -> None:
+    """Tell the builds under way that they depend on these scopes too: a cached value they
+    used, or data read without SQL (a per-process copy of these tables): the page must be
+    rebuilt when they change, as if it had read them."""
     for watcher in getattr(_building, "stack", ()):
         watcher.tables.update(s for s in scopes if s != EVERYTHING)
-
-
-def depends_on(scopes) -> None:
-    """Data read without SQL (a per-process copy of these tables) goes into the page being
-    built: the page must be rebuilt when they change, as if it had read them."""
-    _depends(scopes)
 
 
 def _cached(key: str, build, timeout: int, keep=lambda value: True):
@@ -203,13 +199,13 @@ def _cached(key: str, build, timeout: int, keep=lambda value: True):
     if entry is not None:
         scopes, versions, value = entry
         if _versions(scopes) == versions:
-            _depends(scopes)
+            depends_on(scopes)
             return value
     # Counters are read before building: a change during the build leaves the entry stale,
     # never a stale value fresh.
     before = _versions_all()
     value, scopes = _build_watched(build, before)
-    _depends(scopes)
+    depends_on(scopes)
     if keep(value):
         versions = tuple(before.get(scope, 0) for scope in scopes)
         cache.set(key, (scopes, versions, value), timeout)

@@ -426,8 +426,9 @@ def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn):
     return Status(201, out.meeting_out(request, meeting, fresh=False))
 
 
-def _meeting(request: HttpRequest, slug: str, meeting_id: int):
-    return out.visible_meeting(request, out.visible_event(request, slug), meeting_id)
+def _meeting(request: HttpRequest, slug: str, meeting_id: int, related: bool = True):
+    event = out.visible_event(request, slug)
+    return out.visible_meeting(request, event, meeting_id, related=related)
 
 
 @router.get("/{slug}/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS}, auth=LOGIN_AUTH)
@@ -450,8 +451,7 @@ def _changed(request: HttpRequest, slug: str, meeting_id: int, change, fresh=Tru
     it is then. With `fresh=False`, for changes that read the meeting again under their lock
     with all it is shown with: the caller's right to see it is checked on its row alone, and
     the answer is the meeting as the change left it."""
-    event = out.visible_event(request, slug)
-    meeting = out.visible_meeting(request, event, meeting_id, related=fresh)
+    meeting = _meeting(request, slug, meeting_id, related=fresh)
     meeting = change(actor=request.user, meeting=meeting, **fields)
     return out.meeting_out(request, meeting, fresh=fresh)
 

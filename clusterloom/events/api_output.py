@@ -54,7 +54,7 @@ def visible_participant(
 
 def meetings_visible_to(request: HttpRequest, event: MatchmakingEvent) -> QuerySet[Meeting]:
     """Organisers see every meeting of the event; a participant their own."""
-    rows = event.meetings.select_related(*MEETING_RELATED)
+    rows = event.meetings.select_related(*meetings.MEETING_RELATED)
     if organises(request, event):
         return rows
     user = request.user
@@ -244,9 +244,6 @@ def participant_out(
     }
 
 
-MEETING_RELATED = meetings.MEETING_RELATED
-
-
 def meeting_out(
     request: HttpRequest, meeting: Meeting, *, fresh=True, organiser: bool | None = None
 ) -> dict:
@@ -254,7 +251,7 @@ def meeting_out(
     organises the event), with the caller's feedback (organisers: both sides')."""
     if fresh:
         meeting = (
-            Meeting.objects.select_related(*MEETING_RELATED)
+            Meeting.objects.select_related(*meetings.MEETING_RELATED)
             .prefetch_related("feedback")
             .get(pk=meeting.pk)
         )
