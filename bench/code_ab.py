@@ -25,7 +25,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from loadgen import run_pass  # noqa: E402
-from run import gunicorn, served_env  # noqa: E402
+from run import gunicorn, process_stat, served_env  # noqa: E402
 from scenarios import paths_for  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -35,11 +35,9 @@ def _cpu_seconds(pids: list[int]) -> float:
     """User + system CPU of these processes (and their reaped children) so far."""
     total = 0
     for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+        fields = process_stat(pid)
+        if fields is not None:
+            total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
     return total / TICKS
 
 
@@ -47,13 +45,8 @@ def _children(pid: int) -> list[int]:
     """The processes whose parent is `pid` (gunicorn's workers)."""
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
+        fields = process_stat(entry.name) if entry.name.isdigit() else None
+        if fields is not None and int(fields[1]) == pid:
             found.append(int(entry.name))
     return found
 

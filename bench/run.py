@@ -118,6 +118,15 @@ def cpu_available() -> dict:
     }
 
 
+def process_stat(pid) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command's name (state, ppid, pgrp, session, ...;
+    utime and stime are [11] and [12], in clock ticks), or None once the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def free_port() -> int:
     """A TCP port on loopback nobody listens on right now."""
     with socket.socket() as s:

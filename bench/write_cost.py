@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import dj_database_url  # noqa: E402
 from mixed import _read_paths  # noqa: E402
-from run import served_env  # noqa: E402
+from run import process_stat, served_env  # noqa: E402
 
 GROUPS = ("postgres", "celery", "gunicorn")
 
@@ -43,12 +43,13 @@ def process_cpu(sessions: set[int], database: str) -> dict[str, float]:
     tick = os.sysconf("SC_CLK_TCK")
     totals = dict.fromkeys(GROUPS, 0.0)
     for pid in filter(str.isdigit, os.listdir("/proc")):
+        fields = process_stat(pid)
         try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        fields = stat.rsplit(")", 1)[1].split()
+        if fields is None:
+            continue
         seconds = (int(fields[11]) + int(fields[12])) / tick
         if command.startswith("postgres:"):
             if f" {database} " in command:
