@@ -2,12 +2,13 @@
 number of results per filter value.
 
 Each typed word is folded and cut to its stem (textsearch.py) and matched as a substring of the
-folded search columns (search_index.py) through the database's trigram index: FTS5 on SQLite,
-pg_trgm on PostgreSQL. An organisation must match every word; a word that matches nothing
-anywhere is taken for a typo and replaced by the known words one or two edits away; when no
-organisation matches every word, those that match most of them are shown, and the user is told.
-Results are ordered by where the words were found (name, then labels, then description;
-whole words and word starts before other substrings), then by name.
+folded search columns (search_index.py): on SQLite through its FTS5 trigram index, on
+PostgreSQL through the word index of the snapshot each process holds (word_index.py). An
+organisation must match every word; a word that matches nothing anywhere is taken for a typo
+and replaced by the known words one or two edits away; when no organisation matches every word,
+those that match most of them are shown, and the user is told. Results are ordered by where the
+words were found (name, then labels, then description; whole words and word starts before other
+substrings), then by name.
 """
 
 from collections import Counter
@@ -94,12 +95,13 @@ def parse(query: str) -> TextQuery:
 
 def _stem_ids(text: str, snapshot: Snapshot) -> set[int]:
     """Organisations whose folded search text contains `text`: through SQLite's FTS5 trigram
-    index (3 characters or more), else by reading the snapshot this process holds anyway.
-    PostgreSQL reads the snapshot too: `LIKE '%stem%'` over a stored `search_text` column
+    index (3 characters or more), else through the snapshot's word index (word_index.py: the
+    words of the vocabulary that contain `text`, and their organisations).
+    PostgreSQL uses the word index too: `LIKE '%stem%'` over a stored `search_text` column
     (dropped since) took 18-28 ms at 10,000 organisations (a sequential scan: a common stem
     matches a sixth of them, so the planner skips the trigram index, and with it the look-up
-    took 24 ms), the snapshot 4-5 ms
-    for the same organisations (docs/PERFORMANCE.md)."""
+    took 24 ms), scanning the snapshot's texts in Python 6.2-8 ms, the word index about 0.13 ms
+    (docs/PERFORMANCE.md)."""
     if len(text) >= 3 and _fts_available():
         with connection.cursor() as cursor:
             # The table name is a constant and the text travels as a bound parameter.
@@ -108,11 +110,7 @@ def _stem_ids(text: str, snapshot: Snapshot) -> set[int]:
                 ['"' + text.replace('"', '""') + '"'],
             )
             return {row[0] for row in cursor.fetchall()}
-    return {
-        pk
-        for pk in snapshot.by_name
-        if text in snapshot.names[pk] or text in snapshot.labels[pk] or text in snapshot.body[pk]
-    }
+    return snapshot.word_index().containing(text)
 
 
 def word_ids(word: Word, snapshot: Snapshot) -> set[int]:

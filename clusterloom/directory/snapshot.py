@@ -8,7 +8,8 @@ Reading the matched rows back from the table cost more than everything else toge
 docs/PERFORMANCE.md). The snapshot is rebuilt when the change counter of a table it reads
 moves (a write committed by any process, core/page_cache.py) or when this process wrote to the
 directory (`touch`). Filters look up the organisations of a country, kind, region or term in
-inverted maps built with it, instead of testing every organisation.
+inverted maps built with it, instead of testing every organisation; words in the index of the
+words of its texts (word_index.py), built with the first search that needs it.
 """
 
 import threading
@@ -19,8 +20,10 @@ from clusterloom.geo.models import City, Country, Region
 from clusterloom.taxonomy.models import Term, term_label
 
 from .models import Organisation
+from .word_index import WordIndex
 
 _lock = threading.Lock()
+_index_lock = threading.Lock()
 _local_writes = 0
 _current: "Snapshot | None" = None
 
@@ -63,6 +66,24 @@ class Snapshot:
     rows: dict[int, tuple] = field(default_factory=dict)
     #: language -> {term id: label in that language}, filled as languages are asked for
     _term_labels: dict = field(default_factory=dict)
+    _word_index: WordIndex | None = None
+
+    def word_index(self) -> WordIndex:
+        """The organisations of each word of the search texts (built at the first look-up
+        that needs it: on PostgreSQL the first search; on SQLite, whose FTS5 index answers
+        words of 3 letters or more, a shorter word)."""
+        found = self._word_index
+        if found is None:
+            with _index_lock:
+                if self._word_index is None:
+                    self._word_index = WordIndex(
+                        {
+                            pk: (self.names[pk], self.labels[pk], self.body[pk])
+                            for pk in self.by_name
+                        }
+                    )
+                found = self._word_index
+        return found
 
     def term_labels(self, language: str | None) -> dict[int, str]:
         """Every term's label in `language` (computed once per snapshot and language)."""
