@@ -30,6 +30,13 @@ run. Goal: every meeting placed and breaks at or below the paper's optimum on al
     .venv/bin/python bench/scheduling.py --sizes 1000,5000 --repeat 1 --b2b 20   # all goals
     .venv/bin/python bench/scheduling.py --sizes "" --b2b 20 --only tic-13     # some events
     .venv/bin/python bench/scheduling.py --sizes "" --b2b-variants 1 --proof 40  # variants
+    .venv/bin/python bench/scheduling.py --sizes "" --b2b-command 20 --repeat 3 --only forumt
+
+`--b2b-command S` runs each real event through the command itself (`clusterloom schedule
+--time-limit S`, the event written as its JSON input first, untimed) and times it from before
+the process is spawned to after it has exited: start-up, the proof processes and the exit
+included, the wall time an operator waits. `--code DIR,DIR` runs the scheduler of each
+checkout in turn, run by run (e.g. main and a branch, for a before / after under the same load).
 """
 
 from __future__ import annotations
@@ -218,6 +225,102 @@ def b2b_rows(limit: float, only: str) -> list[dict]:
     return rows
 
 
+def event_json(problem: Problem) -> dict:
+    """`problem` as the input of `clusterloom schedule`."""
+    return {
+        "slots": list(problem.slots),
+        "tables": problem.tables,
+        "participants": [
+            {
+                "id": p.id,
+                "available": sorted(p.available),
+                "max_meetings": p.max_meetings,
+                "fixed_table": p.fixed_table,
+            }
+            for p in problem.participants
+        ],
+        "meetings": [
+            {
+                "id": m.id,
+                "participants": list(m.participants),
+                "weight": m.weight,
+                "slot": m.slot,
+                "table": m.table,
+                "slots": None if m.slots is None else sorted(m.slots),
+            }
+            for m in problem.meetings
+        ],
+        "breaks": sorted(problem.breaks),
+        "max_breaks": problem.max_breaks,
+    }
+
+
+def command_rows(limit: float, only: str, repeat: int, codes: list[Path]) -> list[dict]:
+    """The real events through `clusterloom schedule --time-limit limit`, each `repeat`
+    times with the scheduler of each checkout of `codes` in turn: wall seconds from before
+    the process is spawned to its exit, the CPU seconds it and its children had, the breaks."""
+    command = Path(sys.executable).with_name("clusterloom")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="schedule-command-") as folder:
+        for path in b2b.instances():
+            if only and only not in path.name:
+                continue
+            problem = b2b.read_dzn(path)
+            given, out = Path(folder) / "event.json", Path(folder) / "schedule.json"
+            given.write_text(json.dumps(event_json(problem)))
+            for attempt, code in itertools.product(range(1, repeat + 1), codes):
+                env = {**os.environ, "PYTHONPATH": str(code)}
+                out.unlink(missing_ok=True)
+                cpu, load = _children_cpu(), os.getloadavg()[0]
+                started = time.perf_counter()
+                done = subprocess.run(
+                    [command, "schedule", "--input", given, "--output", out]
+                    + ["--time-limit", f"{limit:g}"],
+                    cwd=code,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                )
+                seconds = time.perf_counter() - started
+                row = {
+                    "event": path.name.removesuffix(".original.dzn"),
+                    "code": str(code),
+                    "attempt": attempt,
+                    "s": round(seconds, 2),
+                    "cpu_s": round(_children_cpu() - cpu, 2),
+                    "load": round(load, 2),
+                    "exit": done.returncode,
+                }
+                if done.returncode == 0:
+                    placed = json.loads(out.read_text())["assignments"]
+                    rows_of = [(a["meeting"], a["slot"], a["table"]) for a in placed]
+                    row["placed"] = len(placed)
+                    row["breaks"] = b2b.paper_breaks(problem, rows_of)
+                else:
+                    row["error"] = done.stderr.strip().splitlines()[-1:]
+                print(json.dumps(row), flush=True)
+                rows.append(row)
+    return rows
+
+
+def print_command(rows: list[dict], limit: float) -> None:
+    for code in dict.fromkeys(r["code"] for r in rows):
+        mine = [r for r in rows if r["code"] == code]
+        over = sorted((r["s"] for r in mine if r["s"] > limit), reverse=True)
+        print(
+            f"\n{code}: `clusterloom schedule --time-limit {limit:g}`: {len(over)} of "
+            f"{len(mine)} runs over {limit:g} s (wall, start-up and exit included)"
+            + (f": {', '.join(str(s) for s in over)}" if over else "")
+            + f"; longest {max(r['s'] for r in mine)} s; CPU s "
+            + f"{min(r['cpu_s'] for r in mine)}-{max(r['cpu_s'] for r in mine)}"
+        )
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def variant_rows(limit: float, only: str, seeds: int, proof_s: float) -> list[dict]:
     """The real events with other forbidden slots and fixed meetings (b2b.variant), which
     have no published optimum: `schedule` within `limit`, then, as the yardstick, the fewest
@@ -355,6 +458,18 @@ def main() -> int:
         "meetings), with the --b2b time limit (20 s when not given)",
     )
     parser.add_argument(
+        "--b2b-command",
+        type=float,
+        default=0,
+        help="also the real events through `clusterloom schedule --time-limit S`, --repeat "
+        "times each, timed from before the process starts",
+    )
+    parser.add_argument(
+        "--code",
+        default=str(ROOT),
+        help="checkouts whose scheduler --b2b-command runs, comma-separated, in turn",
+    )
+    parser.add_argument(
         "--proof", type=float, default=90, help="seconds for the yardstick proof of a variant"
     )
     args = parser.parse_args()
@@ -370,6 +485,9 @@ def main() -> int:
     }
     if args.b2b:
         out["b2b"] = b2b_rows(args.b2b, args.only)
+    if args.b2b_command:
+        codes = [Path(c).resolve() for c in args.code.split(",")]
+        out["b2b_command"] = command_rows(args.b2b_command, args.only, args.repeat, codes)
     if args.b2b_variants:
         out["b2b_variants"] = variant_rows(args.b2b or 20, args.only, args.b2b_variants, args.proof)
     for size in (int(s) for s in args.sizes.split(",") if s):
@@ -422,6 +540,8 @@ def main() -> int:
             )
     if args.b2b:
         print_b2b(out["b2b"], args.b2b)
+    if args.b2b_command:
+        print_command(out["b2b_command"], args.b2b_command)
     if args.b2b_variants:
         print_variants(out["b2b_variants"], args.b2b or 20)
     print(f"\nload average before / after: {out['load_before']} / {out['load_after']}")
