@@ -18,7 +18,9 @@ weight that keeps it is returned, or none (status "infeasible", `over_cap` namin
 
 Tables follow from the slots: exhibitors' and locked meetings sit at their own table (distinct
 within a slot by the rules above), the others take the free tables of their slot, so only slots
-are searched. How (each step within its share of `time_limit`): the LP relaxation (PDLP, see
+are searched. How (each step within its share of `time_limit`, all taken from one wall-time
+deadline, scheduler_time.Deadline: no step starts once it has passed, and a solver gets the
+time left once its model is built, less a margin): the LP relaxation (PDLP, see
 scheduler_lp) bounds the weight and orders a greedy start; a local search of ejection chains
 walking plateaus of equal weight (scheduler_search) runs until the weight reaches the bound; on
 small events CP-SAT then proves the optimum or a tighter bound (scheduler_exact); then, with the
@@ -43,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import scheduler_breaks, scheduler_exact, scheduler_lp, scheduler_search
+from .scheduler_time import Deadline
 
 _SEED = 20240101
 _LP_SHARE = 0.3  # of the time limit, at most
@@ -52,6 +55,7 @@ _PATIENCE = 30  # rounds without a gain after which CP-SAT takes over (small eve
 _MAXSAT = 20_000  # (meeting, slot) pairs up to which MaxSAT minimises the breaks
 _APART = 1_000  # (meeting, slot) pairs from which the proof runs in a process of its own
 _RACE_END = 0.1  # of the time left, at least 1 s, kept after that proof for the idle slots
+_RACE_LEAST = 1.0  # seconds for the race, at least, to start processes for it (start-up ~0.3 s)
 _SECOND_SHARE = 0.5  # of the race, for the second proof when two workers share the cores
 _MAXSAT_FIRST = 0.15  # of the time left for MaxSAT on neighbourhoods, first
 _MAXSAT_WHOLE = 0.5  # of the time left then for MaxSAT on the whole event (the proof)
@@ -413,9 +417,11 @@ def slot_indices(problem: Problem, assignments) -> list[int]:
     return out
 
 
-def _fewest_breaks(search, deadline: float, tell, workers: int = 1) -> bool:
+def _fewest_breaks(search, deadline: Deadline, tell, workers: int = 1) -> bool:
     """The MaxSAT stage on events up to _MAXSAT (meeting, slot) pairs, with most of the time
     left; True when it proved that the cap on breaks cannot hold for these meetings."""
+    if deadline.passed():
+        return False
     ev, st = search.ev, search.state
     pairs = sum(ev.options[j].bit_count() for j, s in enumerate(st.slot) if s >= 0)
     over, n, _idle = search.total_cost()
@@ -424,15 +430,13 @@ def _fewest_breaks(search, deadline: float, tell, workers: int = 1) -> bool:
     tell(f"fewest breaks with MaxSAT, from {n}")
     if workers >= 2 and pairs >= _APART:
         return _race_for_breaks(search, deadline, tell, workers)
-    now = time.monotonic()
     # Neighbourhoods first, briefly: their gains are kept if the whole event takes too long.
-    scheduler_breaks.neighbourhoods(search, now + _MAXSAT_FIRST * (deadline - now), tell)
+    scheduler_breaks.neighbourhoods(search, deadline.share(_MAXSAT_FIRST), tell)
     st = search.state
     if not any(search.total_cost()[:2]):
         return False
-    now = time.monotonic()
     found = scheduler_breaks.fewest_breaks(
-        ev, st.slot, now + _MAXSAT_WHOLE * (deadline - now), ev.problem.max_breaks
+        ev, st.slot, deadline.share(_MAXSAT_WHOLE), ev.problem.max_breaks
     )
     if found.slot_of is not None:
         search.load(found.slot_of)
@@ -440,12 +444,11 @@ def _fewest_breaks(search, deadline: float, tell, workers: int = 1) -> bool:
         return False
     if found.cap_impossible:
         return True
-    now = time.monotonic()
-    scheduler_breaks.neighbourhoods(search, now + _MAXSAT_SHARE * (deadline - now), tell)
+    scheduler_breaks.neighbourhoods(search, deadline.share(_MAXSAT_SHARE), tell)
     return False
 
 
-def _race_for_breaks(search, deadline: float, tell, workers: int = 2) -> bool:
+def _race_for_breaks(search, deadline: Deadline, tell, workers: int = 2) -> bool:
     """A portfolio of two proofs on the whole event, each in a process of its own: the
     tables counted over busy participants (quicker on most events) and over the meetings
     (far quicker on some where the tables bind, far slower on others), beside the
@@ -455,10 +458,13 @@ def _race_for_breaks(search, deadline: float, tell, workers: int = 2) -> bool:
     shared in time: the meetings' proof for its first _SECOND_SHARE, the neighbourhoods for
     the rest (three processes on two cores would slow the busy one's proofs by a third);
     with three or more, all run throughout. True when a proof found that the cap on breaks
-    cannot hold."""
+    cannot hold. With less than _RACE_LEAST for the race no process is started: the
+    neighbourhoods alone, here."""
     ev = search.ev
-    now = time.monotonic()
-    until = deadline - max(1.0, _RACE_END * (deadline - now))
+    until = deadline.sooner(max(1.0, _RACE_END * deadline.left()))
+    if until.passed(_RACE_LEAST):
+        scheduler_breaks.neighbourhoods(search, until, tell)
+        return False
     race = scheduler_breaks.Race()
     proofs: list[scheduler_breaks.ProofApart] = []
 
@@ -474,7 +480,7 @@ def _race_for_breaks(search, deadline: float, tell, workers: int = 2) -> bool:
                 )
             )
         answered()  # one may have answered before it was listed
-        if workers < 3 and not race.wait(now + _SECOND_SHARE * (until - now)):
+        if workers < 3 and not race.wait(until.share(_SECOND_SHARE)):
             proofs[1].stop()
         scheduler_breaks.neighbourhoods(search, until, tell, race=race)
     finally:
@@ -582,6 +588,9 @@ def schedule(
     if not _integer(workers) or workers < 1:
         _fail(f"workers: must be an integer >= 1, not {workers!r}")
     report = progress or (lambda fraction, message: None)
+    # The one deadline every step takes its time from; the end leaves time to load CP-SAT's
+    # last schedule and to assign tables.
+    deadline = Deadline(started + time_limit - min(0.5, 0.05 * time_limit))
     ev = check(problem)
     clashes = locked_clashes(ev)
     if clashes:
@@ -592,7 +601,11 @@ def schedule(
         report(1.0, "nothing left to place")
         return _over_cap(ev, _locked_slots(ev), True) or result(ev, _locked_slots(ev), locked)
     left = max(0.05, started + time_limit - time.monotonic())  # start-up may have taken some
-    lp = scheduler_lp.relaxation(ev, time_limit=_LP_SHARE * left, workers=workers, tolerance=1e-5)
+    lp = None
+    if not deadline.passed():  # else the start-up took the time: the greedy start, no more
+        lp = scheduler_lp.relaxation(
+            ev, time_limit=_LP_SHARE * left, workers=workers, tolerance=1e-5, deadline=deadline
+        )
     notes = []
     if lp is None:
         bound, x = scheduler_lp.combinatorial_bound(ev), None
@@ -608,25 +621,21 @@ def schedule(
     report(0.1, f"upper bound {locked + bound:g} (LP relaxation)")
     search = scheduler_search.Search(ev, seed=_SEED)
     search.start(x)
-    # The end leaves time to load CP-SAT's last schedule (it stops at its own limit) and to
-    # assign tables.
-    deadline, shown = started + time_limit - min(0.5, 0.05 * time_limit), [0.1]
+    shown = [0.1]
 
     def tell(message: str) -> None:
         shown[0] = max(shown[0], min(0.95, (time.monotonic() - started) / time_limit))
         report(shown[0], message)
 
-    weight_deadline = deadline - scheduler_exact.gap_reserve(ev, left)
+    weight_deadline = deadline.sooner(scheduler_exact.gap_reserve(ev, left))
     small = sum(mask.bit_count() for mask in ev.options) <= _EXACT
     if small:  # half the time for the local search (less when it stalls), then CP-SAT
-        now = time.monotonic()
-        search.improve(target, now + (weight_deadline - now) / 2, tell, _PATIENCE)
+        search.improve(target, weight_deadline.share(0.5), tell, _PATIENCE)
     else:
         search.improve(target, weight_deadline, tell)
-    if small and search.state.value < target:
+    if small and search.state.value < target and not weight_deadline.passed():
         tell("CP-SAT on the whole event")
-        seconds = weight_deadline - time.monotonic()
-        better, exact = scheduler_exact.solve(ev, search.state.slot, seconds, workers)
+        better, exact = scheduler_exact.solve(ev, search.state.slot, weight_deadline, workers)
         if better is not None:
             search.load(better)
         if exact is not None:

@@ -45,6 +45,7 @@ from pysat.solvers import Solver
 
 from .scheduler_search import bits
 from .scheduler_search import breaks as count_breaks
+from .scheduler_time import deadline_of
 
 _SOLVER = "g4"  # Glucose 4 under RC2, in this process: PySAT can interrupt it
 _INTERRUPTIBLE = {"g4"}
@@ -58,6 +59,8 @@ _START = 40  # meetings in the first neighbourhood
 _SMALLEST = 10
 _ROUND = 2.0  # seconds at most per neighbourhood
 _QUICK = 0.25  # answered within this share of the round: the next neighbourhood grows
+_TERM = 0.2  # seconds a proof's process has to end once terminated, before it is killed
+_REAPED = 1.0  # seconds, at most, waited for a killed process and the thread that reads it
 
 
 @dataclass
@@ -282,11 +285,11 @@ class _Encoding:
                 self.hard.append([-x for x in (b, busy[u]) if x != self.true] + gaps)
 
 
-def fewest_breaks(ev, slot_of, deadline: float, cap: int | None = None, free=None) -> Outcome:
-    """The scheduled meetings of slot_of in slots with the fewest breaks (RC2, until the
-    monotonic clock reads `deadline`), every participant within `cap` breaks when given;
-    only the meetings in `free` move when it is given (the breaks counted are then those
-    of their participants)."""
+def fewest_breaks(ev, slot_of, deadline, cap: int | None = None, free=None) -> Outcome:
+    """The scheduled meetings of slot_of in slots with the fewest breaks (RC2, within
+    `deadline`: a scheduler_time.Deadline or a time.monotonic() reading), every participant
+    within `cap` breaks when given; only the meetings in `free` move when it is given (the
+    breaks counted are then those of their participants)."""
     return Proof(ev, slot_of, cap, free).run(deadline)
 
 
@@ -348,17 +351,22 @@ class Proof:
             if self._solver is not None:
                 self._solver.halt()
 
-    def run(self, deadline: float) -> Outcome:
-        enc = _Encoding(self.ev, self.slot_of, self.cap, self.free, tables=self.tables)
+    def run(self, deadline) -> Outcome:
+        """The optimum within `deadline` (a scheduler_time.Deadline or a time.monotonic()
+        reading), or an empty Outcome; nothing is built once it has passed."""
+        deadline = deadline_of(deadline)
         self.outcome = Outcome(None, None)
+        if deadline.passed() or self._stopped:
+            return self.outcome
+        enc = _Encoding(self.ev, self.slot_of, self.cap, self.free, tables=self.tables)
         with self._lock:
-            if deadline <= time.monotonic() or self._stopped:
+            if deadline.passed() or self._stopped:
                 return self.outcome
             solver = _RC2(
                 enc.formula(), solver=self.solver, adapt=True, exhaust=True, minz=True, trim=5
             )
             self._solver = solver
-        timer = threading.Timer(deadline - time.monotonic(), self.stop)
+        timer = threading.Timer(max(0.0, deadline.left()), self.stop)
         if self.solver in _INTERRUPTIBLE:
             timer.start()
         try:
@@ -387,11 +395,17 @@ class ProofApart:
     may go on for seconds before it looks: Glucose 1.4 to 4.7 s past the deadline on
     forum-13crafb; CaDiCaL cannot be interrupted). `then` is called, from a thread of its
     own, when the answer or the end has come; `outcome` is then set. `tables`: what the
-    tables are counted over (BUSY or MEETINGS, see _Encoding)."""
+    tables are counted over (BUSY or MEETINGS, see _Encoding). The process is ended at
+    `deadline` (a scheduler_time.Deadline or a time.monotonic() reading) by a timer of its own,
+    whatever this process is doing then; not started when it has passed."""
 
-    def __init__(self, ev, slot_of, cap, deadline: float, then, tables: str = BUSY):
+    def __init__(self, ev, slot_of, cap, deadline, then, tables: str = BUSY):
         self.outcome: Outcome | None = None
         self._then = then
+        deadline = deadline_of(deadline)
+        self._process = self._watch = self._timer = None
+        if deadline.passed():
+            return
         self._process = subprocess.Popen(
             [
                 sys.executable,
@@ -402,9 +416,12 @@ class ProofApart:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        job = pickle.dumps((ev, list(slot_of), cap, deadline - time.monotonic(), tables))
+        job = pickle.dumps((ev, list(slot_of), cap, max(0.0, deadline.left()), tables))
         self._watch = threading.Thread(target=self._wait, args=(job,), daemon=True)
         self._watch.start()
+        self._timer = threading.Timer(max(0.0, deadline.left()), self._end)
+        self._timer.daemon = True
+        self._timer.start()
 
     def answered(self) -> bool:
         """Whether the process gave its answer: the fewest breaks, or a cap proven
@@ -424,10 +441,28 @@ class ProofApart:
             self._then()
 
     def stop(self) -> None:
-        """Ends the process (if still running) and waits for the watcher."""
-        if self._process.poll() is None:
-            self._process.kill()
-        self._watch.join()
+        """Ends the process (if still running) and waits, a bounded time, for the watcher."""
+        if self._process is None:
+            return
+        self._timer.cancel()
+        self._end()
+        self._watch.join(_REAPED)
+
+    def _end(self) -> None:
+        """Terminates the process, kills it if it has not ended within _TERM, and reaps it
+        (each wait bounded: a killed process is gone within _REAPED)."""
+        process = self._process
+        if process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(_TERM)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            try:
+                process.wait(_REAPED)
+            except subprocess.TimeoutExpired:
+                pass
 
 
 def linear(ev, slot_of, solver: str = _SOLVER_APART, tables: str = BUSY) -> Outcome:
@@ -483,9 +518,10 @@ class Race:
     def done(self) -> bool:
         return self._done.is_set()
 
-    def wait(self, deadline: float) -> bool:
-        """Waits until finished or the monotonic clock reads `deadline`; whether finished."""
-        return self._done.wait(max(0.0, deadline - time.monotonic()))
+    def wait(self, deadline) -> bool:
+        """Waits until finished or `deadline` (a scheduler_time.Deadline or a
+        time.monotonic() reading); whether finished."""
+        return self._done.wait(max(0.0, deadline_of(deadline).left()))
 
     def enter(self, proof: Proof) -> bool:
         """Makes `proof` the one `finish` stops; False when the race is already over."""
@@ -494,23 +530,24 @@ class Race:
             return not self._done.is_set()
 
 
-def neighbourhoods(search, deadline: float, tell, size: int = _START, race=None) -> None:
+def neighbourhoods(search, deadline, tell, size: int = _START, race=None) -> None:
     """Large-neighbourhood search: RC2 on the meetings of a few participants with breaks and
     of their partners, the rest fixed, each answer optimal for its neighbourhood; the size
     grows while answers come quickly and shrinks when one runs out of its time. Ends early
-    when the `race` (a Race) is finished."""
-    ev, rng = search.ev, search.rng
+    when the `race` (a Race) is finished or within 0.2 s of `deadline` (a
+    scheduler_time.Deadline or a time.monotonic() reading)."""
+    ev, rng, deadline = search.ev, search.rng, deadline_of(deadline)
     cap = ev.problem.max_breaks
     race = race or Race()
-    while time.monotonic() < deadline - 0.2 and not race.done():
+    while not deadline.passed(0.2) and not race.done():
         st = search.state
         costs = [search.cost(p, busy) for p, busy in enumerate(st.pbusy)]
         waiting = [p for p, c in enumerate(costs) if c[0] or c[1]]
         if not waiting:
             return
         free = _pick(search, rng.choice(waiting), size)
-        started = time.monotonic()
-        until = min(deadline, started + _ROUND)
+        started = deadline.now()
+        until = deadline.within(_ROUND)
         proof = Proof(ev, st.slot, cap, free)
         if not race.enter(proof):
             return
@@ -520,7 +557,7 @@ def neighbourhoods(search, deadline: float, tell, size: int = _START, race=None)
         if found.slot_of is None:
             size = max(_SMALLEST, int(size * 0.7))
             continue
-        if time.monotonic() - started < _QUICK * _ROUND:
+        if deadline.now() - started < _QUICK * _ROUND:
             size = min(len(search.open), int(size * 1.2) + 1)
         before = search.total_cost()
         search.load(found.slot_of)

@@ -14,12 +14,11 @@ go to it in neighbourhoods (`polish_gaps`), the other meetings fixed where they 
 
 from __future__ import annotations
 
-import time
-
 from ortools.sat.python import cp_model
 
 from . import scheduler_lp
 from .scheduler_search import bits
+from .scheduler_time import deadline_of
 
 _SEED = 20240101
 _GAP_ALL = 80_000  # (meeting, slot) pairs up to which the gap model takes every meeting
@@ -28,10 +27,17 @@ _GAP_ROUND = 5.0  # seconds per neighbourhood
 _GAP_MIN = 0.5  # seconds CP-SAT should have at least, once its model is built
 _BUILD = 4e-5  # seconds to build the gap model, per (meeting, slot) pair
 _PRESOLVE = 15_000  # pairs up to which CP-SAT presolves the gap model
+_LOOK = 32  # meetings or participants added to the gap model between two looks at the clock
+_LEAST = 0.2  # seconds CP-SAT must have, once its model is built, to be started at all
 
 
-def solve(ev, slot_of, seconds: float, workers: int):
-    """(slot per meeting or None when not better, upper bound in weight units or None)."""
+def solve(ev, slot_of, deadline, workers: int):
+    """(slot per meeting or None when not better, upper bound in weight units or None), within
+    `deadline` (a scheduler_time.Deadline or a time.monotonic() reading): CP-SAT is given the
+    time left once its model is built, less a margin, or not started."""
+    deadline = deadline_of(deadline)
+    if deadline.passed():
+        return None, None
     matrix, limit, _weights, (meeting, slot) = scheduler_lp.model(ev)
     n = len(meeting)
     model = cp_model.CpModel()
@@ -55,8 +61,11 @@ def solve(ev, slot_of, seconds: float, workers: int):
     hint = [int(slot_of[j] == s) for j, s in zip(meeting.tolist(), slot.tolist(), strict=True)]
     proto.solution_hint.vars.extend(range(n))
     proto.solution_hint.values.extend(hint)
+    seconds = deadline.for_solver(least=_LEAST)
+    if not seconds:
+        return None, None
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = _SEED
     status = solver.solve(model)
@@ -75,9 +84,14 @@ def solve(ev, slot_of, seconds: float, workers: int):
     return better, bound
 
 
-def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
-    """The same meetings in slots with fewer idle gaps, or None: CP-SAT from slot_of until the
-    monotonic clock reads `deadline`, moving only the meetings in `free` (all when None)."""
+def close_gaps(ev, slot_of, deadline, workers: int, free=None):
+    """The same meetings in slots with fewer idle gaps, or None: CP-SAT from slot_of within
+    `deadline` (a scheduler_time.Deadline or a time.monotonic() reading), moving only the
+    meetings in `free` (all when None). Not started when too little time is left; CP-SAT is
+    given what is left once its model is built, less a margin for its stop and its answer."""
+    deadline = deadline_of(deadline)
+    if deadline.passed(_GAP_MIN):
+        return None
     model, hint = cp_model.CpModel(), {}
 
     def var(value: bool):
@@ -95,11 +109,10 @@ def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
             for g in ev.groups[j]:
                 busy[g] = busy.get(g, 0) | 1 << now
     x, groups, loads, mine = {}, {}, {}, {p: {} for p in touched}
-    # Building the model takes longer than _BUILD per pair on a busy machine: give up rather
-    # than overrun the deadline.
-    late = deadline - _GAP_MIN
+    # Building the model takes longer than _BUILD per pair on a busy machine (a B2B event's
+    # model: 0.15 s quiet, 1.2-2.8 s on a starved process): give up rather than overrun.
     for j, now in enumerate(slot_of):
-        if j % 512 == 0 and time.monotonic() > late:
+        if j % _LOOK == 0 and deadline.passed(_GAP_MIN):
             return None
         if now < 0 or j not in free:
             if now >= 0:
@@ -126,7 +139,7 @@ def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
             model.add(sum(lits) <= ev.problem.tables - load[s])
     idle, breaks, over, cap = [], [], [], ev.problem.max_breaks
     for k, (p, by_slot) in enumerate(mine.items()):
-        if k % 128 == 0 and time.monotonic() > late:
+        if k % _LOOK == 0 and deadline.passed(_GAP_MIN):
             return None
         mine_breaks = []
         for session in ev.sessions:
@@ -150,8 +163,8 @@ def close_gaps(ev, slot_of, deadline: float, workers: int, free=None):
     model.minimize(sum(v * w for v, w in terms))
     for v, value in hint.items():
         model.add_hint(v, value)
-    seconds = deadline - time.monotonic()
-    if seconds < 0.2:
+    seconds = deadline.for_solver(least=_LEAST)
+    if not seconds:
         return None
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
@@ -237,14 +250,14 @@ def gap_reserve(ev, time_limit: float) -> float:
     return (0.15 if need <= 0.15 * time_limit else 0.05) * time_limit
 
 
-def polish_gaps(search, deadline: float, workers: int, tell) -> None:
+def polish_gaps(search, deadline, workers: int, tell) -> None:
     """CP-SAT rounds on the breaks and idle gaps left before, until none or the deadline.
 
     Events up to _GAP_ALL (meeting, slot) pairs go to CP-SAT whole; larger ones in rounds of
     neighbourhoods: the meetings of the participants with gaps, then of their partners, up to
     _GAP_PAIRS pairs; three rounds without a gain in a row end it.
     """
-    ev, failures = search.ev, 0
+    ev, failures, deadline = search.ev, 0, deadline_of(deadline)
     while failures < 3:
         st = search.state
         idle = [p for p, busy in enumerate(st.pbusy) if any(search.cost(p, busy))]
@@ -256,8 +269,8 @@ def polish_gaps(search, deadline: float, workers: int, tell) -> None:
             free, until = None, deadline
         else:
             free, pairs = _neighbourhood(search, idle), _GAP_PAIRS
-            until = min(deadline, time.monotonic() + _GAP_ROUND)
-        if until - time.monotonic() < _GAP_MIN + pairs * _BUILD:
+            until = deadline.within(_GAP_ROUND)
+        if until.passed(_GAP_MIN + pairs * _BUILD):
             return
         before = search.total_cost()
         better = close_gaps(ev, st.slot, until, workers, free)

@@ -124,14 +124,20 @@ def relaxation(
     workers: int = 2,
     tolerance: float = 1e-5,
     iteration_limit: int | None = None,
+    deadline=None,
 ):
     """The LP bound and solution (PDLP, within `time_limit` and, if given, `iteration_limit`
-    iterations), or None if it gave nothing."""
+    iterations and `deadline`, a scheduler_time.Deadline: PDLP then has the least of the two
+    once its model is built, less the deadline's margin), or None if it gave nothing."""
     matrix, limit, weights, columns = model(ev)
     if not len(weights):
         return Relaxation(0.0, (*columns, np.zeros(0)))
     if not matrix.shape[0]:  # nothing binds: every meeting in some slot
         return Relaxation(round_down(ev, _open_weight(ev)), (*columns, np.ones(len(weights))))
+    if deadline is not None:
+        time_limit = min(time_limit, deadline.for_solver())
+        if not time_limit:
+            return None
     n, m = len(weights), len(limit)
     lp = pdlp.QuadraticProgram()
     lp.resize_and_initialize(n, m)

@@ -15,9 +15,10 @@ the breaks above a cap, then the breaks, then the idle slots.
 from __future__ import annotations
 
 import random
-import time
 
 import numpy as np
+
+from .scheduler_time import deadline_of
 
 _DEPTH = 1  # meetings in the way move once more at most (2 cost 3 s at 1,000 for no gain)
 _BUDGET = 400  # relocations tried per insertion (reached from depth 3 on)
@@ -343,18 +344,19 @@ class Search:
             st.undo(mark)
         return False
 
-    def improve(self, target: float, deadline: float, tell, patience: int | None = None) -> None:
+    def improve(self, target: float, deadline, tell, patience: int | None = None) -> None:
         """Weight phase: gaining chains by weight, then rounds of level moves, until the target,
-        the deadline or `patience` rounds in a row without a gain."""
-        st, w, rng = self.state, self.ev.weights, self.rng
+        the deadline (a scheduler_time.Deadline or a time.monotonic() reading) or `patience`
+        rounds in a row without a gain."""
+        st, w, rng, deadline = self.state, self.ev.weights, self.rng, deadline_of(deadline)
         for n, j in enumerate(sorted(self.open, key=lambda j: -w[j])):
-            if st.value >= target or (n % _CHECK == 0 and time.monotonic() >= deadline):
+            if st.value >= target or (n % _CHECK == 0 and deadline.passed()):
                 break
             if st.slot[j] < 0:
                 self.insert(j, _DEPTH)
         tell(self._said("improving", target))
         rounds, best, idle = 0, st.value, 0
-        while st.value < target and time.monotonic() < deadline:
+        while st.value < target and not deadline.passed():
             if patience is not None and idle >= patience:
                 return
             waiting = [j for j in self.open if st.slot[j] < 0]
@@ -362,7 +364,7 @@ class Search:
                 waiting = [j for j in waiting if self.mass[j] > _FAVOURED]
             rng.shuffle(waiting)
             for n, j in enumerate(waiting):
-                if n % _CHECK == 0 and time.monotonic() >= deadline:
+                if n % _CHECK == 0 and deadline.passed():
                     break
                 if st.slot[j] < 0 and self.insert(j, _DEPTH, level=True):
                     self._follow_up()
@@ -446,17 +448,17 @@ class Search:
                 return True
         return False
 
-    def close_gaps(self, deadline: float, tell) -> None:
+    def close_gaps(self, deadline, tell) -> None:
         """Gap phase: moves and swaps that close breaks (first) and idle slots, until none
-        helps or time is up."""
-        st, ev = self.state, self.ev
-        while time.monotonic() < deadline:
+        helps or the deadline (a scheduler_time.Deadline or a time.monotonic() reading)."""
+        st, ev, deadline = self.state, self.ev, deadline_of(deadline)
+        while not deadline.passed():
             idle = {p for p, busy in enumerate(st.pbusy) if any(self.cost(p, busy))}
             todo = [j for j in self.open if st.slot[j] >= 0 and idle & set(ev.parts[j])]
             self.rng.shuffle(todo)
             moved = 0
             for n, j in enumerate(todo):
-                if n % _CHECK == 0 and time.monotonic() >= deadline:
+                if n % _CHECK == 0 and deadline.passed():
                     break
                 moved += self._better_slot(j)
             st.log.clear()
