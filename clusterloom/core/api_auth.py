@@ -37,7 +37,9 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         throttle.token_check(request)
         found = (
-            ApiToken.objects.select_related("user")
+            # The member profile too (a LEFT JOIN; None for users without one): most rules
+            # ask whether the caller is a member, which would read it again.
+            ApiToken.objects.select_related("user", "user__person")
             .filter(key_hash=ApiToken.hash(token), user__is_active=True)
             .first()
         )

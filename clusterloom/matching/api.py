@@ -217,8 +217,11 @@ def _request_out(partner_request: PartnerRequest) -> dict:
     }
 
 
-def _visible(request: HttpRequest, request_id: int) -> PartnerRequest:
-    found = selectors.partner_requests_visible_to(request.user).filter(pk=request_id).first()
+def _visible(request: HttpRequest, request_id: int, related: bool = True) -> PartnerRequest:
+    """The request if the caller may read it; NotFound otherwise. Without `related`, its own
+    row only (for a change that shows nothing of its organisation or poster)."""
+    rows = selectors.partner_requests_visible_to(request.user)
+    found = (rows if related else rows.select_related(None)).filter(pk=request_id).first()
     if found is None:
         raise NotFound(_("No partner request with id %(id)s.") % {"id": request_id}, field="id")
     return found
@@ -311,7 +314,7 @@ def partner_request_close(request: HttpRequest, request_id: int):
 def partner_request_follow(request: HttpRequest, request_id: int):
     """Follow a request (members, managers, coordinators; not your own)."""
     following = request_services.partner_request_follow(
-        actor=request.user, partner_request=_visible(request, request_id), follow=True
+        actor=request.user, partner_request=_visible(request, request_id, related=False), follow=True
     )
     return {"following": following}
 
@@ -322,7 +325,7 @@ def partner_request_follow(request: HttpRequest, request_id: int):
 def partner_request_unfollow(request: HttpRequest, request_id: int):
     """Stop following a request."""
     following = request_services.partner_request_follow(
-        actor=request.user, partner_request=_visible(request, request_id), follow=False
+        actor=request.user, partner_request=_visible(request, request_id, related=False), follow=False
     )
     return {"following": following}
 

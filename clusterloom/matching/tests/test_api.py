@@ -2,6 +2,8 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clusterloom.core.models import ApiToken
 from clusterloom.matching.models import PartnerInterest, PartnerRequest
@@ -272,6 +274,22 @@ def test_close_and_follow(client, roles, world):
         f"{url}/interest", {"message": "Hi"}, content_type="application/json", headers=member
     )
     assert late.status_code == 400 and "closed" in late.json()["detail"]
+
+
+def test_a_follow_reads_each_row_once(client, roles, world):
+    """The token's user comes with their member profile (which the rule asks for), and the
+    follow reads the request's own row only: token, request, is-following, the add's own
+    look-up, insert, audit entry, the page cache's counters (savepoint and commit aside)."""
+    request_id = _posted(client, roles, world)
+    member = _token(roles.member)
+    url = f"/api/partner-requests/{request_id}/follow"
+    with CaptureQueriesContext(connection) as captured:
+        assert client.post(url, headers=member).json() == {"following": True}
+    sql = [q["sql"] for q in captured.captured_queries]
+    sql = [q for q in sql if not q.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(sql) == 7, sql
+    assert not any('FROM "directory_person"' in q for q in sql), sql
+    assert not any('JOIN "directory_organisation"' in q for q in sql[1:]), sql
 
 
 def test_patch_request_by_poster_only(client, roles, world):
