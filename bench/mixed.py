@@ -55,13 +55,13 @@ HOST = "127.0.0.1"
 
 
 @contextmanager
-def serve(env: dict, var: Path, args, name: str):
+def serve(env: dict, var: Path, args, name: str, workers: int):
     """The site on a loopback port: gunicorn with two workers (the embedded default: tasks in
     the request, a per-process cache unless CACHE_URL is set), or with `--reference` the
     reference deployment (clusterloom/core/topology.py: two web processes, a Celery worker and
     beat, Redis as broker and shared cache), as deployed in production."""
     if not args.reference:
-        with gunicorn(env, workers=args.workers, threads=1, logdir=var) as port:
+        with gunicorn(env, workers=workers, threads=1, logdir=var) as port:
             yield port
         return
     from clusterloom.core.topology import Topology, free_port_block
@@ -70,7 +70,7 @@ def serve(env: dict, var: Path, args, name: str):
         env=env,
         port=free_port_block(),
         log_dir=var / f"topology-{name}",
-        web_workers=max(1, args.workers // 2),
+        web_workers=max(1, workers // 2),
     )
     try:
         topology.start(timeout=120)
@@ -389,21 +389,26 @@ def bench_database(label: str, url: str, workdir: Path, args) -> dict:
     abused = None
     # With --code and/or --threads, each pass is served by each variant in turn (the same
     # data, seconds apart): old and new code, or set-ups, compared within one run.
-    variants = [("", {})]
+    workers = [int(n) for n in args.workers.split(",")]
+    variants = [("", {}, workers[0])]
     if args.code:
-        variants = [(f"@{code}", {"PYTHONPATH": code}) for code in args.code.split(",")]
+        variants = [(f"@{code}", {"PYTHONPATH": code}, workers[0]) for code in args.code.split(",")]
+    if len(workers) > 1:
+        variants = [
+            (f"{label}@workers={n}", extra, n) for label, extra, _ in variants for n in workers
+        ]
     if args.threads:
         variants = [
-            (f"{label}@threads={n}", {**extra, "GUNICORN_CMD_ARGS": f"--threads {n}"})
-            for label, extra in variants
+            (f"{label}@threads={n}", {**extra, "GUNICORN_CMD_ARGS": f"--threads {n}"}, count)
+            for label, extra, count in variants
             for n in args.threads.split(",")
         ]
     for state in args.states.split(","):
         for name, writes in (("reads_only", False), ("mixed", True)):
-            for variant, extra in variants:
+            for variant, extra, count in variants:
                 served = {**env, **extra}
                 manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
-                with serve(served, var, args, f"{state}-{name}") as port:
+                with serve(served, var, args, f"{state}-{name}", count) as port:
                     if state == "warm":
                         # The steady state of a site that has served its pages before: every
                         # page of the measured pass asked for once (reads only), so what the
@@ -466,9 +471,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--workers",
-        type=int,
-        default=2,
-        help="gunicorn sync workers in all (with --reference: spread over its two web processes)",
+        default="2",
+        help="gunicorn sync workers in all (with --reference: spread over its two web "
+        "processes); comma-separated: each pass served with each count in turn",
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument(
