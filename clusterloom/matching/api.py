@@ -314,7 +314,9 @@ def partner_request_close(request: HttpRequest, request_id: int):
 def partner_request_follow(request: HttpRequest, request_id: int):
     """Follow a request (members, managers, coordinators; not your own)."""
     following = request_services.partner_request_follow(
-        actor=request.user, partner_request=_visible(request, request_id, related=False), follow=True
+        actor=request.user,
+        partner_request=_visible(request, request_id, related=False),
+        follow=True,
     )
     return {"following": following}
 
@@ -325,7 +327,9 @@ def partner_request_follow(request: HttpRequest, request_id: int):
 def partner_request_unfollow(request: HttpRequest, request_id: int):
     """Stop following a request."""
     following = request_services.partner_request_follow(
-        actor=request.user, partner_request=_visible(request, request_id, related=False), follow=False
+        actor=request.user,
+        partner_request=_visible(request, request_id, related=False),
+        follow=False,
     )
     return {"following": following}
 
