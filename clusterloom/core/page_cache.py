@@ -131,17 +131,17 @@ def _versions(scopes: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(current.get(scope, 0) for scope in scopes)
 
 
-def _read_counters(scopes: tuple[str, ...] = ()) -> dict[str, int]:
-    """{scope: version} of these scopes (of every scope without any). Written out, as in
+def _read_counters(scopes: tuple[str, ...] | None = None) -> dict[str, int]:
+    """{scope: version} of these scopes (of every scope when None). Written out, as in
     raise_counters: every page served from the cache reads them, and every page built, and
     building the query with the ORM took longer than the rest of serving a cached page (names
     from the model, values bound)."""
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
     sql = f"SELECT scope, version FROM {table}"  # noqa: S608
-    if scopes:
+    if scopes is not None:
         sql += f" WHERE scope IN ({', '.join(['%s'] * len(scopes))})"
     with connection.cursor() as cursor:
-        cursor.execute(sql, scopes or None)
+        cursor.execute(sql, scopes)
         return dict(cursor.fetchall())
 
 
