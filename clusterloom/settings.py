@@ -127,6 +127,14 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _lock = f"-c lock_timeout={round(DATABASE_LOCK_TIMEOUT * 1000)}"
     _options["options"] = f"{_options.get('options', '')} {_lock}".strip()
+    # Parameters bound by the server and statements prepared after their second use: each
+    # write's dozen statements are then planned once per connection, not once per request
+    # (PostgreSQL's CPU per write cycle of the mixed benchmark about halved; docs/PERFORMANCE.md).
+    # Behind PgBouncer in transaction mode, which cannot keep prepared statements, set
+    # DATABASE_PREPARED_STATEMENTS=false.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        _options.setdefault("server_side_binding", True)
+        _options.setdefault("prepare_threshold", 2)
 # Django's backends, which also raise the page cache's change counters as the last step of each
 # transaction (one commit per write instead of two; clusterloom/core/db/__init__.py).
 DATABASES["default"]["ENGINE"] = {

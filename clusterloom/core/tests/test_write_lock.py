@@ -69,7 +69,10 @@ def on_disk(transactional_db, tmp_path, settings):
             yield
     else:
         with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = %s", [f"{int(TIMEOUT * 1000)}ms"])
+            # set_config, not SET: SET takes no bound parameters (server-side binding).
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, false)", [f"{int(TIMEOUT * 1000)}ms"]
+            )
         try:
             yield
         finally:

@@ -19,13 +19,14 @@ _SIZES = (12_500, 100_000)
 
 
 def _render_cpu(text):
-    """The fewest CPU seconds of three renderings of text (CPU time of this process, so other
-    work on a shared machine counts as little as it can; the fewest, so a pause does not)."""
+    """The fewest CPU seconds of three renderings of text (CPU time of this thread, so other
+    work on a shared machine, or another thread of the test process, counts as little as it
+    can; the fewest, so a pause does not)."""
     times = []
     for _ in range(3):
-        started = time.process_time()
+        started = time.thread_time()
         render_markdown(text)
-        times.append(time.process_time() - started)
+        times.append(time.thread_time() - started)
     return min(times)
 
 
@@ -86,7 +87,7 @@ def test_a_hostile_text_is_saved_fast_and_its_page_and_api_answer(world):
     services.strategy_publish(actor=world.admin, strategy=world.strategy, published=True)
     client = Client()
     client.get(f"{API}/{world.strategy.pk}")  # the first request loads the URL conf
-    started = time.process_time()
+    started = time.thread_time()
     response = send(
         client,
         "patch",
@@ -96,7 +97,7 @@ def test_a_hostile_text_is_saved_fast_and_its_page_and_api_answer(world):
     )
     assert response.status_code == 200
     assert time.process_time() - started < 10  # 0.5 s alone: rendered once, here
-    started = time.process_time()
+    started = time.thread_time()
     assert client.get(f"/strategies/{world.strategy.pk}/").status_code == 200
     assert client.get(f"{API}/{world.strategy.pk}/versions/2").status_code == 200
     assert time.process_time() - started < 3  # no rendering: python-markdown took minutes
@@ -185,7 +186,7 @@ def test_the_diff_of_two_long_versions_is_fast(world):
 
     older = StrategyVersion(number=1, text="\n".join(str(i % 150) for i in range(20_000)))
     newer = StrategyVersion(number=2, text="\n".join(str(i * 7 % 150) for i in range(20_000)))
-    started = time.process_time()
+    started = time.thread_time()
     lines = version_diff(older, newer)
     assert time.process_time() - started < 2
     assert sum(kind == "-" for kind, _ in lines) and sum(kind == "+" for kind, _ in lines)
