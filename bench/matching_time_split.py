@@ -144,9 +144,13 @@ def passage(project: dict) -> str:
 
 def profiles_before(projects, members, date: str) -> list[Profile]:
     """Every organisation known from projects that started before `date`, as of then."""
-    done = sorted(p for p in projects if projects[p]["startDate"] < date)
+    return profiles_of(projects, members, [p for p in projects if projects[p]["startDate"] < date])
+
+
+def profiles_of(projects, members, pids) -> list[Profile]:
+    """Every organisation known from the projects `pids`, with those projects only."""
     orgs: dict[str, dict] = {}
-    for pid in done:
+    for pid in sorted(pids):
         ids = {m["organisationID"] for m in members[pid]}
         for m in members[pid]:
             o = orgs.setdefault(
