@@ -24,6 +24,26 @@ def process_started() -> float:
     return time.monotonic() - max(0.0, age)
 
 
+#: Commands that read and write files only: no model, no URL, no database. Run as a process of
+#: their own, they start without loading the apps (`schedule`: about 0.7 s of a time limit that
+#: counts from the process's start on a quiet machine, 1.6 s on a slower one).
+WITHOUT_APPS = {"schedule": "clusterloom.events.management.commands.schedule"}
+
+
+def _run_without_apps(args: list[str]) -> None:
+    """Run one of WITHOUT_APPS with an empty app registry: Django's translations (our catalogue
+    is found through LOCALE_PATHS) and its command framework work, models would not."""
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+
+    settings.LOCALE_PATHS  # noqa: B018 - reads the settings module now, as django.setup() would
+    apps.populate([])
+    command = importlib.import_module(WITHOUT_APPS[args[0]]).Command()
+    command.run_from_argv([sys.argv[0], *args])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run a management command (`clusterloom migrate`, `clusterloom import-profile FILE`, ...)."""
     global STARTED
@@ -38,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         # Operators type `import-profile`; Django's command modules are `import_profile`.
         args[0] = args[0].replace("-", "_")
     try:
-        execute_from_command_line([sys.argv[0], *args])
+        if argv is None and args[:1] and args[0] in WITHOUT_APPS:
+            _run_without_apps(args)
+        else:
+            execute_from_command_line([sys.argv[0], *args])
     finally:
         STARTED = None
     if argv is None:

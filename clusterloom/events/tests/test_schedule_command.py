@@ -3,6 +3,9 @@ nothing."""
 
 import copy
 import json
+import os
+import subprocess
+import sys
 import time
 from functools import partial
 from unittest import mock
@@ -236,10 +239,44 @@ def test_the_cli_process_freezes_its_objects_before_it_exits():
     goes on (argv given) freezes nothing."""
     with (
         mock.patch("django.core.management.execute_from_command_line") as run,
+        mock.patch.object(command.cli, "_run_without_apps") as run_alone,
         mock.patch.object(command.cli.gc, "freeze") as freeze,
         mock.patch.object(command.cli.sys, "argv", ["clusterloom", "schedule", "--help"]),
     ):
         command.cli.main(["schedule", "--help"])
-        assert run.called and not freeze.called
+        assert run.called and not freeze.called and not run_alone.called
         command.cli.main()
-        assert freeze.call_count == 1
+        assert run_alone.called and freeze.call_count == 1
+
+
+def _process(tmp_path, *args, **env):
+    """`clusterloom ARGS` as a process of its own; afterwards it prints how many apps it
+    loaded."""
+    code = (
+        "import sys; from clusterloom.cli import main; from django.apps import apps\n"
+        "try:\n    main()\nfinally:\n    print('apps loaded:', len(apps.app_configs))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    clean.update(env, CLUSTERLOOM_VAR_DIR=str(tmp_path))
+    return subprocess.run(  # noqa: S603 - our own interpreter and module, fixed code
+        [sys.executable, "-c", code, *args], env=clean, capture_output=True, text=True
+    )
+
+
+def test_the_schedule_process_starts_without_the_apps(tmp_path):
+    """Its start-up counts inside its time limit: `clusterloom schedule` loads no app and no
+    model (0.7-1.6 s less), and still speaks the site's language."""
+    source, out = tmp_path / "EVENT.json", tmp_path / "SCHEDULE.json"
+    source.write_text(json.dumps(EVENT))
+    done = _process(tmp_path, "schedule", "--input", str(source), "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "meetings scheduled" in done.stdout and "apps loaded: 0" in done.stdout
+    assert {a["meeting"] for a in json.loads(out.read_text())["assignments"]} >= {7, "m4"}
+    source.write_text(json.dumps({**EVENT, "tables": "two"}))
+    out.unlink()
+    done = _process(
+        tmp_path, "schedule", "--input", str(source), "--output", str(out), LANGUAGE_CODE="it"
+    )
+    assert done.returncode == 1 and not out.exists()
+    assert "tables" in done.stderr and "deve essere" in done.stderr, done.stderr
+    assert "apps loaded: 0" in done.stdout
