@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterloom.core.audit import audit
+from clusterloom.core.bulk import delete_rows, update_rows
 from clusterloom.core.errors import DomainError
 from clusterloom.core.inputs import id_value
+from clusterloom.core.page_cache import content_changed
 from clusterloom.core.permissions import has_rule_perm, require
 
 from . import scheduler
@@ -108,6 +110,18 @@ def _check_kept(event: MatchmakingEvent, problem, meetings: dict[str, Meeting]) 
             )
 
 
+#: Seconds kept for writing the schedule, per meeting, and at most this share of the limit:
+#: writing took 0.95 s for 5,000 meetings and 6.2 s for 30,000 on PostgreSQL (about 0.2 ms a
+#: meeting; kept: half as much again, for a slower machine).
+_WRITE_PER_MEETING = 0.0003
+_WRITE_SHARE = 0.25
+
+
+def _write_reserve(time_limit: float, meetings: int) -> float:
+    """The part of the time limit the scheduler leaves for writing its schedule."""
+    return min(_WRITE_SHARE * time_limit, _WRITE_PER_MEETING * meetings)
+
+
 @transaction.atomic
 def event_schedule(
     *,
@@ -127,7 +141,10 @@ def event_schedule(
     _check_kept(event, problem, meetings)
     try:
         result = scheduler.schedule(
-            problem, time_limit=time_limit, progress=progress, started=started
+            problem,
+            time_limit=max(0.1, time_limit - _write_reserve(time_limit, len(meetings))),
+            progress=progress,
+            started=started,
         )
     except scheduler.ScheduleInputError as error:
         raise DomainError(str(error), field="schedule") from None
@@ -156,7 +173,7 @@ def event_schedule(
     slots = {str(s.pk): s for s in event.slots.all()}
     placed = {m: (s, t) for m, s, t in result.assignments}
     movable = [m for key, m in meetings.items() if not (m.locked or m.published)]
-    Booking.objects.filter(meeting__in=movable).delete()
+    delete_rows(Booking, "meeting", [m.pk for m in movable])
     # Clear first so that a table freed by one meeting can go to another in the same slot.
     Meeting.objects.filter(pk__in=[m.pk for m in movable]).update(slot=None, table=None)
     bookings = []
@@ -177,8 +194,14 @@ def event_schedule(
         else:
             meeting.slot = meeting.table = None
             meeting.status = S.UNSCHEDULED
-    Meeting.objects.bulk_update(movable, ["slot", "table", "status", "updated_at"])
+    # One joined UPDATE per 500 meetings: bulk_update's CASE took 7.9 s for 5,000 meetings
+    # on PostgreSQL, past the task's time limit (core/bulk.py).
+    now = timezone.now()
+    for meeting in movable:
+        meeting.updated_at = now
+    update_rows(movable, ["slot", "table", "status", "updated_at"])
     Booking.objects.bulk_create(bookings)
+    content_changed(Meeting, Booking)  # neither sends signals
     _state(
         event,
         status=result.status,
