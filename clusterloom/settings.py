@@ -129,7 +129,7 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     _options["options"] = f"{_options.get('options', '')} {_lock}".strip()
     # Parameters bound by the server and statements prepared after their second use: each
     # write's dozen statements are then planned once per connection, not once per request
-    # (PostgreSQL's CPU per write cycle of the mixed benchmark about halved; docs/PERFORMANCE.md).
+    # (PostgreSQL's CPU per write of the mixed benchmark -37 %; docs/PERFORMANCE.md).
     # Behind PgBouncer in transaction mode, which cannot keep prepared statements, set
     # DATABASE_PREPARED_STATEMENTS=false.
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):

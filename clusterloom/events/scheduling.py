@@ -173,9 +173,10 @@ def event_schedule(
     slots = {str(s.pk): s for s in event.slots.all()}
     placed = {m: (s, t) for m, s, t in result.assignments}
     movable = [m for key, m in meetings.items() if not (m.locked or m.published)]
-    delete_rows(Booking, "meeting", [m.pk for m in movable])
+    movable_ids = [m.pk for m in movable]
+    delete_rows(Booking, "meeting", movable_ids)
     # Clear first so that a table freed by one meeting can go to another in the same slot.
-    Meeting.objects.filter(pk__in=[m.pk for m in movable]).update(slot=None, table=None)
+    Meeting.objects.filter(pk__in=movable_ids).update(slot=None, table=None)
     bookings = []
     for key, meeting in meetings.items():
         if meeting.locked or meeting.published:

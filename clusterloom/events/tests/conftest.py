@@ -267,6 +267,16 @@ def ask(w, requester=None, invitee=None, *, slot=None, accept=False, message="Le
     return meeting
 
 
+def agreed(w):
+    """Four accepted meetings without a slot: every supplier with every buyer (it-es, it-sk,
+    cz-es, cz-sk)."""
+    return [
+        ask(w, supplier, buyer, accept=True)
+        for supplier in (w.p_it, w.p_cz)
+        for buyer in (w.p_es, w.p_sk)
+    ]
+
+
 def matrix(w, method, url, expected: dict, body=None, users=None):
     """The same request as each role of the world (see clusterloom.tests.api_roles)."""
     return role_matrix(

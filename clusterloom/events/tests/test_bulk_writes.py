@@ -11,17 +11,9 @@ from django.utils import timezone
 from clusterloom.core import bulk
 from clusterloom.events.models import Booking, Meeting
 
-from .conftest import ask
+from .conftest import agreed
 
 pytestmark = pytest.mark.django_db
-
-
-def _meetings(w):
-    return [
-        ask(w, supplier, buyer, accept=True)
-        for supplier in (w.p_it, w.p_cz)
-        for buyer in (w.p_es, w.p_sk)
-    ]
 
 
 @pytest.mark.parametrize("joins", [True, False], ids=["joined update", "bulk_update fallback"])
@@ -29,7 +21,7 @@ def test_update_rows_writes_each_objects_values(eworld, monkeypatch, joins):
     monkeypatch.setattr(bulk, "_joins", lambda connection: joins)
     monkeypatch.setattr(bulk, "CHUNK", 3)  # two statements for four rows
     w = eworld
-    meetings = _meetings(w)
+    meetings = agreed(w)
     slots, tables = list(w.event.slots.all()), list(w.event.tables.all())
     when = timezone.now() - datetime.timedelta(days=1)
     for n, meeting in enumerate(meetings):
@@ -52,7 +44,7 @@ def test_update_rows_writes_each_objects_values(eworld, monkeypatch, joins):
 def test_update_rows_binds_every_value(eworld):
     """A value is data, never SQL: a status holding SQL is stored as written."""
     w = eworld
-    meeting = _meetings(w)[0]
+    meeting = agreed(w)[0]
     meeting.message = "x'); DROP TABLE events_meeting; --"
     bulk.update_rows([meeting], ["message"])
     assert Meeting.objects.get(pk=meeting.pk).message == meeting.message
@@ -61,7 +53,7 @@ def test_update_rows_binds_every_value(eworld):
 def test_delete_rows_in_chunks_without_loading_them(eworld, monkeypatch):
     monkeypatch.setattr(bulk, "CHUNK", 2)
     w = eworld
-    meetings = _meetings(w)
+    meetings = agreed(w)
     slot = w.event.slots.first()
     Booking.objects.bulk_create(
         [Booking(meeting=m, participant_id=m.requester_id, slot=slot) for m in meetings[:1]]
@@ -77,7 +69,7 @@ def test_delete_rows_in_chunks_without_loading_them(eworld, monkeypatch):
 def test_delete_rows_lets_django_cascade_where_rows_point_here(eworld):
     """Meetings have bookings pointing at them: the collector deletes those too."""
     w = eworld
-    meeting = _meetings(w)[0]
+    meeting = agreed(w)[0]
     Booking.objects.create(
         meeting=meeting, participant_id=meeting.requester_id, slot=w.event.slots.first()
     )

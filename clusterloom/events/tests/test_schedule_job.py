@@ -10,13 +10,7 @@ from clusterloom.events.models import MatchmakingEvent, Meeting
 from clusterloom.events.scheduling import _state
 from clusterloom.events.tasks import event_schedule, progress_key
 
-from .conftest import ask
-
-
-def _agreed(w):
-    for supplier in (w.p_it, w.p_cz):
-        for buyer in (w.p_es, w.p_sk):
-            ask(w, supplier, buyer, accept=True)
+from .conftest import agreed
 
 
 def _runs(w) -> int:
@@ -25,7 +19,7 @@ def _runs(w) -> int:
 
 def test_a_job_run_twice_schedules_once(eworld):
     w = eworld
-    _agreed(w)
+    agreed(w)
     _state(w.event, running=True, job="job-1", attempts=0)
     event_schedule(w.event.pk, w.organiser.pk, 2, job="job-1")
     event_schedule(w.event.pk, w.organiser.pk, 2, job="job-1")  # redelivered
@@ -37,7 +31,7 @@ def test_a_job_run_twice_schedules_once(eworld):
 
 def test_a_replaced_job_does_nothing(eworld):
     w = eworld
-    _agreed(w)
+    agreed(w)
     _state(w.event, running=True, job="job-2")
     event_schedule(w.event.pk, w.organiser.pk, 2, job="job-1")
     assert _runs(w) == 0

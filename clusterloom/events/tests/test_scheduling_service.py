@@ -14,7 +14,7 @@ from clusterloom.events import meetings as m
 from clusterloom.events import services
 from clusterloom.events.models import Booking, Meeting
 
-from .conftest import ask, expect, matrix, member, register, send, slots
+from .conftest import agreed, ask, expect, matrix, member, register, send, slots
 
 try:
     from clusterloom.events import scheduling
@@ -25,15 +25,6 @@ except ImportError:  # scheduling.py imports scheduler.py, written separately
     )
 
 pytestmark = pytest.mark.django_db
-
-
-def _agreed(w):
-    """Four accepted meetings without a slot: every supplier with every buyer."""
-    return [
-        ask(w, supplier, buyer, accept=True)
-        for supplier in (w.p_it, w.p_cz)
-        for buyer in (w.p_es, w.p_sk)
-    ]
 
 
 def _check_schedule(w):
@@ -58,10 +49,10 @@ def _check_schedule(w):
 
 def test_accepted_meetings_get_a_slot_a_table_and_bookings(eworld):
     w = eworld
-    agreed = _agreed(w)
+    four = agreed(w)
     result = scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
     rows = _check_schedule(w)
-    assert sorted(r.pk for r in rows) == sorted(a.pk for a in agreed)
+    assert sorted(r.pk for r in rows) == sorted(a.pk for a in four)
     assert result.objective == pytest.approx(4.0)
     assert result.objective <= result.upper_bound + 1e-6
     assert not result.unscheduled
@@ -117,7 +108,7 @@ def test_what_fits_nowhere_is_marked_unscheduled_and_the_heavier_meeting_wins(ew
 
 def test_published_and_locked_meetings_stay_when_late_requests_are_scheduled(eworld):
     w = eworld
-    _agreed(w)
+    agreed(w)
     scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
     assert scheduling.schedule_publish(actor=w.organiser, event=w.event) == 4
     placed = {r.pk: (r.slot_id, r.table_id) for r in Meeting.objects.filter(published=True)}
@@ -152,7 +143,7 @@ def test_published_and_locked_meetings_stay_when_late_requests_are_scheduled(ewo
 
 def test_only_the_organisers_schedule_and_publish(eworld):
     w = eworld
-    _agreed(w)
+    agreed(w)
     for user in (w.supplier_it, w.buyer_es, w.other_coordinator, w.stranger):
         with pytest.raises(PermissionDenied):
             scheduling.event_schedule(actor=user, event=w.event, time_limit=1)
@@ -180,7 +171,7 @@ def test_an_event_without_slots_cannot_be_scheduled(eworld):
 
 def test_the_background_task_keeps_its_progress_on_the_event(eworld):
     w = eworld
-    _agreed(w)
+    agreed(w)
     from clusterloom.events.tasks import event_schedule
 
     event_schedule(w.event.pk, w.organiser.pk, 5)
@@ -195,7 +186,7 @@ def test_the_background_task_keeps_its_progress_on_the_event(eworld):
 
 def test_schedule_and_publish_through_the_api(eworld):
     w = eworld
-    _agreed(w)
+    agreed(w)
     url = f"/api/events/{w.event.slug}/schedule"
     forbidden = ("stranger", "requester", "invitee", "third", "other_coordinator")
     bodies = matrix(
@@ -239,7 +230,7 @@ def test_feedback_after_a_scheduled_meeting(eworld):
 
 def test_a_locked_meeting_someone_can_no_longer_attend_is_reported_and_nothing_moves(eworld):
     w = eworld
-    _agreed(w)
+    agreed(w)
     scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
     locked = Meeting.objects.filter(requester=w.p_it, invitee=w.p_es).get()
     m.meeting_lock(actor=w.organiser, meeting=locked)
@@ -263,12 +254,12 @@ def test_a_locked_meeting_someone_can_no_longer_attend_is_reported_and_nothing_m
 
 def test_a_meeting_with_a_time_of_day_takes_one_of_its_slots(eworld):
     w = eworld
-    agreed = _agreed(w)
+    four = agreed(w)
     afternoon = slots(w)[7:]
-    agreed[0].allowed_slots.set(afternoon)
+    four[0].allowed_slots.set(afternoon)
     result = scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
-    agreed[0].refresh_from_db()
-    assert agreed[0].slot in afternoon and agreed[0].status == "scheduled"
+    four[0].refresh_from_db()
+    assert four[0].slot in afternoon and four[0].status == "scheduled"
     _check_schedule(w)
     w.event.refresh_from_db()
     assert w.event.schedule_state["breaks"] == result.breaks
@@ -278,9 +269,9 @@ def test_a_meeting_with_a_time_of_day_takes_one_of_its_slots(eworld):
 
 def test_a_locked_meeting_without_a_table_keeps_its_slot_and_gets_one(eworld):
     w = eworld
-    agreed = _agreed(w)
+    four = agreed(w)
     scheduling.event_schedule(actor=w.organiser, event=w.event, time_limit=5)
-    first = agreed[0]
+    first = four[0]
     first.refresh_from_db()
     m.meeting_lock(actor=w.organiser, meeting=first)
     Meeting.objects.filter(pk=first.pk).update(table=None)  # e.g. its table was removed
@@ -293,10 +284,10 @@ def test_a_locked_meeting_without_a_table_keeps_its_slot_and_gets_one(eworld):
 
 def test_a_cap_on_breaks_that_cannot_hold_is_refused_and_nothing_changes(eworld):
     w = eworld
-    agreed = _agreed(w)  # it-es, it-sk, cz-es, cz-sk
+    four = agreed(w)  # it-es, it-sk, cz-es, cz-sk
     day = slots(w)
-    agreed[0].allowed_slots.set([day[0]])
-    agreed[1].allowed_slots.set([day[2]])  # the Italian supplier waits at day[1]
+    four[0].allowed_slots.set([day[0]])
+    four[1].allowed_slots.set([day[2]])  # the Italian supplier waits at day[1]
     w.event.max_breaks = 0
     w.event.save()
     with pytest.raises(DomainError) as caught:
@@ -314,7 +305,7 @@ def test_the_run_keeps_time_for_writing_its_schedule(eworld, monkeypatch):
     """The limit is the whole run's: the scheduler gets it less the time writing will take
     (about 0.2 ms a meeting measured, 0.3 kept; at most a quarter of the limit)."""
     w = eworld
-    _agreed(w)
+    agreed(w)
     seen = {}
     real = scheduling.scheduler.schedule
 
